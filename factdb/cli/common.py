@@ -1,0 +1,224 @@
+"""What every command shares: the database from ``--db``, one transaction per command,
+errors as one line on stderr, and rendering records as a table, JSON or CSV.
+
+Kept light: nothing here imports SQLAlchemy or rich at module level, so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+
+import typer
+from typer._click import exceptions as click_exceptions  # typer vendors click
+from typer.core import TyperGroup
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from factdb.db import Database
+
+T = TypeVar("T")
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="Output format: table, json or csv.", case_sensitive=False),
+]
+
+
+@dataclass
+class CliState:
+    db: str | None
+    _database: Database | None = None
+
+    @property
+    def database(self) -> Database:
+        if self._database is None:
+            from factdb.db import Database
+
+            self._database = Database.open(self.db)
+        return self._database
+
+
+def error_line(message: str) -> str:
+    first = " ".join(str(message).split()) or "unknown error"
+    return f"error: {first}"
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One line on stderr and a non-zero exit."""
+    sys.stderr.write(error_line(message) + "\n")
+    raise typer.Exit(code)
+
+
+def state(ctx: typer.Context) -> CliState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, CliState):
+        root.obj = CliState(None)
+    return root.obj
+
+
+def database(ctx: typer.Context) -> Database:
+    from factdb.errors import FactDBError
+
+    try:
+        return state(ctx).database
+    except FactDBError as exc:
+        fail(str(exc))
+
+
+def run(ctx: typer.Context, work: Callable[[Session], T], *, write: bool = False) -> T:
+    """Run library work in the command's one session and transaction; library errors become
+    one line on stderr, and the transaction is rolled back so nothing is written."""
+    from factdb.errors import FactDBError
+
+    try:
+        return database(ctx).run(work, write=write)
+    except FactDBError as exc:
+        fail(str(exc))
+
+
+class FactDBGroup(TyperGroup):
+    """Root command group: usage errors and anything unexpected become one line on stderr."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click_exceptions.UsageError as exc:
+            hint = ""
+            if exc.ctx is not None:
+                hint = f" (see `{exc.ctx.command_path} --help`)"
+            sys.stderr.write(error_line(exc.format_message()) + hint + "\n")
+            sys.exit(exc.exit_code)
+        except click_exceptions.ClickException as exc:
+            sys.stderr.write(error_line(exc.format_message()) + "\n")
+            sys.exit(exc.exit_code)
+        except click_exceptions.NoArgsIsHelpError as exc:
+            sys.stdout.write(exc.format_message() + "\n")
+            sys.exit(0)
+        except typer.Abort:
+            sys.stderr.write("error: aborted\n")
+            sys.exit(1)
+        except (KeyboardInterrupt, EOFError):
+            sys.stderr.write("error: interrupted\n")
+            sys.exit(130)
+        except Exception as exc:
+            if os.environ.get("FACTDB_DEBUG"):
+                raise
+            from factdb.errors import FactDBError
+
+            if isinstance(exc, FactDBError):
+                sys.stderr.write(error_line(str(exc)) + "\n")
+            else:
+                sys.stderr.write(
+                    error_line(f"unexpected {type(exc).__name__}: {exc}")
+                    + " (set FACTDB_DEBUG=1 for details)\n"
+                )
+            sys.exit(1)
+        if isinstance(result, int) and result != 0:
+            sys.exit(result)
+        sys.exit(0)
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def cell(value: Any) -> str:
+    """One value as plain text for a table or CSV cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(cell(item) for item in value)
+    if isinstance(value, dict):
+        for key in ("url", "name", "actor", "organization"):
+            if key in value:
+                return str(value[key])
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def dump_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def write_json(data: Any) -> None:
+    sys.stdout.write(dump_json(data) + "\n")
+
+
+def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([cell(row.get(column)) for column in columns])
+    sys.stdout.write(buffer.getvalue())
+
+
+def write_table(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str], *, title: str | None = None
+) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(cell(row.get(column)) for column in columns))
+    Console().print(table)
+
+
+def emit_rows(
+    rows: Sequence[dict[str, Any]],
+    fmt: OutputFormat,
+    columns: Sequence[str],
+    *,
+    title: str | None = None,
+    empty: str = "Nothing found.",
+) -> None:
+    """Print a listing: JSON is every key of every row; table and CSV show ``columns``."""
+    if fmt is OutputFormat.json:
+        write_json(list(rows))
+    elif fmt is OutputFormat.csv:
+        write_csv(rows, columns)
+    elif not rows:
+        sys.stderr.write(empty + "\n")
+    else:
+        write_table(rows, columns, title=title)
+
+
+def emit_record(record: dict[str, Any], fmt: OutputFormat, *, title: str | None = None) -> None:
+    """Print one record: JSON as is, CSV as one row, table as field/value lines."""
+    if fmt is OutputFormat.json:
+        write_json(record)
+    elif fmt is OutputFormat.csv:
+        write_csv([record], list(record))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=title, show_header=False, box=None, pad_edge=False)
+        table.add_column("field", style="bold")
+        table.add_column("value", overflow="fold")
+        for key, value in record.items():
+            if value in (None, [], ""):
+                continue
+            table.add_row(key, cell(value))
+        Console().print(table)

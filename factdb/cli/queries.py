@@ -1,0 +1,9 @@
+"""Commands: queries (see the module's register function)."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the root app."""

@@ -1,0 +1,72 @@
+"""Dates with a precision: a year, a month, a day, or unknown.
+
+A partial date is stored as the first day of its period plus the precision, so it sorts
+naturally and compares by the start of the period.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from factdb.errors import InvalidInput
+
+Precision = Literal["year", "month", "day"]
+PRECISIONS: tuple[Precision, ...] = ("year", "month", "day")
+_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    start: dt.date
+    precision: Precision
+
+    @property
+    def end(self) -> dt.date:
+        """The last day of the period."""
+        if self.precision == "day":
+            return self.start
+        if self.precision == "month":
+            last = calendar.monthrange(self.start.year, self.start.month)[1]
+            return self.start.replace(day=last)
+        return self.start.replace(month=12, day=31)
+
+    def __str__(self) -> str:
+        if self.precision == "year":
+            return f"{self.start.year:04d}"
+        if self.precision == "month":
+            return f"{self.start.year:04d}-{self.start.month:02d}"
+        return self.start.isoformat()
+
+
+def parse_date(text: str, field: str = "date") -> PartialDate:
+    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise InvalidInput naming the field."""
+    value = text.strip()
+    match = _PATTERN.match(value)
+    if not match:
+        raise InvalidInput(f"{field}: {text!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = match.groups()
+    try:
+        if day is not None:
+            return PartialDate(dt.date(int(year), int(month), int(day)), "day")
+        if month is not None:
+            return PartialDate(dt.date(int(year), int(month), 1), "month")
+        return PartialDate(dt.date(int(year), 1, 1), "year")
+    except ValueError:
+        raise InvalidInput(f"{field}: {text!r} is not a real date") from None
+
+
+def parse_optional_date(text: str | None, field: str = "date") -> PartialDate | None:
+    if text is None or text.strip() == "":
+        return None
+    return parse_date(text, field)
+
+
+def format_date(start: dt.date | None, precision: str | None) -> str | None:
+    """The stored pair back as text at its precision, or None when unknown."""
+    if start is None or precision is None:
+        return None
+    return str(PartialDate(start, precision))  # type: ignore[arg-type]

@@ -1,0 +1,116 @@
+"""Records as plain data (dicts of JSON types): the one shape the CLI renders as a table,
+JSON or CSV, and that reports and tests read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from factdb.dates import format_date
+from factdb.models import (
+    Actor,
+    Affiliation,
+    Source,
+    Statement,
+    StatementSource,
+    StatementSubject,
+    StatementTopic,
+)
+
+Record = dict[str, Any]
+
+
+def affiliation_record(affiliation: Affiliation) -> Record:
+    return {
+        "organization": affiliation.organization.name,
+        "organization_id": affiliation.organization_id,
+        "role": affiliation.role,
+        "from": format_date(affiliation.start_date, affiliation.start_precision),
+        "to": format_date(affiliation.end_date, affiliation.end_precision),
+    }
+
+
+def actor_record(actor: Actor) -> Record:
+    return {
+        "id": actor.id,
+        "name": actor.name,
+        "kind": actor.kind,
+        "country": actor.country,
+        "wikidata": actor.wikidata,
+        "description": actor.description,
+        "aliases": [alias.alias for alias in actor.aliases],
+        "affiliations": [affiliation_record(a) for a in actor.memberships],
+        "merged_into": actor.merged_into_id,
+    }
+
+
+def source_record(source: Source) -> Record:
+    return {
+        "id": source.id,
+        "url": source.url,
+        "outlet": source.outlet,
+        "title": source.title,
+        "published": format_date(source.published_date, source.published_precision),
+        "retrieved": source.retrieved_date.isoformat() if source.retrieved_date else None,
+        "archive_url": source.archive_url,
+    }
+
+
+def statement_source_record(link: StatementSource) -> Record:
+    return {
+        "url": link.source.url,
+        "outlet": link.source.outlet,
+        "locator": link.locator,
+    }
+
+
+def statement_record(statement: Statement) -> Record:
+    return {
+        "id": statement.id,
+        "kind": statement.kind,
+        "actor": statement.actor.name,
+        "actor_id": statement.actor_id,
+        "responds_to": statement.responds_to_id,
+        "text": statement.text,
+        "quote": statement.quote,
+        "lang": statement.lang,
+        "date": format_date(statement.date, statement.date_precision),
+        "about": [link.actor.name for link in statement.subject_links],
+        "topics": [link.topic.name for link in statement.topic_links],
+        "sources": [statement_source_record(link) for link in statement.source_links],
+        "verdict": statement.verdict,
+        "rating": statement.rating,
+        "note": statement.note,
+        "ref": statement.ref,
+        "deleted": statement.deleted_at is not None,
+    }
+
+
+def statement_loader_options() -> Sequence[Any]:
+    """Eager loads that make ``statement_record`` free of per-row queries."""
+    return (
+        selectinload(Statement.actor),
+        selectinload(Statement.subject_links).selectinload(StatementSubject.actor),
+        selectinload(Statement.topic_links).selectinload(StatementTopic.topic),
+        selectinload(Statement.source_links).selectinload(StatementSource.source),
+    )
+
+
+def actor_loader_options() -> Sequence[Any]:
+    return (
+        selectinload(Actor.aliases),
+        selectinload(Actor.memberships).selectinload(Affiliation.organization),
+    )
+
+
+def load_statements(session: Session, ids: Sequence[int]) -> dict[int, Statement]:
+    """Statements by id with everything ``statement_record`` needs, in one round of queries."""
+    if not ids:
+        return {}
+    rows = session.scalars(
+        select(Statement).where(Statement.id.in_(ids)).options(*statement_loader_options())
+    ).all()
+    return {row.id: row for row in rows}
