@@ -8,6 +8,15 @@ config = context.config
 database: Database = config.attributes["factdb_database"]
 
 
+# Search objects made by raw SQL in 0002 (FTS5 table and its shadow tables on SQLite, the GIN
+# expression index on PostgreSQL) have no ORM model: leave them out of model comparisons.
+SEARCH_OBJECTS = ("statements_fts", "ix_statements_search")
+
+
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    return not (name and name.startswith(SEARCH_OBJECTS))
+
+
 def run_migrations_online() -> None:
     engine = database.engine.execution_options(factdb_write=True)
     with engine.connect() as connection:
@@ -16,6 +25,7 @@ def run_migrations_online() -> None:
             target_metadata=Base.metadata,
             render_as_batch=is_sqlite(database.url),
             compare_type=True,
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()

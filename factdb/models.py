@@ -198,6 +198,7 @@ class Statement(Base):
         CheckConstraint(_precision_pair("date", "date_precision"), name="date_precision"),
         Index("ix_statements_date_id", "date", "id"),
         Index("ix_statements_kind_date", "kind", "date"),
+        Index("ix_statements_actor_kind_date", "actor_id", "kind", "date"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
