@@ -1,0 +1,480 @@
+"""Reports as plain data: one function per report, returning dicts and lists of JSON types.
+
+The renderers (terminal text, Markdown, HTML) only format this data, and ``--format json``
+prints it as is. Keys:
+
+Statement entry (``claim`` and every thread item)::
+
+    id, kind, actor, actor_id, on_behalf_of: [{id, name}] (organizations the actor spoke
+    for at the statement's date, nearest first), responds_to, date (text at its precision or
+    null), text, quote, lang, about: [names], topics: [names],
+    sources: [{url, outlet, title, published, locator}], verdict, rating, note, ref
+
+Thread item: a statement entry plus ``depth`` (1 for a direct answer) and ``responses``
+(its own answers, nested), each level in date order (unknown dates last).
+
+Claim block: ``{claim, status, thread, positions: [{actor, actor_id, position, via}],
+summary: {supports, opposes, questions, concedes, withdrawn: [names],
+verdicts: [{actor, verdict, rating, id}]}}``.
+
+- ``claim_report``: ``{report: "claim", as_of, roll_up}`` plus a claim block.
+- ``topic_report``: ``{report: "topic", topic, as_of, roll_up, summary: {claims, denials,
+  disputes, endorsements, admissions, retractions, fact_checks, unanswered}, claims: [claim
+  blocks in date order], alignment: [{actor_a, actor_b, same, opposite}]}``.
+- ``actor_report``: ``{report: "actor", actor: {id, name, kind, country, description,
+  aliases, affiliations}, direct, as_of, roll_up, counted: [names of the actors whose
+  statements count], claimed: [statement entry + status], denied, disputed, endorsed,
+  admitted, retracted, fact_checked: [statement entry + answers: {id, kind, actor, date,
+  text}], about: [claim blocks of the claims about the actor]}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factdb.dates import format_date, parse_date
+from factdb.models import (
+    Actor,
+    Affiliation,
+    Statement,
+    StatementSource,
+    StatementSubject,
+    StatementTopic,
+)
+from factdb.records import load_statements
+from factdb.reports import derived
+from factdb.resolve import get_statement, resolve_actor, resolve_topic
+
+Data = dict[str, Any]
+
+POSITION_GROUPS = ("supports", "opposes", "questions", "concedes", "withdrawn")
+RESPONSE_GROUPS = {
+    "denial": "denied",
+    "dispute": "disputed",
+    "endorsement": "endorsed",
+    "admission": "admitted",
+    "retraction": "retracted",
+    "fact_check": "fact_checked",
+}
+SUMMARY_KINDS = {
+    "claim": "claims",
+    "denial": "denials",
+    "dispute": "disputes",
+    "endorsement": "endorsements",
+    "admission": "admissions",
+    "retraction": "retractions",
+    "fact_check": "fact_checks",
+}
+
+
+# ----------------------------------------------------------------------------- public
+
+
+def claim_report(
+    session: Session, statement_id: int | str, as_of: str | None = None, roll_up: bool = False
+) -> Data:
+    """The claim-rebuttal report of one statement (usually a claim; any statement works, its
+    thread being the answers it drew)."""
+    cutoff = _cutoff(as_of)
+    root = get_statement(session, statement_id)
+    context = _Context(session)
+    block = _claim_block(session, context, root.id, cutoff, roll_up)
+    return {
+        "report": "claim",
+        "as_of": _as_of_text(as_of),
+        "roll_up": roll_up,
+        **_public_block(block),
+    }
+
+
+def topic_report(
+    session: Session, name: str, as_of: str | None = None, roll_up: bool = False
+) -> Data:
+    """Every claim of a topic with its thread, a summary of the answers, and the alignment of
+    the actors. A claim belongs to the topic when it, or any answer in its thread, is tagged
+    with it."""
+    cutoff = _cutoff(as_of)
+    topic = resolve_topic(session, name)
+    tagged = session.scalars(
+        select(Statement.id)
+        .join(StatementTopic, StatementTopic.statement_id == Statement.id)
+        .where(StatementTopic.topic_id == topic.id, Statement.deleted_at.is_(None))
+    ).all()
+    context = _Context(session)
+    roots = sorted({_root_of(session, statement_id) for statement_id in tagged})
+    blocks = [_claim_block(session, context, root, cutoff, roll_up) for root in roots]
+    blocks = [b for b in blocks if cutoff is None or _within(b["claim"]["_date"], cutoff)]
+    blocks.sort(key=lambda b: _order(b["claim"]))
+    summary = {label: 0 for label in SUMMARY_KINDS.values()}
+    summary["unanswered"] = 0
+    for block in blocks:
+        for entry in [block["claim"], *_walk(block["thread"])]:
+            summary[SUMMARY_KINDS[entry["kind"]]] += 1
+        if block["status"] == "unanswered":
+            summary["unanswered"] += 1
+    aligned = derived.alignment(
+        session,
+        topic.name,
+        [b["positions"] for b in blocks],
+        as_of=cutoff,
+        roll_up=roll_up,
+    )
+    return {
+        "report": "topic",
+        "topic": topic.name,
+        "as_of": _as_of_text(as_of),
+        "roll_up": roll_up,
+        "summary": summary,
+        "claims": [_public_block(b) for b in blocks],
+        "alignment": aligned,
+    }
+
+
+def actor_report(
+    session: Session,
+    name: str,
+    as_of: str | None = None,
+    roll_up: bool = False,
+    direct: bool = False,
+) -> Data:
+    """What an actor (and, unless ``direct``, whoever spoke for it at the time) claimed,
+    denied, endorsed and admitted, and the claims about it with how they were answered."""
+    cutoff = _cutoff(as_of)
+    actor = resolve_actor(session, name, "actor")
+    context = _Context(session)
+    candidates = context.aliases_of(actor.id) | (set() if direct else context.members_of(actor.id))
+
+    def counts(entry: Data) -> bool:
+        if entry["actor_id"] in context.aliases_of(actor.id):
+            return True
+        return not direct and actor.id in {org["id"] for org in entry["on_behalf_of"]}
+
+    said = session.scalars(
+        select(Statement.id).where(
+            Statement.actor_id.in_(candidates), Statement.deleted_at.is_(None)
+        )
+    ).all()
+    entries = [e for e in context.entries(said) if counts(e) and _within(e["_date"], cutoff)]
+    entries.sort(key=_order)
+    counted = sorted({e["actor"] for e in entries}, key=str.casefold)
+
+    claimed = []
+    for entry in entries:
+        if entry["kind"] == "claim":
+            block = _claim_block(session, context, entry["id"], cutoff, roll_up)
+            claimed.append({**_public(entry), "status": block["status"]})
+    answered_ids = [e["responds_to"] for e in entries if e["kind"] != "claim"]
+    answered = {e["id"]: e for e in context.entries(answered_ids)}
+    groups: dict[str, list[Data]] = {label: [] for label in RESPONSE_GROUPS.values()}
+    for entry in entries:
+        if entry["kind"] == "claim":
+            continue
+        target = answered[entry["responds_to"]]
+        groups[RESPONSE_GROUPS[entry["kind"]]].append(
+            {
+                **_public(entry),
+                "answers": {key: target[key] for key in ("id", "kind", "actor", "date", "text")},
+            }
+        )
+
+    subjects = context.aliases_of(actor.id) | (set() if direct else context.members_of(actor.id))
+    about_ids = session.scalars(
+        select(Statement.id)
+        .join(StatementSubject, StatementSubject.statement_id == Statement.id)
+        .where(
+            StatementSubject.actor_id.in_(subjects),
+            Statement.kind == "claim",
+            Statement.deleted_at.is_(None),
+        )
+    ).all()
+    about = [_claim_block(session, context, i, cutoff, roll_up) for i in sorted(set(about_ids))]
+    about = [b for b in about if _within(b["claim"]["_date"], cutoff)]
+    about.sort(key=lambda b: _order(b["claim"]))
+
+    return {
+        "report": "actor",
+        "actor": {
+            "id": actor.id,
+            "name": actor.name,
+            "kind": actor.kind,
+            "country": actor.country,
+            "description": actor.description,
+            "aliases": [alias.alias for alias in actor.aliases],
+            "affiliations": [
+                {
+                    "organization": a.organization.name,
+                    "role": a.role,
+                    "from": format_date(a.start_date, a.start_precision),
+                    "to": format_date(a.end_date, a.end_precision),
+                }
+                for a in actor.memberships
+            ],
+        },
+        "direct": direct,
+        "as_of": _as_of_text(as_of),
+        "roll_up": roll_up,
+        "counted": counted,
+        "claimed": claimed,
+        **groups,
+        "about": [_public_block(b) for b in about],
+    }
+
+
+# ----------------------------------------------------------------------------- internals
+
+
+def _cutoff(as_of: str | None) -> dt.date | None:
+    """The last day ``--as-of`` includes."""
+    return None if as_of is None else parse_date(as_of, "--as-of").end
+
+
+def _as_of_text(as_of: str | None) -> str | None:
+    return None if as_of is None else str(parse_date(as_of, "--as-of"))
+
+
+def _within(date: dt.date | None, cutoff: dt.date | None) -> bool:
+    return cutoff is None or (date is not None and date <= cutoff)
+
+
+def _order(entry: Data) -> tuple[bool, dt.date, int]:
+    date = entry["_date"]
+    return (date is None, date or dt.date.min, int(entry["id"]))
+
+
+def _walk(nodes: Iterable[Data]) -> list[Data]:
+    out: list[Data] = []
+    for node in nodes:
+        out.append(node)
+        out.extend(_walk(node["responses"]))
+    return out
+
+
+def _public(entry: Data) -> Data:
+    """An entry without the private ``_date`` key (recursively through ``responses``)."""
+    out = {key: value for key, value in entry.items() if not key.startswith("_")}
+    if "responses" in out:
+        out["responses"] = [_public(child) for child in out["responses"]]
+    return out
+
+
+def _public_block(block: Data) -> Data:
+    return {
+        **block,
+        "claim": _public(block["claim"]),
+        "thread": [_public(node) for node in block["thread"]],
+    }
+
+
+def _root_of(session: Session, statement_id: int) -> int:
+    seen: set[int] = set()
+    current = statement_id
+    while current not in seen:
+        seen.add(current)
+        parent = session.scalar(select(Statement.responds_to_id).where(Statement.id == current))
+        if parent is None:
+            return current
+        current = parent
+    return current
+
+
+class _Context:
+    """Affiliations held in memory for one report, and statement entries built from the
+    shared records loader."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._by_member: dict[int, list[Affiliation]] | None = None
+        self._names: dict[int, str] = {}
+        self._merged: dict[int, int | None] | None = None
+
+    def _affiliations(self) -> dict[int, list[Affiliation]]:
+        if self._by_member is None:
+            self._by_member = {}
+            for row in self.session.scalars(select(Affiliation).order_by(Affiliation.id)):
+                self._by_member.setdefault(row.member_id, []).append(row)
+            for actor_id, actor_name in self.session.execute(select(Actor.id, Actor.name)):
+                self._names[actor_id] = actor_name
+        return self._by_member
+
+    def _merges(self) -> dict[int, int | None]:
+        if self._merged is None:
+            rows = self.session.execute(
+                select(Actor.id, Actor.merged_into_id).where(Actor.merged_into_id.is_not(None))
+            )
+            self._merged = {source: target for source, target in rows}
+        return self._merged
+
+    def aliases_of(self, actor_id: int) -> set[int]:
+        """The actor and every duplicate merged into it."""
+        merges = self._merges()
+        found = {actor_id}
+        changed = True
+        while changed:
+            changed = False
+            for source, target in merges.items():
+                if target in found and source not in found:
+                    found.add(source)
+                    changed = True
+        return found
+
+    def members_of(self, organization_id: int) -> set[int]:
+        """Everyone ever affiliated with the organization, directly or through others."""
+        by_member = self._affiliations()
+        found: set[int] = set()
+        frontier = self.aliases_of(organization_id)
+        while frontier:
+            nxt = {
+                member
+                for member, rows in by_member.items()
+                for row in rows
+                if row.organization_id in frontier and member not in found
+            }
+            found |= nxt
+            frontier = nxt
+        return found - {organization_id}
+
+    def on_behalf_of(self, actor_id: int, date: dt.date | None) -> list[Data]:
+        """The organizations the actor spoke for at ``date``, nearest first (agreed rule: the
+        affiliation starts on or before the date and has not ended; an unknown date counts
+        only through affiliations without an end)."""
+        by_member = self._affiliations()
+        out: list[Data] = []
+        seen = {actor_id}
+        frontier = [actor_id]
+        while frontier:
+            nxt: list[int] = []
+            for member in frontier:
+                for row in by_member.get(member, []):
+                    if row.organization_id in seen or not _holds(row, date):
+                        continue
+                    seen.add(row.organization_id)
+                    nxt.append(row.organization_id)
+                    out.append(
+                        {"id": row.organization_id, "name": self._names[row.organization_id]}
+                    )
+            frontier = nxt
+        return out
+
+    def entries(self, ids: Sequence[int]) -> list[Data]:
+        loaded = load_statements(self.session, list(dict.fromkeys(ids)))
+        return [self.entry(loaded[i]) for i in dict.fromkeys(ids) if i in loaded]
+
+    def entry(self, statement: Statement) -> Data:
+        return {
+            "id": statement.id,
+            "kind": statement.kind,
+            "actor": statement.actor.name,
+            "actor_id": statement.actor_id,
+            "on_behalf_of": self.on_behalf_of(statement.actor_id, statement.date),
+            "responds_to": statement.responds_to_id,
+            "date": format_date(statement.date, statement.date_precision),
+            "text": statement.text,
+            "quote": statement.quote,
+            "lang": statement.lang,
+            "about": [link.actor.name for link in statement.subject_links],
+            "topics": [link.topic.name for link in statement.topic_links],
+            "sources": [_source(link) for link in statement.source_links],
+            "verdict": statement.verdict,
+            "rating": statement.rating,
+            "note": statement.note,
+            "ref": statement.ref,
+            "_date": statement.date,
+        }
+
+
+def _holds(row: Affiliation, date: dt.date | None) -> bool:
+    if date is None:
+        return row.end_date is None
+    if row.start_date is not None and row.start_date > date:
+        return False
+    if row.end_date is None:
+        return True
+    end = format_date(row.end_date, row.end_precision)
+    assert end is not None
+    return date <= parse_date(end).end
+
+
+def _source(link: StatementSource) -> Data:
+    source = link.source
+    return {
+        "url": source.url,
+        "outlet": source.outlet,
+        "title": source.title,
+        "published": format_date(source.published_date, source.published_precision),
+        "locator": link.locator,
+    }
+
+
+def _thread(
+    session: Session, context: _Context, root_id: int, cutoff: dt.date | None
+) -> list[Data]:
+    """The answers below ``root_id``, nested, one query per level."""
+    children: dict[int, list[int]] = {}
+    level = [root_id]
+    seen = {root_id}
+    while level:
+        rows = session.execute(
+            select(Statement.id, Statement.responds_to_id).where(
+                Statement.responds_to_id.in_(level), Statement.deleted_at.is_(None)
+            )
+        ).all()
+        level = []
+        for child, parent in rows:
+            if child in seen or parent is None:
+                continue
+            seen.add(child)
+            children.setdefault(parent, []).append(child)
+            level.append(child)
+    entries = {e["id"]: e for e in context.entries(sorted(seen - {root_id}))}
+
+    def build(parent: int, depth: int) -> list[Data]:
+        nodes = [
+            {**entries[child], "depth": depth, "responses": build(child, depth + 1)}
+            for child in children.get(parent, [])
+            if child in entries and _within(entries[child]["_date"], cutoff)
+        ]
+        nodes.sort(key=_order)
+        return nodes
+
+    return build(root_id, 1)
+
+
+def _claim_block(
+    session: Session, context: _Context, root_id: int, cutoff: dt.date | None, roll_up: bool
+) -> Data:
+    claim = context.entries([root_id])[0]
+    thread = _thread(session, context, root_id, cutoff)
+    public_thread = [_public(node) for node in thread]
+    public_claim = _public(claim)
+    positions = derived.positions(
+        session, root_id, public_thread, public_claim, as_of=cutoff, roll_up=roll_up
+    )
+    status = derived.status(session, root_id, public_thread, public_claim, as_of=cutoff)
+    summary: Data = {group: [] for group in POSITION_GROUPS}
+    summary["verdicts"] = []
+    for row in positions:
+        position = str(row["position"])
+        if position in summary:
+            summary[position].append(row["actor"])
+    for node in _walk(thread):
+        if node["kind"] == "fact_check":
+            summary["verdicts"].append(
+                {
+                    "actor": node["actor"],
+                    "verdict": node["verdict"],
+                    "rating": node["rating"],
+                    "id": node["id"],
+                }
+            )
+    return {
+        "claim": claim,
+        "status": status,
+        "thread": thread,
+        "positions": positions,
+        "summary": summary,
+    }
