@@ -1,0 +1,103 @@
+"""Reading the audit trail back: who changed what, when, with the row before and after."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import Session
+
+from factdb.dates import parse_date
+from factdb.errors import NotFound
+from factdb.models import AuditEntry, Statement
+from factdb.records import Record
+from factdb.resolve import parse_statement_id, resolve_actor
+
+# Link tables keyed by statement: their audit rows carry the statement id as ``row_id``
+# (the first column of their primary key).
+STATEMENT_LINK_TABLES = ("statement_sources", "statement_subjects", "statement_topics")
+# Tables whose rows belong to an actor through one of these columns.
+ACTOR_LINK_COLUMNS = {
+    "actor_aliases": ("actor_id",),
+    "affiliations": ("member_id", "organization_id"),
+}
+
+
+def _parsed(value: str | None) -> Any:
+    return None if value is None else json.loads(value)
+
+
+def audit_record(entry: AuditEntry) -> Record:
+    return {
+        "id": entry.id,
+        "at": entry.at.isoformat(timespec="seconds") + "Z",
+        "user": entry.user,
+        "action": entry.action,
+        "table": entry.table_name,
+        "row_id": entry.row_id,
+        "before": _parsed(entry.before),
+        "after": _parsed(entry.after),
+    }
+
+
+def _statement_rows(ids: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Audit rows of the statements matched by ``ids`` (a condition on ``row_id``) and of
+    their link rows."""
+    return and_(
+        AuditEntry.table_name.in_(("statements", *STATEMENT_LINK_TABLES)),
+        ids,
+    )
+
+
+def _mentions(record: Record, actor_id: int) -> bool:
+    columns = ACTOR_LINK_COLUMNS.get(record["table"], ())
+    for values in (record["before"], record["after"]):
+        if isinstance(values, dict) and any(values.get(column) == actor_id for column in columns):
+            return True
+    return False
+
+
+def history(
+    session: Session,
+    statement_id: int | str | None = None,
+    actor: str | None = None,
+    since: str | None = None,
+) -> list[Record]:
+    """Audit records, oldest first, as ``{id, at, user, action, table, row_id, before,
+    after}``. ``statement_id`` keeps the statement's own rows and its source, subject and
+    topic links; ``actor`` keeps the actor's rows (with its aliases and affiliations) and
+    those of statements it made; ``since`` (a date) keeps rows from that day on. Filters
+    combine."""
+    conditions: list[ColumnElement[bool]] = []
+    actor_id: int | None = None
+    if statement_id is not None:
+        number = (
+            parse_statement_id(statement_id) if isinstance(statement_id, str) else int(statement_id)
+        )
+        if session.get(Statement, number) is None:
+            raise NotFound(f"ID: there is no statement #{number}")
+        conditions.append(_statement_rows(AuditEntry.row_id == number))
+    if actor is not None:
+        actor_id = resolve_actor(session, actor, "--actor").id
+        made = select(Statement.id).where(Statement.actor_id == actor_id)
+        conditions.append(
+            or_(
+                and_(AuditEntry.table_name == "actors", AuditEntry.row_id == actor_id),
+                AuditEntry.table_name.in_(tuple(ACTOR_LINK_COLUMNS)),
+                _statement_rows(AuditEntry.row_id.in_(made)),
+            )
+        )
+    if since is not None:
+        start = parse_date(since, "--since").start
+        conditions.append(AuditEntry.at >= dt.datetime.combine(start, dt.time()))
+    entries = session.scalars(select(AuditEntry).where(*conditions).order_by(AuditEntry.id))
+    records = [audit_record(entry) for entry in entries]
+    if actor_id is not None:
+        records = [
+            record
+            for record in records
+            if record["table"] not in ACTOR_LINK_COLUMNS or _mentions(record, actor_id)
+        ]
+    return records
