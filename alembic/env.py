@@ -19,7 +19,9 @@ def include_name(name: str | None, type_: str, parent_names: object) -> bool:
 
 def run_migrations_online() -> None:
     engine = database.engine.execution_options(factdb_write=True)
-    with engine.connect() as connection:
+    # One transaction around every step (SQLite too, whose DDL Alembic would otherwise commit
+    # revision by revision): a failed or killed upgrade leaves the database as it was.
+    with engine.begin() as connection:
         context.configure(
             connection=connection,
             target_metadata=Base.metadata,

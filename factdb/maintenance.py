@@ -1,0 +1,212 @@
+"""Looking after a database: where it is and at which schema, checking it, backing it up.
+
+These functions open the database without the usual schema check, because they are how a
+database that is behind head (or damaged) is found out and fixed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import inspect
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
+
+from factdb.db import Database, connection_message, is_sqlite
+from factdb.errors import Conflict, DatabaseError, InvalidInput, NotFound
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def backend(database: Database) -> str:
+    return "sqlite" if is_sqlite(database.url) else "postgresql"
+
+
+def where(database: Database) -> str:
+    """The database as the user should find it: an absolute file path, or the URL without its
+    password."""
+    if is_sqlite(database.url) and database.url.database not in (None, "", ":memory:"):
+        return str(Path(str(database.url.database)).resolve())
+    return database.label
+
+
+def status(database: Database) -> dict[str, Any]:
+    """Where the database is and its schema revision against the code's head.
+
+    ``state`` is ``missing`` (an SQLite file not created yet), ``empty`` (no tables yet; both
+    are created at head on first use), ``current``, ``behind`` (run ``factdb db upgrade``),
+    ``unknown`` (a revision this factdb does not know: a newer factdb wrote it) or ``foreign``
+    (tables but no factdb schema revision).
+    """
+    from factdb import migrate
+
+    head = migrate.head_revision()
+    exists = migrate.database_exists(database)
+    revision = migrate.current(database) if exists else None
+    known = [rev.revision for rev in migrate.history()]
+    if not exists:
+        state = "missing"
+    elif revision is None:
+        state = "foreign" if _has_tables(database) else "empty"
+    elif revision == head:
+        state = "current"
+    elif revision in known:
+        state = "behind"
+    else:
+        state = "unknown"
+    return {
+        "database": where(database),
+        "backend": backend(database),
+        "exists": exists,
+        "revision": revision,
+        "head": head,
+        "state": state,
+    }
+
+
+def _has_tables(database: Database) -> bool:
+    try:
+        with database.engine.connect() as connection:
+            return bool(inspect(connection).get_table_names())
+    except DBAPIError as exc:
+        raise DatabaseError(connection_message(database, exc)) from None
+
+
+def state_problem(info: dict[str, Any]) -> str | None:
+    """The problem a schema state is, as one line (None when the schema is current)."""
+    state = info["state"]
+    if state == "current":
+        return None
+    if state == "missing":
+        return f"{info['database']} does not exist yet (it is created at head on first use)"
+    if state == "empty":
+        return f"{info['database']} has no schema yet (it is created at head on first use)"
+    if state == "behind":
+        return f"schema {info['revision']} is behind head {info['head']}: run `factdb db upgrade`"
+    if state == "unknown":
+        return f"schema {info['revision']} is unknown to this factdb (head {info['head']})"
+    return f"{info['database']} is not a factdb database (no schema revision)"
+
+
+def check(database: Database) -> dict[str, Any]:
+    """Check the database: its schema revision against head, SQLite's integrity and foreign-key
+    checks, and whether the schema matches the models. ``ok`` is true when ``problems`` is
+    empty."""
+    from factdb import migrate
+
+    report = status(database)
+    problems: list[str] = []
+    integrity: list[str] | None = None
+    foreign_keys: list[dict[str, Any]] | None = None
+    differences: list[str] | None = None
+    problem = state_problem(report)
+    if problem:
+        problems.append(problem)
+    if report["exists"] and report["state"] != "foreign":
+        try:
+            if is_sqlite(database.url):
+                integrity, foreign_keys = _sqlite_checks(database)
+                if integrity != ["ok"]:
+                    problems.append(f"integrity_check: {'; '.join(integrity[:5])}")
+                if foreign_keys:
+                    tables = sorted({row["table"] for row in foreign_keys})
+                    problems.append(
+                        f"foreign_key_check: {len(foreign_keys)} rows point to missing rows "
+                        f"(in {', '.join(tables)})"
+                    )
+        except DBAPIError as exc:
+            raise DatabaseError(connection_message(database, exc)) from None
+        if report["state"] == "current":
+            differences = migrate.model_differences(database)
+            if differences:
+                problems.append(f"the schema differs from the models: {'; '.join(differences[:5])}")
+    return {
+        **report,
+        "integrity": integrity,
+        "foreign_keys": foreign_keys,
+        "models_agree": None if differences is None else not differences,
+        "differences": differences,
+        "problems": problems,
+        "ok": not problems,
+    }
+
+
+def _sqlite_checks(database: Database) -> tuple[list[str], list[dict[str, Any]]]:
+    with database.engine.connect() as connection:
+        integrity = [str(row[0]) for row in connection.exec_driver_sql("PRAGMA integrity_check")]
+        violations = [
+            {"table": str(row[0]), "rowid": row[1], "parent": str(row[2])}
+            for row in connection.exec_driver_sql("PRAGMA foreign_key_check")
+        ]
+    return integrity, violations
+
+
+def backup_path_for(source: Path) -> Path:
+    """A new file beside ``source`` named for the time: ``factdb.sqlite3.20201011T120000.bak``."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    target = source.with_name(f"{source.name}.{stamp}.bak")
+    counter = 1
+    while target.exists():
+        target = source.with_name(f"{source.name}.{stamp}-{counter}.bak")
+        counter += 1
+    return target
+
+
+def sqlite_backup(source: Path, target: Path) -> int:
+    """Copy an SQLite database consistently while others may be using it (SQLite's backup
+    API), as one self-contained file (no WAL). Written to a temporary file and renamed, so
+    ``target`` is never left half-written. Returns the size in bytes."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        with (
+            closing(sqlite3.connect(source, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)) as src,
+            closing(sqlite3.connect(partial)) as dst,
+        ):
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")
+            verdict = dst.execute("PRAGMA quick_check").fetchone()
+        if verdict is None or verdict[0] != "ok":
+            raise DatabaseError(f"the copy of {source} failed its check: {verdict}")
+        os.replace(partial, target)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot back up {source}: {exc}") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return target.stat().st_size
+
+
+def backup(database: Database, target: Path, *, force: bool = False) -> dict[str, Any]:
+    """Write a consistent copy of an SQLite database to ``target`` (never over an existing file
+    unless ``force``). PostgreSQL databases are backed up with ``pg_dump``."""
+    if not is_sqlite(database.url):
+        url = database.url
+        plain = URL.create(
+            "postgresql", url.username, None, url.host, url.port, url.database, url.query
+        )
+        raise DatabaseError(
+            "db backup copies SQLite files only; back up PostgreSQL with pg_dump, e.g. "
+            f"pg_dump --format=custom --file={target} '{plain.render_as_string()}'"
+        )
+    source = Path(str(database.url.database))
+    if not source.is_file():
+        raise NotFound(f"the database {source} does not exist")
+    target = target.expanduser()
+    if target.is_dir():
+        raise InvalidInput(f"FILE: {str(target)!r} is a folder; name the backup file")
+    if not target.parent.is_dir():
+        raise InvalidInput(f"FILE: the folder {str(target.parent)!r} does not exist")
+    if target.exists():
+        if target.resolve() == source.resolve():
+            raise InvalidInput(f"FILE: {str(target)!r} is the database itself")
+        if not force:
+            raise Conflict(f"FILE: {str(target)!r} already exists; add --force to replace it")
+    try:
+        size = sqlite_backup(source, target)
+    except OSError as exc:
+        raise InvalidInput(f"FILE: cannot write {str(target)!r}: {exc.strerror}") from None
+    return {"database": where(database), "backup": str(target.resolve()), "bytes": size}
