@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,11 +17,17 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 from factdb import audit
-from factdb.errors import DatabaseError, SchemaOutOfDate
+from factdb.errors import Conflict, DatabaseError, FactDBError, InvalidInput, SchemaOutOfDate
 from factdb.schema import HEAD_REVISION
 
 T = TypeVar("T")
@@ -201,13 +208,24 @@ class Database:
 
     def run(self, work: Callable[[Session], T], *, write: bool = False) -> T:
         """Run ``work`` in one transaction, retrying a bounded number of times while another
-        process holds the SQLite write lock."""
+        process holds the SQLite write lock (or PostgreSQL reports a deadlock or a
+        serialization failure). A unique-constraint violation, such as losing a race to add
+        the same name, becomes a ``Conflict``; any other driver error a ``DatabaseError``:
+        one line each, the password masked."""
         for attempt in range(LOCK_RETRIES + 1):
             try:
                 with self.session(write=write) as session:
                     return work(session)
-            except OperationalError as exc:
-                if is_locked(exc) and attempt < LOCK_RETRIES:
+            except IntegrityError as exc:
+                raise integrity_error(exc) from None
+            except DataError as exc:
+                raise InvalidInput(
+                    f"a value was refused by the database: {first_line(exc)}"
+                ) from None
+            except UnicodeEncodeError:
+                raise InvalidInput("a value is not valid UTF-8 text") from None
+            except DBAPIError as exc:
+                if is_retryable(exc) and attempt < LOCK_RETRIES:
                     time.sleep(0.05 * (2**attempt))
                     continue
                 raise DatabaseError(connection_message(self, exc)) from None
@@ -218,8 +236,50 @@ def is_locked(exc: DBAPIError) -> bool:
     return "database is locked" in str(exc.orig) or "database is busy" in str(exc.orig)
 
 
+# SQLSTATE serialization_failure and deadlock_detected: the transaction can simply be rerun.
+_RETRYABLE_SQLSTATES = ("40001", "40P01")
+
+
+def is_retryable(exc: DBAPIError) -> bool:
+    if isinstance(exc, OperationalError) and is_locked(exc):
+        return True
+    return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
+
+
+# Unique constraints users can collide on, by (table, column) as SQLite and PostgreSQL name
+# them; the message starts with the field the user typed.
+_UNIQUE_MESSAGES = {
+    ("actors", "name_key"): "name: an actor with this name already exists",
+    ("actor_aliases", "actor_id"): "alias: the actor already has this alias",
+    ("sources", "url"): "url: a source with this URL already exists",
+    ("topics", "name_key"): "topic: a topic with this name already exists",
+    ("statements", "ref"): "ref: another statement already has this ref",
+}
+
+
+def first_line(exc: DBAPIError) -> str:
+    lines = str(exc.orig).strip().splitlines() if exc.orig else []
+    return lines[0] if lines else type(exc).__name__
+
+
+def integrity_error(exc: IntegrityError) -> FactDBError:
+    """A ``Conflict`` for a duplicate (naming the field when it is a known one), else an
+    ``InvalidInput`` for a broken rule of the record."""
+    detail = first_line(exc)
+    if "unique" not in detail.lower():
+        return InvalidInput(f"the change breaks a rule of the record: {detail}")
+    sqlite = re.search(r"UNIQUE constraint failed: (\w+)\.(\w+)", detail)
+    postgres = re.search(r'unique constraint "(\w+)"', detail)
+    for (table, column), message in _UNIQUE_MESSAGES.items():
+        if sqlite and (sqlite.group(1), sqlite.group(2)) == (table, column):
+            return Conflict(message)
+        if postgres and postgres.group(1).startswith(f"uq_{table}_{column}"):
+            return Conflict(message)
+    return Conflict(f"the change duplicates an existing record: {detail}")
+
+
 def connection_message(database: Database, exc: DBAPIError) -> str:
-    detail = str(exc.orig).strip().splitlines()[0] if exc.orig else "unknown error"
+    detail = first_line(exc)
     password = database.url.password
     if password:
         detail = detail.replace(str(password), "***")

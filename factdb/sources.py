@@ -9,6 +9,7 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from factdb.conflicts import find_or_create
 from factdb.dates import format_date, parse_optional_date
 from factdb.errors import Conflict, InvalidInput
 from factdb.models import Source
@@ -19,12 +20,11 @@ from factdb.text import clean_text, normalize_url
 def source_for_url(session: Session, url: str, field: str = "source") -> Source:
     """The source with this (normalized) URL, created from the URL alone if new."""
     normalized = normalize_url(url, field)
-    source = session.scalar(select(Source).where(Source.url == normalized))
-    if source is None:
-        source = Source(url=normalized)
-        session.add(source)
-        session.flush()
-    return source
+    return find_or_create(
+        session,
+        lambda: session.scalar(select(Source).where(Source.url == normalized)),
+        lambda: Source(url=normalized),
+    )
 
 
 @dataclass(frozen=True)
