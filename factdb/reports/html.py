@@ -64,8 +64,8 @@ blockquote { margin: 4px 0; padding: 2px 12px; border-left: 3px solid var(--rule
   font-style: italic; }
 ol.thread, ol.thread ol { list-style: none; margin: 0; padding-left: 0; }
 ol.thread ol { margin-left: 22px; }
-ol.thread > li, ol.thread ol > li { margin: 8px 0; padding: 6px 12px; border-left: 4px solid #90a4ae;
-  background: #fafbfc; }
+ol.thread > li, ol.thread ol > li { margin: 8px 0; padding: 6px 12px;
+  border-left: 4px solid #90a4ae; background: #fafbfc; }
 .kind { font-weight: 700; }
 .meta { color: var(--muted); font-size: .9em; }
 ul.sources { margin: 4px 0; padding-left: 18px; font-size: .9em; }
