@@ -77,15 +77,15 @@ def _actor_named(session: Session, key: str) -> Actor | None:
     return session.scalar(select(Actor).where(Actor.name_key == key))
 
 
-def _alias_holders(session: Session, key: str) -> list[Actor]:
-    return list(
-        session.scalars(
-            select(Actor)
-            .join(ActorAlias, ActorAlias.actor_id == Actor.id)
-            .where(ActorAlias.alias_key == key, Actor.merged_into_id.is_(None))
-            .order_by(Actor.id)
-        ).all()
-    )
+def _alias_holders(session: Session, key: str) -> list[tuple[Actor, str]]:
+    """Live actors with this alias, and the alias as they spell it."""
+    rows = session.execute(
+        select(Actor, ActorAlias.alias)
+        .join(ActorAlias, ActorAlias.actor_id == Actor.id)
+        .where(ActorAlias.alias_key == key, Actor.merged_into_id.is_(None))
+        .order_by(Actor.id)
+    ).all()
+    return [(actor, alias) for actor, alias in rows]
 
 
 def _check_new_name(session: Session, name: str, field: str, *, itself: Actor | None) -> str:
@@ -101,9 +101,9 @@ def _check_new_name(session: Session, name: str, field: str, *, itself: Actor | 
         raise Conflict(
             f"{field}: there is already an actor called {existing.name!r} (#{existing.id})"
         )
-    for holder in _alias_holders(session, key):
+    for holder, alias in _alias_holders(session, key):
         if holder is not itself:
-            raise Conflict(f"{field}: {name!r} is already an alias of {_label(holder)}")
+            raise Conflict(f"{field}: {alias!r} is already an alias of {_label(holder)}")
     return key
 
 
@@ -151,8 +151,15 @@ def _period(
 ) -> tuple[PartialDate | None, PartialDate | None]:
     begins = parse_optional_date(start, from_field)
     ends = parse_optional_date(end, to_field)
-    if begins is not None and ends is not None and begins.start > ends.end:
-        raise InvalidInput(f"{from_field}: {begins} is after {to_field} {ends}")
+    if begins is not None and ends is not None:
+        if begins.start > ends.end:
+            raise InvalidInput(f"{from_field}: {begins} is after {to_field} {ends}")
+        if begins.start > ends.start:
+            # Stored dates are the first day of their period, and must stay in order.
+            raise InvalidInput(
+                f"{to_field}: {ends} is less precise than {from_field} {begins}; "
+                "give the end as a full date"
+            )
     return begins, ends
 
 
@@ -197,6 +204,7 @@ def _affiliate(
         end_date=values[3],
         end_precision=values[4],
     )
+    session.add(affiliation)
     session.flush()
     return affiliation
 
@@ -379,6 +387,9 @@ def merge_actors(session: Session, duplicate: str, into: str) -> Actor:
     move over, its name becomes an alias, and it stays behind pointing at ``into``."""
     dup = resolve_actor(session, duplicate, "DUPLICATE")
     target = resolve_actor(session, into, "INTO")
+    named = _actor_named(session, name_key(duplicate))
+    if named is not None and named.merged_into_id is not None:
+        raise Conflict(f"DUPLICATE: {_label(named)} is already merged into {_label(dup)}")
     if dup.id == target.id:
         raise InvalidInput(f"INTO: {duplicate!r} and {into!r} are the same actor, {_label(dup)}")
     before = actor_record(dup)
