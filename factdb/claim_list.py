@@ -1,0 +1,138 @@
+"""Listing claims with their derived status, filtered by who made them, what they are about,
+when, their status, and who denied or endorsed them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factdb.dates import PartialDate
+from factdb.errors import InvalidInput
+from factdb.filters import DateRange, actor_filter, date_key, topic_id
+from factdb.models import Statement, StatementSubject, StatementTopic
+from factdb.positions import chunks, subjects_of
+from factdb.records import load_statements, statement_record
+from factdb.responses import response_query
+from factdb.rollup import Affiliations
+from factdb.status import STATUSES, statuses
+
+Record = dict[str, Any]
+
+
+def check_status(status: str | None, field: str = "--status") -> str | None:
+    if status is not None and status not in STATUSES:
+        raise InvalidInput(f"{field}: {status!r} is not one of {', '.join(STATUSES)}")
+    return status
+
+
+def _answered_by(session: Session, kind: str, name: str | None, direct: bool) -> set[int] | None:
+    if name is None:
+        return None
+    rows = response_query(session, kind, by=name, direct=direct)
+    return {row["statement_id"] for row in rows}
+
+
+def list_claims(
+    session: Session,
+    *,
+    by: str | None = None,
+    about: str | None = None,
+    topic: str | None = None,
+    since: str | PartialDate | None = None,
+    until: str | PartialDate | None = None,
+    status: str | None = None,
+    denied_by: str | None = None,
+    endorsed_by: str | None = None,
+    unanswered: bool = False,
+    include_deleted: bool = False,
+    direct: bool = False,
+    limit: int | None = None,
+) -> list[Record]:
+    """Claims as ``statement_record`` dicts plus ``status`` (None for a deleted claim), in
+    date order (undated last), then by id.
+
+    ``by``/``about`` roll up through dated affiliations unless ``direct``; ``denied_by`` /
+    ``endorsed_by`` keep claims directly answered by a denial / endorsement from that actor
+    (or its affiliates at the answer's date); ``unanswered`` is ``status="unanswered"``.
+    Deleted claims only with ``include_deleted``."""
+    check_status(status)
+    if unanswered:
+        if status not in (None, "unanswered"):
+            raise InvalidInput(f"--unanswered: cannot be combined with --status {status}")
+        status = "unanswered"
+    if limit is not None and limit < 1:
+        raise InvalidInput(f"--limit: must be at least 1, got {limit}")
+    affiliations = Affiliations.load(session)
+    by_filter = actor_filter(session, by, "--by", affiliations, direct=direct)
+    about_filter = actor_filter(session, about, "--about", affiliations, direct=direct)
+    topic_number = topic_id(session, topic)
+    dates = DateRange.parse(since, until)
+    restrict: set[int] | None = None
+    for kind, name in (("denial", denied_by), ("endorsement", endorsed_by)):
+        answered = _answered_by(session, kind, name, direct)
+        if answered is not None:
+            restrict = answered if restrict is None else restrict & answered
+
+    query = select(Statement.id, Statement.actor_id, Statement.date).where(
+        Statement.kind == "claim"
+    )
+    if not include_deleted:
+        query = query.where(Statement.deleted_at.is_(None))
+    if by_filter is not None:
+        query = query.where(Statement.actor_id.in_(sorted(by_filter.candidates)))
+    if about_filter is not None:
+        query = query.where(
+            Statement.id.in_(
+                select(StatementSubject.statement_id).where(
+                    StatementSubject.actor_id.in_(sorted(about_filter.candidates))
+                )
+            )
+        )
+    if topic_number is not None:
+        query = query.where(
+            Statement.id.in_(
+                select(StatementTopic.statement_id).where(StatementTopic.topic_id == topic_number)
+            )
+        )
+    if dates.since is not None:
+        query = query.where(Statement.date >= dates.since)
+    if dates.until is not None:
+        query = query.where(Statement.date <= dates.until)
+
+    if restrict is None:
+        rows = list(session.execute(query).tuples())
+    else:
+        rows = []
+        for part in chunks(sorted(restrict)):
+            rows.extend(session.execute(query.where(Statement.id.in_(part))).tuples())
+
+    if about_filter is not None:
+        subjects = subjects_of(session, [row[0] for row in rows])
+        rows = [
+            row
+            for row in rows
+            if about_filter.matches_any(affiliations, subjects.get(row[0], []), row[2])
+        ]
+    if by_filter is not None:
+        rows = [row for row in rows if by_filter.matches(affiliations, row[1], row[2])]
+    rows.sort(key=lambda row: date_key(row[2], row[0]))
+    ids = [row[0] for row in rows]
+    found = statuses(session, ids)
+    if status is not None:
+        ids = [number for number in ids if found.get(number) == status]
+    if limit is not None:
+        ids = ids[:limit]
+    records: list[Record] = []
+    for part in chunks(ids):
+        loaded = load_statements(session, part)
+        records.extend(
+            {**statement_record(loaded[number]), "status": found.get(number)} for number in part
+        )
+    return _in_order(records, ids)
+
+
+def _in_order(records: list[Record], ids: list[int]) -> list[Record]:
+    by_id = {record["id"]: record for record in records}
+    return [by_id[number] for number in ids]

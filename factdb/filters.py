@@ -1,0 +1,121 @@
+"""What the query commands share: reading their filter options (actors with roll-up, topics,
+date bounds) and loading the small pieces of rows they show (names, sources)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factdb.dates import PartialDate, parse_optional_date
+from factdb.errors import InvalidInput, NotFound
+from factdb.models import Source, StatementSource, Topic
+from factdb.positions import chunks
+from factdb.resolve import resolve_actor
+from factdb.rollup import Affiliations
+from factdb.text import name_key
+
+
+@dataclass(frozen=True)
+class ActorFilter:
+    """An actor named in a filter: ``candidates`` are the actor ids whose statements may
+    count for it (itself and everyone ever affiliated below it, or itself alone with
+    ``direct``); ``matches`` then checks the date rule."""
+
+    actor_id: int
+    name: str
+    candidates: frozenset[int]
+    direct: bool
+
+    def matches(self, affiliations: Affiliations, actor_id: int, when: dt.date | None) -> bool:
+        if self.direct:
+            return actor_id == self.actor_id
+        return affiliations.counts_for(actor_id, self.actor_id, when)
+
+    def matches_any(
+        self, affiliations: Affiliations, actor_ids: Sequence[int], when: dt.date | None
+    ) -> bool:
+        return any(self.matches(affiliations, actor, when) for actor in actor_ids)
+
+
+def actor_filter(
+    session: Session,
+    name: str | None,
+    field: str,
+    affiliations: Affiliations,
+    *,
+    direct: bool = False,
+) -> ActorFilter | None:
+    """The filter for ``--by``/``--of``/``--about NAME`` (None when not given)."""
+    if name is None:
+        return None
+    actor = resolve_actor(session, name, field)
+    candidates = {actor.id} if direct else affiliations.ever_members(actor.id)
+    return ActorFilter(actor.id, actor.name, frozenset(candidates), direct)
+
+
+def topic_id(session: Session, name: str | None, field: str = "--topic") -> int | None:
+    """The id of an existing topic (case-, space- and diacritics-insensitive)."""
+    if name is None:
+        return None
+    key = name_key(name)
+    if not key:
+        raise InvalidInput(f"{field}: a topic name must not be empty")
+    found = session.scalar(select(Topic.id).where(Topic.name_key == key))
+    if found is None:
+        raise NotFound(f"{field}: there is no topic called {name!r}")
+    return found
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """``--since``/``--until``: statements dated from the first day of ``since`` to the
+    last day of ``until``; with either bound, undated statements are left out."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    @classmethod
+    def parse(
+        cls,
+        since: str | PartialDate | None,
+        until: str | PartialDate | None,
+        *,
+        since_field: str = "--since",
+        until_field: str = "--until",
+    ) -> DateRange:
+        start = since if isinstance(since, PartialDate) else parse_optional_date(since, since_field)
+        end = until if isinstance(until, PartialDate) else parse_optional_date(until, until_field)
+        if start is not None and end is not None and end.end < start.start:
+            raise InvalidInput(f"{until_field}: {end} is before {since_field} {start}")
+        return cls(start.start if start else None, end.end if end else None)
+
+    @property
+    def given(self) -> bool:
+        return self.since is not None or self.until is not None
+
+
+def date_key(date: dt.date | None, item_id: int) -> tuple[bool, dt.date, int]:
+    """Date order with undated rows last, then by id."""
+    return (date is None, date or dt.date.min, item_id)
+
+
+def sources_of(session: Session, statement_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each statement's sources as ``{url, outlet, locator}``, in their recorded order."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    for part in chunks(statement_ids):
+        rows = session.execute(
+            select(StatementSource.statement_id, Source.url, Source.outlet, StatementSource.locator)
+            .join(Source, Source.id == StatementSource.source_id)
+            .where(StatementSource.statement_id.in_(part))
+            .order_by(StatementSource.statement_id, StatementSource.position)
+        )
+        for statement_id, url, outlet, locator in rows:
+            found.setdefault(statement_id, []).append(
+                {"url": url, "outlet": outlet, "locator": locator}
+            )
+    return found

@@ -1,0 +1,298 @@
+"""Positions: where each actor stands on a statement, followed through its whole thread.
+
+Every statement in a thread gets a stance towards the thread's root: the root's author
+``supports`` it; a denial flips the stance of what it denies (denying a denial supports the
+root), an endorsement copies it (endorsing a denial opposes the root), a dispute flips it as a
+question, an admission concedes, a retraction withdraws, and a fact-check assesses (a verdict
+on a denial is turned around: a denial found ``false`` means the root is assessed ``true``).
+An actor's position is the stance of its latest statement in the thread (undated ones count
+as the earliest); ``via`` lists the statement ids that put it there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factdb.dates import PartialDate, parse_date
+from factdb.errors import NotFound
+from factdb.models import Actor, Statement, StatementSubject
+from factdb.resolve import parse_statement_id
+from factdb.rollup import Affiliations
+
+POSITIONS = ("supports", "opposes", "questions", "concedes", "withdrawn", "assessed:<verdict>")
+_INVERTED = {
+    "true": "false",
+    "mostly_true": "mostly_false",
+    "mixed": "mixed",
+    "mostly_false": "mostly_true",
+    "false": "true",
+    "unproven": "unproven",
+}
+CHUNK = 5000
+
+
+def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterable[list[int]]:
+    """Id lists in pieces small enough for any database's bound-parameter limit."""
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+@dataclass(frozen=True)
+class Node:
+    """One statement of a thread, as much as positions need."""
+
+    id: int
+    kind: str
+    actor_id: int
+    responds_to_id: int | None
+    date: dt.date | None
+    verdict: str | None
+
+    @property
+    def order(self) -> tuple[dt.date, int]:
+        """Speech order: by date, undated first, then by id."""
+        return (self.date or dt.date.min, self.id)
+
+
+@dataclass(frozen=True)
+class Stance:
+    position: str
+    polarity: int  # +1 for the root, -1 against it, 0 neither (nothing below can be placed)
+
+
+@dataclass(frozen=True)
+class Position:
+    """One actor's position on a statement. ``via``: the statement ids that put it there."""
+
+    actor: str
+    actor_id: int
+    position: str
+    via: list[int]
+
+    def record(self) -> dict[str, object]:
+        return {
+            "actor": self.actor,
+            "actor_id": self.actor_id,
+            "position": self.position,
+            "via": list(self.via),
+        }
+
+
+def _node_columns() -> tuple[object, ...]:
+    return (
+        Statement.id,
+        Statement.kind,
+        Statement.actor_id,
+        Statement.responds_to_id,
+        Statement.date,
+        Statement.verdict,
+    )
+
+
+def load_threads(session: Session, root_ids: Sequence[int]) -> dict[int, Node]:
+    """The live statements ``root_ids`` and every live answer below them, level by level
+    (each level is one indexed ``responds_to_id IN (…)`` query). Deleted statements and
+    everything below them are left out."""
+    nodes: dict[int, Node] = {}
+    columns = _node_columns()
+    frontier = list(root_ids)
+    first = True
+    while frontier:
+        found: list[int] = []
+        for part in chunks(frontier):
+            key = Statement.id if first else Statement.responds_to_id
+            rows = session.execute(
+                select(*columns).where(key.in_(part), Statement.deleted_at.is_(None))  # type: ignore[call-overload]
+            )
+            for row in rows:
+                if row[0] not in nodes:
+                    nodes[row[0]] = Node(*row)
+                    found.append(row[0])
+        frontier = found
+        first = False
+    return nodes
+
+
+def children_of(nodes: dict[int, Node]) -> dict[int, list[Node]]:
+    children: dict[int, list[Node]] = {}
+    for node in nodes.values():
+        if node.responds_to_id is not None:
+            children.setdefault(node.responds_to_id, []).append(node)
+    return children
+
+
+def _stance(node: Node, parent: Stance) -> Stance:
+    if node.kind == "endorsement":
+        label = "questions" if parent.position == "questions" else None
+        return Stance(label or ("supports" if parent.polarity > 0 else "opposes"), parent.polarity)
+    if node.kind == "denial":
+        return Stance("supports" if parent.polarity < 0 else "opposes", -parent.polarity)
+    if node.kind == "dispute":
+        return Stance("supports" if parent.polarity < 0 else "questions", -parent.polarity)
+    if node.kind == "admission":
+        return Stance("concedes" if parent.polarity > 0 else "opposes", parent.polarity)
+    if node.kind == "retraction":
+        return Stance("withdrawn", 0)
+    if node.kind == "fact_check":
+        verdict = node.verdict or "unproven"
+        if parent.polarity < 0:
+            verdict = _INVERTED.get(verdict, verdict)
+        polarity = 1 if verdict in ("true", "mostly_true") else 0
+        polarity = -1 if verdict in ("false", "mostly_false") else polarity
+        return Stance(f"assessed:{verdict}", polarity)
+    return Stance("supports", parent.polarity)
+
+
+def stances(
+    root_id: int, nodes: dict[int, Node], children: dict[int, list[Node]]
+) -> dict[int, Stance]:
+    """The stance of every statement of the thread under ``root_id`` towards the root.
+    Answers to a statement with no side (a retraction, an inconclusive fact-check) get none."""
+    if root_id not in nodes:
+        return {}
+    found = {root_id: Stance("supports", 1)}
+    frontier = [root_id]
+    while frontier:
+        following: list[int] = []
+        for parent_id in frontier:
+            parent = found[parent_id]
+            if parent.polarity == 0:
+                continue
+            for child in children.get(parent_id, ()):
+                if child.id not in found:
+                    found[child.id] = _stance(child, parent)
+                    following.append(child.id)
+        frontier = following
+    return found
+
+
+def as_of_end(as_of: str | PartialDate | None) -> dt.date | None:
+    """The last day ``--as-of`` lets in (``2020-10`` → 2020-10-31), or None."""
+    if as_of is None:
+        return None
+    parsed = parse_date(as_of, "--as-of") if isinstance(as_of, str) else as_of
+    return parsed.end
+
+
+def said_by(node: Node, until: dt.date | None) -> bool:
+    """Whether ``--as-of`` keeps this statement: its date is known and not after ``until``."""
+    return until is None or (node.date is not None and node.date <= until)
+
+
+def thread_positions(
+    root_id: int,
+    nodes: dict[int, Node],
+    children: dict[int, list[Node]],
+    *,
+    until: dt.date | None = None,
+    affiliations: Affiliations | None = None,
+) -> list[tuple[int, str, list[int]]]:
+    """``(actor_id, position, via)`` for each actor in the thread under ``root_id``, in the
+    order the actors first spoke. With ``affiliations``, each statement is credited to the
+    outermost organizations its author spoke for at its date (roll-up)."""
+    placed = stances(root_id, nodes, children)
+    spoken: dict[int, list[Node]] = {}
+    for node_id, _stance_value in placed.items():
+        node = nodes[node_id]
+        if not said_by(node, until):
+            continue
+        speakers = (
+            [node.actor_id]
+            if affiliations is None
+            else affiliations.top_organizations(node.actor_id, node.date)
+        )
+        for speaker in speakers:
+            spoken.setdefault(speaker, []).append(node)
+    result: list[tuple[tuple[dt.date, int], int, str, list[int]]] = []
+    for actor_id, said in spoken.items():
+        said.sort(key=lambda item: item.order)
+        final = placed[said[-1].id].position
+        via = sorted(item.id for item in said if placed[item.id].position == final)
+        result.append((said[0].order, actor_id, final, via))
+    result.sort(key=lambda item: (item[0], item[1]))
+    return [(actor_id, position, via) for _order, actor_id, position, via in result]
+
+
+def actor_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """Names of the given actors, in one query per few thousand ids."""
+    names: dict[int, str] = {}
+    for part in chunks(list(ids)):
+        rows = session.execute(select(Actor.id, Actor.name).where(Actor.id.in_(part)))
+        names.update((number, name) for number, name in rows)
+    return names
+
+
+def positions_for(
+    session: Session,
+    statement_ids: Sequence[int],
+    *,
+    as_of: str | PartialDate | None = None,
+    roll_up: bool = False,
+) -> dict[int, list[Position]]:
+    """Positions on many statements at once (missing or deleted ids get an empty list).
+    ``as_of``: ignore what was said after that date (and undated statements);
+    ``roll_up``: report the outermost organizations (states) instead of their members."""
+    until = as_of_end(as_of)
+    nodes = load_threads(session, statement_ids)
+    children = children_of(nodes)
+    affiliations = Affiliations.load(session) if roll_up else None
+    raw = {
+        root: thread_positions(root, nodes, children, until=until, affiliations=affiliations)
+        for root in statement_ids
+    }
+    names = actor_names(session, {actor for rows in raw.values() for actor, _p, _v in rows})
+    return {
+        root: [Position(names[actor], actor, position, via) for actor, position, via in rows]
+        for root, rows in raw.items()
+    }
+
+
+def positions(
+    session: Session,
+    statement_id: int | str,
+    *,
+    as_of: str | PartialDate | None = None,
+    roll_up: bool = False,
+) -> list[dict[str, object]]:
+    """Every actor's position on one statement, followed through its thread, as records
+    ``{actor, actor_id, position, via}`` in the order the actors first spoke.
+
+    ``position`` is one of ``supports``, ``opposes``, ``questions``, ``concedes``,
+    ``withdrawn`` or ``assessed:<verdict>``. ``as_of`` (``YYYY[-MM[-DD]]`` or a PartialDate)
+    ignores everything said after that date's last day and everything undated; ``roll_up``
+    credits each statement to the outermost organizations its author belonged to at its date.
+    Raises NotFound for a missing or deleted statement."""
+    number = parse_statement_id(statement_id) if isinstance(statement_id, str) else statement_id
+    found = positions_for(session, [number], as_of=as_of, roll_up=roll_up)[number]
+    if not found and not _live(session, number):
+        raise NotFound(f"ID: there is no statement #{number}")
+    return [item.record() for item in found]
+
+
+def _live(session: Session, number: int) -> bool:
+    return (
+        session.scalar(
+            select(Statement.id).where(Statement.id == number, Statement.deleted_at.is_(None))
+        )
+        is not None
+    )
+
+
+def subjects_of(session: Session, statement_ids: Sequence[int]) -> dict[int, list[int]]:
+    """Subject actor ids of each statement, in their recorded order."""
+    subjects: dict[int, list[int]] = {}
+    for part in chunks(statement_ids):
+        rows = session.execute(
+            select(StatementSubject.statement_id, StatementSubject.actor_id)
+            .where(StatementSubject.statement_id.in_(part))
+            .order_by(StatementSubject.statement_id, StatementSubject.position)
+        )
+        for statement_id, actor_id in rows:
+            subjects.setdefault(statement_id, []).append(actor_id)
+    return subjects

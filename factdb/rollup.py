@@ -1,0 +1,137 @@
+"""Roll-up: whose statements count for an actor, and for whom a statement speaks.
+
+A statement by a member counts for its organizations at the statement's date, up the chain
+(a spokesman → a ministry → a state). The agreed date rule: an affiliation counts for a
+statement dated ``d`` (the first day of its period) when it had started (``start <= d``) and
+had not ended (no end, or ``d <= the last day of the end's period``); a statement with an
+unknown date rolls up only through affiliations that have no end.
+
+The affiliations table is small, so it is read once per query (``Affiliations.load``) and the
+chain is followed in Python. Queries then filter statements with ``actor_id IN candidates``
+(every actor that was ever a member, so an index is used) and keep the rows whose date makes
+them count (``counts_for``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factdb.models import Affiliation
+
+
+def period_end(start: dt.date, precision: str | None) -> dt.date:
+    """The last day of the period that starts at ``start``."""
+    if precision == "year":
+        return start.replace(month=12, day=31)
+    if precision == "month":
+        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    return start
+
+
+@dataclass(frozen=True)
+class Link:
+    """One affiliation, with its end as the last day of its period."""
+
+    member_id: int
+    organization_id: int
+    start: dt.date | None
+    end: dt.date | None
+
+    def active(self, when: dt.date | None) -> bool:
+        """Whether this affiliation counts for a statement dated ``when`` (None: unknown)."""
+        if when is None:
+            return self.end is None
+        if self.start is not None and self.start > when:
+            return False
+        return self.end is None or when <= self.end
+
+
+@dataclass
+class Affiliations:
+    """Every affiliation, indexed both ways, for following chains in memory."""
+
+    by_member: dict[int, list[Link]] = field(default_factory=dict)
+    by_organization: dict[int, list[Link]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, session: Session) -> Affiliations:
+        """Read the whole affiliations table (one query)."""
+        loaded = cls()
+        rows = session.execute(
+            select(
+                Affiliation.member_id,
+                Affiliation.organization_id,
+                Affiliation.start_date,
+                Affiliation.end_date,
+                Affiliation.end_precision,
+            ).order_by(Affiliation.id)
+        )
+        for member_id, organization_id, start, end, end_precision in rows:
+            link = Link(
+                member_id,
+                organization_id,
+                start,
+                None if end is None else period_end(end, end_precision),
+            )
+            loaded.by_member.setdefault(member_id, []).append(link)
+            loaded.by_organization.setdefault(organization_id, []).append(link)
+        return loaded
+
+    def organizations(self, actor_id: int, when: dt.date | None) -> list[int]:
+        """The organizations ``actor_id`` belonged to at ``when``, nearest first, up the
+        chain (e.g. ``[ministry, state]``); never the actor itself."""
+        found: list[int] = []
+        seen = {actor_id}
+        frontier = [actor_id]
+        while frontier:
+            following: list[int] = []
+            for member in frontier:
+                for link in self.by_member.get(member, ()):
+                    if link.organization_id not in seen and link.active(when):
+                        seen.add(link.organization_id)
+                        found.append(link.organization_id)
+                        following.append(link.organization_id)
+            frontier = following
+        return found
+
+    def top_organizations(self, actor_id: int, when: dt.date | None) -> list[int]:
+        """The outermost organizations ``actor_id`` spoke for at ``when`` (those that were
+        not themselves members of another at that date); ``[actor_id]`` when it had none."""
+        chain = self.organizations(actor_id, when)
+        if not chain:
+            return [actor_id]
+        return [
+            org
+            for org in chain
+            if not any(link.active(when) for link in self.by_member.get(org, ()))
+        ] or [chain[-1]]
+
+    def ever_members(self, actor_id: int) -> set[int]:
+        """``actor_id`` and every actor that was ever its member, directly or through others,
+        at any date: the candidates whose statements may count for it."""
+        found = {actor_id}
+        frontier = [actor_id]
+        while frontier:
+            following: list[int] = []
+            for organization in frontier:
+                for link in self.by_organization.get(organization, ()):
+                    if link.member_id not in found:
+                        found.add(link.member_id)
+                        following.append(link.member_id)
+            frontier = following
+        return found
+
+    def counts_for(self, actor_id: int, organization_id: int, when: dt.date | None) -> bool:
+        """Whether a statement by ``actor_id`` dated ``when`` counts for ``organization_id``."""
+        return actor_id == organization_id or organization_id in self.organizations(actor_id, when)
+
+    def counts_for_any(
+        self, actor_ids: Iterable[int], organization_id: int, when: dt.date | None
+    ) -> bool:
+        return any(self.counts_for(actor, organization_id, when) for actor in actor_ids)

@@ -1,0 +1,117 @@
+"""A statement's derived status (never stored), from the positions others take on it.
+
+In order of precedence:
+
+- ``retracted``: its author (or an affiliate) withdrew it (a retraction answering it that
+  still stands as its author's last word);
+- ``admitted``: a subject of it (or an affiliate of a subject at that date) concedes it;
+- ``contested``: others both support it and oppose or question it;
+- ``denied``: others oppose it (denials, fact-checks rating it false or mostly false);
+- ``disputed``: others question it (disputes, fact-checks rating it mixed or unproven);
+- ``endorsed``: others support it (endorsements, concessions, fact-checks rating it true);
+- ``unanswered``: nobody but its author has taken a position.
+
+"Others" are actors other than the author; positions are followed through the whole thread
+(denying a denial supports the claim).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from factdb.dates import PartialDate
+from factdb.positions import (
+    Node,
+    as_of_end,
+    children_of,
+    load_threads,
+    subjects_of,
+    thread_positions,
+)
+from factdb.rollup import Affiliations
+
+STATUSES = (
+    "unanswered",
+    "denied",
+    "disputed",
+    "endorsed",
+    "contested",
+    "admitted",
+    "retracted",
+)
+_SUPPORT = {"supports", "concedes", "assessed:true", "assessed:mostly_true"}
+_OPPOSE = {"opposes", "assessed:false", "assessed:mostly_false"}
+_QUESTION = {"questions", "assessed:mixed", "assessed:unproven"}
+
+
+def _status(
+    root: Node,
+    rows: list[tuple[int, str, list[int]]],
+    nodes: dict[int, Node],
+    subjects: list[int],
+    affiliations: Affiliations,
+) -> str:
+    sides: set[str] = set()
+    for actor_id, position, via in rows:
+        if position == "withdrawn" and any(
+            nodes[item].kind == "retraction" and nodes[item].responds_to_id == root.id
+            for item in via
+        ):
+            return "retracted"
+        if actor_id == root.actor_id:
+            continue
+        if position == "concedes" and any(
+            affiliations.counts_for(actor_id, subject, nodes[via[-1]].date) for subject in subjects
+        ):
+            sides.add("admitted")
+        elif position in _SUPPORT:
+            sides.add("support")
+        elif position in _OPPOSE:
+            sides.add("oppose")
+        elif position in _QUESTION:
+            sides.add("question")
+    if "admitted" in sides:
+        return "admitted"
+    if "support" in sides and sides & {"oppose", "question"}:
+        return "contested"
+    if "oppose" in sides:
+        return "denied"
+    if "question" in sides:
+        return "disputed"
+    if "support" in sides:
+        return "endorsed"
+    return "unanswered"
+
+
+def statuses(
+    session: Session, statement_ids: Sequence[int], *, as_of: str | PartialDate | None = None
+) -> dict[int, str]:
+    """The derived status of each live statement in ``statement_ids`` (deleted or missing ids
+    are left out), in a handful of queries whatever the number of ids. ``as_of`` ignores
+    everything said after that date (and everything undated)."""
+    until = as_of_end(as_of)
+    nodes = load_threads(session, statement_ids)
+    children = children_of(nodes)
+    affiliations = Affiliations.load(session)
+    roots = [number for number in statement_ids if number in nodes]
+    subjects = subjects_of(session, roots)
+    return {
+        root: _status(
+            nodes[root],
+            thread_positions(root, nodes, children, until=until),
+            nodes,
+            subjects.get(root, []),
+            affiliations,
+        )
+        for root in roots
+    }
+
+
+def statement_status(
+    session: Session, statement_id: int, *, as_of: str | PartialDate | None = None
+) -> str | None:
+    """The derived status of one statement (one of ``STATUSES``), or None if it is missing
+    or deleted."""
+    return statuses(session, [statement_id], as_of=as_of).get(statement_id)

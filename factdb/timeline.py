@@ -1,0 +1,77 @@
+"""The timeline: every statement in date order, respecting date precision."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factdb.dates import PartialDate
+from factdb.filters import DateRange, actor_filter, topic_id
+from factdb.models import Statement, StatementTopic
+from factdb.positions import chunks
+from factdb.records import load_statements, statement_record
+from factdb.rollup import Affiliations
+
+Record = dict[str, Any]
+_PRECISION_ORDER = {"year": 0, "month": 1, "day": 2}
+
+
+def timeline_key(
+    date: dt.date | None, precision: str | None, statement_id: int
+) -> tuple[bool, dt.date, int, int]:
+    """Undated last; otherwise by the start of the period, a wider period (a year, a month)
+    before the days it contains, then by id."""
+    return (
+        date is None,
+        date or dt.date.min,
+        _PRECISION_ORDER.get(precision or "", 3),
+        statement_id,
+    )
+
+
+def timeline(
+    session: Session,
+    *,
+    topic: str | None = None,
+    actor: str | None = None,
+    since: str | PartialDate | None = None,
+    until: str | PartialDate | None = None,
+    direct: bool = False,
+) -> list[Record]:
+    """Live statements of every kind as ``statement_record`` dicts in timeline order
+    (``timeline_key``). ``actor`` keeps statements by that actor or (unless ``direct``) by
+    its affiliates at the statement's date; ``since``/``until`` keep dated statements from
+    the first day of ``since`` to the last day of ``until``."""
+    affiliations = Affiliations.load(session)
+    wanted = actor_filter(session, actor, "--actor", affiliations, direct=direct)
+    topic_number = topic_id(session, topic)
+    dates = DateRange.parse(since, until)
+    query = select(
+        Statement.id, Statement.actor_id, Statement.date, Statement.date_precision
+    ).where(Statement.deleted_at.is_(None))
+    if wanted is not None:
+        query = query.where(Statement.actor_id.in_(sorted(wanted.candidates)))
+    if topic_number is not None:
+        query = query.where(
+            Statement.id.in_(
+                select(StatementTopic.statement_id).where(StatementTopic.topic_id == topic_number)
+            )
+        )
+    if dates.since is not None:
+        query = query.where(Statement.date >= dates.since)
+    if dates.until is not None:
+        query = query.where(Statement.date <= dates.until)
+    rows = [
+        row
+        for row in session.execute(query).tuples()
+        if wanted is None or wanted.matches(affiliations, row[1], row[2])
+    ]
+    rows.sort(key=lambda row: timeline_key(row[2], row[3], row[0]))
+    ids = [row[0] for row in rows]
+    loaded: dict[int, Statement] = {}
+    for part in chunks(ids):
+        loaded.update(load_statements(session, part))
+    return [statement_record(loaded[number]) for number in ids]

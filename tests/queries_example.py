@@ -1,0 +1,105 @@
+"""The worked example (factdb/data/nagorno-karabakh-2020.jsonl) loaded for the query tests.
+
+Uses ``factdb.interchange`` import when it is available, else the logging library
+(actors, sources, statements) line by line.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factdb.actors import add_actor
+from factdb.models import Statement
+from factdb.sources import add_source
+from factdb.statements import add_claim, add_fact_check, add_response
+
+
+def example_records() -> list[dict[str, Any]]:
+    path = resources.files("factdb") / "data" / "nagorno-karabakh-2020.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()[1:]
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def _sources(value: list[Any]) -> list[Any]:
+    return [item if isinstance(item, str) else (item["url"], item.get("locator")) for item in value]
+
+
+def load_example(session: Session) -> dict[str, int]:
+    """Load the worked example; returns statement ids by ref."""
+    records = example_records()
+    for record in records:
+        if record["type"] != "actor":
+            continue
+        affiliations = record.get("affiliations", [])
+        first = affiliations[0] if affiliations else {}
+        add_actor(
+            session,
+            record["name"],
+            kind=record["kind"],
+            country=record.get("country"),
+            aliases=record.get("aliases", []),
+            member_of=first.get("organization"),
+            role=first.get("role"),
+            start=first.get("from"),
+            end=first.get("to"),
+            wikidata=record.get("wikidata"),
+            description=record.get("description"),
+        )
+        assert len(affiliations) <= 1
+    for record in records:
+        if record["type"] == "source":
+            add_source(
+                session,
+                record["url"],
+                outlet=record.get("outlet"),
+                title=record.get("title"),
+                published=record.get("published"),
+                retrieved=record.get("retrieved"),
+            )
+    refs: dict[str, int] = {}
+    for record in records:
+        if record["type"] != "statement":
+            continue
+        common: dict[str, Any] = {
+            "by": record["by"],
+            "date": record.get("date"),
+            "quote": record.get("quote"),
+            "lang": record.get("lang"),
+            "about": record.get("about", []),
+            "topics": record.get("topics", []),
+            "sources": _sources(record.get("sources", [])),
+            "note": record.get("note"),
+            "ref": record["ref"],
+        }
+        if record["kind"] == "claim":
+            statement = add_claim(session, record["text"], **common)
+        elif record["kind"] == "fact_check":
+            statement = add_fact_check(
+                session,
+                refs[record["responds_to"]],
+                verdict=record["verdict"],
+                rating=record.get("rating"),
+                text=record.get("text"),
+                **common,
+            )
+        else:
+            statement = add_response(
+                session,
+                record["kind"],
+                refs[record["responds_to"]],
+                text=record.get("text"),
+                **common,
+            )
+        refs[record["ref"]] = statement.id
+    return refs
+
+
+def refs(session: Session) -> dict[str, int]:
+    """Statement ids by ref in a database the example was loaded into."""
+    rows = session.execute(select(Statement.ref, Statement.id).where(Statement.ref.is_not(None)))
+    return {ref: number for ref, number in rows}
