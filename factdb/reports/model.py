@@ -20,7 +20,8 @@ verdicts: [{actor, verdict, rating, id}]}}``.
 - ``claim_report``: ``{report: "claim", as_of, roll_up}`` plus a claim block.
 - ``topic_report``: ``{report: "topic", topic, as_of, roll_up, summary: {claims, denials,
   disputes, endorsements, admissions, retractions, fact_checks, unanswered}, claims: [claim
-  blocks in date order], alignment: [{actor_a, actor_b, same, opposite}]}``.
+  blocks in date order], alignment: [{actor_a, actor_a_id, actor_b, actor_b_id, same,
+  opposite, agreement}]}``.
 - ``actor_report``: ``{report: "actor", actor: {id, name, kind, country, description,
   aliases, affiliations}, direct, as_of, roll_up, counted: [names of the actors whose
   statements count], claimed: [statement entry + status], denied, disputed, endorsed,
@@ -40,7 +41,6 @@ from sqlalchemy.orm import Session
 from factdb.dates import format_date, parse_date
 from factdb.models import (
     Actor,
-    Affiliation,
     Statement,
     StatementSource,
     StatementSubject,
@@ -49,6 +49,7 @@ from factdb.models import (
 from factdb.records import load_statements
 from factdb.reports import derived
 from factdb.resolve import get_statement, resolve_actor, resolve_topic
+from factdb.rollup import Affiliations
 
 Data = dict[str, Any]
 
@@ -80,10 +81,10 @@ def claim_report(
 ) -> Data:
     """The claim-rebuttal report of one statement (usually a claim; any statement works, its
     thread being the answers it drew)."""
-    cutoff = _cutoff(as_of)
+    _cutoff(as_of)  # a bad --as-of fails before any query
     root = get_statement(session, statement_id)
     context = _Context(session)
-    block = _claim_block(session, context, root.id, cutoff, roll_up)
+    block = _claim_block(session, context, root.id, as_of, roll_up)
     return {
         "report": "claim",
         "as_of": _as_of_text(as_of),
@@ -107,7 +108,7 @@ def topic_report(
     ).all()
     context = _Context(session)
     roots = sorted({_root_of(session, statement_id) for statement_id in tagged})
-    blocks = [_claim_block(session, context, root, cutoff, roll_up) for root in roots]
+    blocks = [_claim_block(session, context, root, as_of, roll_up) for root in roots]
     blocks = [b for b in blocks if cutoff is None or _within(b["claim"]["_date"], cutoff)]
     blocks.sort(key=lambda b: _order(b["claim"]))
     summary = {label: 0 for label in SUMMARY_KINDS.values()}
@@ -117,13 +118,7 @@ def topic_report(
             summary[SUMMARY_KINDS[entry["kind"]]] += 1
         if block["status"] == "unanswered":
             summary["unanswered"] += 1
-    aligned = derived.alignment(
-        session,
-        topic.name,
-        [b["positions"] for b in blocks],
-        as_of=cutoff,
-        roll_up=roll_up,
-    )
+    aligned = derived.alignment(session, topic.name, as_of=as_of, roll_up=roll_up)
     return {
         "report": "topic",
         "topic": topic.name,
@@ -166,7 +161,7 @@ def actor_report(
     claimed = []
     for entry in entries:
         if entry["kind"] == "claim":
-            block = _claim_block(session, context, entry["id"], cutoff, roll_up)
+            block = _claim_block(session, context, entry["id"], as_of, roll_up)
             claimed.append({**_public(entry), "status": block["status"]})
     answered_ids = [e["responds_to"] for e in entries if e["kind"] != "claim"]
     answered = {e["id"]: e for e in context.entries(answered_ids)}
@@ -192,7 +187,7 @@ def actor_report(
             Statement.deleted_at.is_(None),
         )
     ).all()
-    about = [_claim_block(session, context, i, cutoff, roll_up) for i in sorted(set(about_ids))]
+    about = [_claim_block(session, context, i, as_of, roll_up) for i in sorted(set(about_ids))]
     about = [b for b in about if _within(b["claim"]["_date"], cutoff)]
     about.sort(key=lambda b: _order(b["claim"]))
 
@@ -283,40 +278,33 @@ def _root_of(session: Session, statement_id: int) -> int:
 
 
 class _Context:
-    """Affiliations held in memory for one report, and statement entries built from the
-    shared records loader."""
+    """Affiliations held in memory for one report (``factdb.rollup``), and statement entries
+    built from the shared records loader."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self._by_member: dict[int, list[Affiliation]] | None = None
-        self._names: dict[int, str] = {}
-        self._merged: dict[int, int | None] | None = None
+        self.affiliations = Affiliations.load(session)
+        self._names: dict[int, str] | None = None
+        self._merged: dict[int, int] | None = None
 
-    def _affiliations(self) -> dict[int, list[Affiliation]]:
-        if self._by_member is None:
-            self._by_member = {}
-            for row in self.session.scalars(select(Affiliation).order_by(Affiliation.id)):
-                self._by_member.setdefault(row.member_id, []).append(row)
-            for actor_id, actor_name in self.session.execute(select(Actor.id, Actor.name)):
-                self._names[actor_id] = actor_name
-        return self._by_member
+    def name(self, actor_id: int) -> str:
+        if self._names is None:
+            rows = self.session.execute(select(Actor.id, Actor.name))
+            self._names = {actor: actor_name for actor, actor_name in rows}
+        return self._names[actor_id]
 
-    def _merges(self) -> dict[int, int | None]:
+    def aliases_of(self, actor_id: int) -> set[int]:
+        """The actor and every duplicate merged into it."""
         if self._merged is None:
             rows = self.session.execute(
                 select(Actor.id, Actor.merged_into_id).where(Actor.merged_into_id.is_not(None))
             )
-            self._merged = {source: target for source, target in rows}
-        return self._merged
-
-    def aliases_of(self, actor_id: int) -> set[int]:
-        """The actor and every duplicate merged into it."""
-        merges = self._merges()
+            self._merged = {source: target for source, target in rows if target is not None}
         found = {actor_id}
         changed = True
         while changed:
             changed = False
-            for source, target in merges.items():
+            for source, target in self._merged.items():
                 if target in found and source not in found:
                     found.add(source)
                     changed = True
@@ -324,41 +312,15 @@ class _Context:
 
     def members_of(self, organization_id: int) -> set[int]:
         """Everyone ever affiliated with the organization, directly or through others."""
-        by_member = self._affiliations()
-        found: set[int] = set()
-        frontier = self.aliases_of(organization_id)
-        while frontier:
-            nxt = {
-                member
-                for member, rows in by_member.items()
-                for row in rows
-                if row.organization_id in frontier and member not in found
-            }
-            found |= nxt
-            frontier = nxt
-        return found - {organization_id}
+        return self.affiliations.ever_members(organization_id) - {organization_id}
 
     def on_behalf_of(self, actor_id: int, date: dt.date | None) -> list[Data]:
-        """The organizations the actor spoke for at ``date``, nearest first (agreed rule: the
-        affiliation starts on or before the date and has not ended; an unknown date counts
-        only through affiliations without an end)."""
-        by_member = self._affiliations()
-        out: list[Data] = []
-        seen = {actor_id}
-        frontier = [actor_id]
-        while frontier:
-            nxt: list[int] = []
-            for member in frontier:
-                for row in by_member.get(member, []):
-                    if row.organization_id in seen or not _holds(row, date):
-                        continue
-                    seen.add(row.organization_id)
-                    nxt.append(row.organization_id)
-                    out.append(
-                        {"id": row.organization_id, "name": self._names[row.organization_id]}
-                    )
-            frontier = nxt
-        return out
+        """The organizations the actor spoke for at ``date``, nearest first (the agreed
+        roll-up rule, ``factdb.rollup``)."""
+        return [
+            {"id": org, "name": self.name(org)}
+            for org in self.affiliations.organizations(actor_id, date)
+        ]
 
     def entries(self, ids: Sequence[int]) -> list[Data]:
         loaded = load_statements(self.session, list(dict.fromkeys(ids)))
@@ -385,18 +347,6 @@ class _Context:
             "ref": statement.ref,
             "_date": statement.date,
         }
-
-
-def _holds(row: Affiliation, date: dt.date | None) -> bool:
-    if date is None:
-        return row.end_date is None
-    if row.start_date is not None and row.start_date > date:
-        return False
-    if row.end_date is None:
-        return True
-    end = format_date(row.end_date, row.end_precision)
-    assert end is not None
-    return date <= parse_date(end).end
 
 
 def _source(link: StatementSource) -> Data:
@@ -445,16 +395,13 @@ def _thread(
 
 
 def _claim_block(
-    session: Session, context: _Context, root_id: int, cutoff: dt.date | None, roll_up: bool
+    session: Session, context: _Context, root_id: int, as_of: str | None, roll_up: bool
 ) -> Data:
+    cutoff = _cutoff(as_of)
     claim = context.entries([root_id])[0]
     thread = _thread(session, context, root_id, cutoff)
-    public_thread = [_public(node) for node in thread]
-    public_claim = _public(claim)
-    positions = derived.positions(
-        session, root_id, public_thread, public_claim, as_of=cutoff, roll_up=roll_up
-    )
-    status = derived.status(session, root_id, public_thread, public_claim, as_of=cutoff)
+    positions = derived.positions(session, root_id, as_of=as_of, roll_up=roll_up)
+    status = derived.status(session, root_id, as_of=as_of)
     summary: Data = {group: [] for group in POSITION_GROUPS}
     summary["verdicts"] = []
     for row in positions:
