@@ -52,8 +52,5 @@ def load_demo(session: Session) -> DemoLoad:
     claim_id = session.scalar(select(Statement.id).where(Statement.ref == HEADLINE_REF))
     if claim_id is None:
         raise NotFound(f"the demo claim {HEADLINE_REF!r} is missing from the database")
-    return DemoLoad(added=_added(result), claim_id=claim_id, topic=TOPIC)
-
-
-def _added(result: object) -> int:
-    return 0
+    added = sum(row["created"] for row in result.rows())
+    return DemoLoad(added=added, claim_id=claim_id, topic=TOPIC)

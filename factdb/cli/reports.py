@@ -214,7 +214,6 @@ def demo_command(
 
     print_report(report)
     where = shlex.quote(target)
-    topic = shlex.quote(loaded.topic)
     added = (
         f"Loaded the worked example into {target} ({loaded.added} records added)."
         if loaded.added
@@ -224,7 +223,7 @@ def demo_command(
         f"\n{added}\nTry next:\n"
         f"  factdb --db {where} who-denied --about Pakistan\n"
         f"  factdb --db {where} positions {loaded.claim_id} --roll-up\n"
-        f"  factdb --db {where} report topic {topic} --format html -o karabakh.html"
+        f"  factdb --db {where} report claim {loaded.claim_id} --format html -o claim.html"
     )
 
 
