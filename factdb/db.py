@@ -224,6 +224,8 @@ class Database:
                 ) from None
             except UnicodeEncodeError:
                 raise InvalidInput("a value is not valid UTF-8 text") from None
+            except OverflowError:
+                raise InvalidInput("a number is too large for the database") from None
             except DBAPIError as exc:
                 if is_retryable(exc) and attempt < LOCK_RETRIES:
                     time.sleep(0.05 * (2**attempt))

@@ -30,7 +30,8 @@ def resolve_actor(session: Session, name: str, field: str = "actor") -> Actor:
     if not key:
         raise InvalidInput(f"{field}: an actor name must not be empty")
     if key.startswith("#") and key[1:].isdigit():
-        by_id = session.get(Actor, int(key[1:]))
+        # ids beyond 18 digits exist nowhere (and overflow the databases' integers)
+        by_id = session.get(Actor, int(key[1:])) if len(key) <= 19 else None
         if by_id is None:
             raise UnknownActor(f"{field}: there is no actor #{key[1:]}")
         return live(by_id)

@@ -23,8 +23,12 @@ def clean_text(value: str | None, field: str, *, required: bool = False) -> str 
         return None
     cleaned = unicodedata.normalize("NFC", value).strip()
     for ch in cleaned:
-        if unicodedata.category(ch) == "Cc" and ch not in "\n\t":
+        category = unicodedata.category(ch)
+        if category == "Cc" and ch not in "\n\t":
             raise InvalidInput(f"{field}: contains a control character ({ord(ch):#04x})")
+        if category == "Cs":
+            # a lone surrogate: undecodable bytes (or a bad \\u escape) that no database stores
+            raise InvalidInput(f"{field}: is not valid UTF-8 text")
     if not cleaned:
         if required:
             raise InvalidInput(f"{field}: must not be empty")

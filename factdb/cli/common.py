@@ -97,8 +97,15 @@ class FactDBGroup(TyperGroup):
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
+        given = kwargs.get("args", args[0] if args else None)
+        arguments = [str(a) for a in (sys.argv[1:] if given is None else given)]
+        broken = undecodable_argument(arguments)
+        if broken is not None:
+            sys.stderr.write(error_line(f"{broken}: is not valid UTF-8 text") + "\n")
+            sys.exit(2)
         try:
             result = super().main(*args, **kwargs)
+            sys.stdout.flush()
         except click_exceptions.UsageError as exc:
             hint = ""
             if exc.ctx is not None:
@@ -117,22 +124,78 @@ class FactDBGroup(TyperGroup):
         except (KeyboardInterrupt, EOFError):
             sys.stderr.write("error: interrupted\n")
             sys.exit(130)
+        except BrokenPipeError:
+            # the reader went away (`factdb … | head`): stop quietly, without a second
+            # complaint when Python flushes stdout on exit
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(1)
         except Exception as exc:
             if os.environ.get("FACTDB_DEBUG"):
                 raise
             from factdb.errors import FactDBError
 
             if isinstance(exc, FactDBError):
-                sys.stderr.write(error_line(str(exc)) + "\n")
+                message = str(exc)
+            elif isinstance(exc, OSError) and exc.strerror:
+                where = f" {exc.filename}" if exc.filename else ""
+                message = f"cannot write the output{where}: {exc.strerror}"
             else:
-                sys.stderr.write(
-                    error_line(f"unexpected {type(exc).__name__}: {exc}")
-                    + " (set FACTDB_DEBUG=1 for details)\n"
-                )
+                message = f"unexpected {type(exc).__name__}: {exc} (set FACTDB_DEBUG=1 for details)"
+            sys.stderr.write(error_line(mask_passwords(message, arguments)) + "\n")
+            _discard_stdout()
             sys.exit(1)
         if isinstance(result, int) and result != 0:
             sys.exit(result)
         sys.exit(0)
+
+
+def undecodable_argument(arguments: Sequence[str]) -> str | None:
+    """The option (or ``argument N``) whose value held bytes that are not UTF-8: Python keeps
+    them as lone surrogates, which no database can store."""
+    for index, argument in enumerate(arguments):
+        if not any(0xD800 <= ord(ch) <= 0xDFFF for ch in argument):
+            continue
+        option, equals, _ = argument.partition("=")
+        if equals and option.startswith("--"):
+            return option
+        previous = arguments[index - 1] if index else ""
+        if previous.startswith("-") and previous != "-":
+            return previous
+        shown = argument.encode("utf-8", "surrogateescape")
+        return f"argument {index + 1} ({shown!r})"
+    return None
+
+
+def mask_passwords(message: str, arguments: Sequence[str]) -> str:
+    """The message with any password from a database URL (arguments or ``FACTDB_DB``)
+    replaced by ``***``: a last guard, since library messages already mask it."""
+    from urllib.parse import unquote, urlsplit
+
+    for candidate in [*arguments, os.environ.get("FACTDB_DB", "")]:
+        if "://" not in candidate or "@" not in candidate:
+            continue
+        url = candidate.partition("=")[2] if candidate.startswith("-") else candidate
+        try:
+            password = urlsplit(url).password
+        except ValueError:
+            continue
+        for secret in {password, unquote(password)} if password else set():
+            if secret:
+                message = message.replace(secret, "***")
+    return message
+
+
+def _discard_stdout() -> None:
+    """After a failed write to stdout, drop what is still buffered so exit stays quiet."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
 
 
 # ----------------------------------------------------------------------------- rendering
