@@ -1,9 +1,193 @@
-"""Commands: interchange (see the module's register function)."""
+"""Commands: import and export (factdb JSON Lines, CSV, ClaimReview, PLOVER)."""
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import IO, TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from factdb.cli.common import (
+    FormatOption,
+    OutputFormat,
+    database,
+    emit_rows,
+    error_line,
+    fail,
+    run,
+    write_json,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from factdb.interchange import ImportResult
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    claimreview = "claimreview"
+    plover = "plover"
+
+
+def _count_lines(path: str) -> int:
+    count = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            count += block.count(b"\n")
+    return count + 1
+
+
+@contextmanager
+def _progress_bar(path: str | None) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on stderr when it is a terminal (total: two steps per line)."""
+    if path is None or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    total = 2 * _count_lines(path)
+    with Progress(
+        TextColumn("importing"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("import", total=total)
+        yield lambda done: bar.advance(task, done)
+
+
+def _open_input(file: str) -> IO[bytes]:
+    if file == "-":
+        return sys.stdin.buffer
+    try:
+        return open(file, "rb")
+    except OSError as exc:
+        fail(f"FILE: cannot read {file!r}: {exc.strerror or exc}", 2)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
+
+    @app.command("import")
+    def import_command(
+        ctx: typer.Context,
+        file: Annotated[
+            str, typer.Argument(metavar="FILE|-", help="A factdb JSON Lines file, or - for stdin.")
+        ],
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="Check everything, count, write nothing.")
+        ] = False,
+        fmt: FormatOption = OutputFormat.table,
+    ) -> None:
+        """Import factdb JSON Lines: check every line first, then write all of it or nothing.
+
+        Every problem is reported as `line N: field: problem` (the first 20, one per line on
+        stderr). Importing the same file twice changes nothing.
+
+        Example: factdb import nagorno-karabakh-2020.jsonl --dry-run
+        """
+        from factdb.errors import FactDBError
+        from factdb.interchange import import_jsonl
+
+        path = None if file == "-" else file
+        if path is not None and os.path.isdir(path):
+            fail(f"FILE: {file!r} is a folder, not a file", 2)
+        handle = _open_input(file)
+
+        def work(session: Session) -> ImportResult:
+            source = handle if path is None else open(path, "rb")  # noqa: SIM115
+            try:
+                return import_jsonl(session, source, dry_run=dry_run, progress=progress)
+            finally:
+                if source is not handle:
+                    source.close()
+
+        try:
+            with _progress_bar(path) as progress:
+                result = database(ctx).run(work, write=not dry_run)
+        except FactDBError as exc:
+            for line in str(exc).splitlines() or [""]:
+                sys.stderr.write(error_line(line) + "\n")
+            raise typer.Exit(1) from None
+        finally:
+            if handle is not sys.stdin.buffer:
+                handle.close()
+        if fmt is OutputFormat.json:
+            summary: dict[str, Any] = {"dry_run": result.dry_run, "lines": result.lines}
+            for row in result.rows():
+                summary[row["type"]] = {"created": row["created"], "unchanged": row["unchanged"]}
+            write_json(summary)
+            return
+        title = "Dry run: nothing written" if result.dry_run else "Imported"
+        emit_rows(result.rows(), fmt, ["type", "created", "unchanged"], title=title)
+
+    @app.command("export")
+    def export_command(
+        ctx: typer.Context,
+        fmt: Annotated[
+            ExportFormat,
+            typer.Option(
+                "--format",
+                "-f",
+                help="jsonl (factdb JSON Lines), csv, claimreview (JSON-LD) or plover.",
+                case_sensitive=False,
+            ),
+        ] = ExportFormat.jsonl,
+        output: Annotated[
+            str | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
+        ] = None,
+        force: Annotated[
+            bool, typer.Option("--force", help="Overwrite the --output file if it exists.")
+        ] = False,
+        topic: Annotated[str | None, typer.Option("--topic", help="Only this topic.")] = None,
+        by: Annotated[str | None, typer.Option("--by", help="Only statements by ACTOR.")] = None,
+        since: Annotated[
+            str | None, typer.Option("--since", help="Only statements dated on or after D.")
+        ] = None,
+        until: Annotated[
+            str | None, typer.Option("--until", help="Only statements dated on or before D.")
+        ] = None,
+    ) -> None:
+        """Export statements as factdb JSON Lines, CSV, ClaimReview JSON-LD or PLOVER events.
+
+        Example: factdb export --topic "Nagorno-Karabakh 2020" -o nk.jsonl
+        """
+        from factdb.dates import parse_date
+        from factdb.errors import InvalidInput
+        from factdb.interchange import EXPORTERS
+
+        for flag, value in (("--since", since), ("--until", until)):
+            if value is not None:
+                try:
+                    parse_date(value, flag)
+                except InvalidInput as exc:
+                    fail(str(exc), 2)
+        if output is not None and os.path.exists(output) and not force:
+            fail(f"--output: {output!r} already exists; add --force to overwrite it", 2)
+        exporter = EXPORTERS[fmt.value]
+        filters = {"topic": topic, "by": by, "since": since, "until": until}
+        warnings: list[str] = []
+        if output is None:
+            run(ctx, lambda session: exporter(session, sys.stdout, warnings, **filters))
+        else:
+            temporary = f"{output}.partial-{os.getpid()}"
+            try:
+                with open(temporary, "w", encoding="utf-8", newline="") as out:
+                    run(ctx, lambda session: exporter(session, out, warnings, **filters))
+                os.replace(temporary, output)
+            except OSError as exc:
+                fail(f"--output: cannot write {output!r}: {exc.strerror or exc}")
+            finally:
+                if os.path.exists(temporary):
+                    os.remove(temporary)
+        for warning in warnings:
+            sys.stderr.write(f"warning: {warning}\n")

@@ -1,0 +1,442 @@
+"""Export: the records a filter selects, streamed in a deterministic order.
+
+Order never depends on text collation (so SQLite and PostgreSQL agree): actors, sources and
+statements by id. A filtered export also carries everything its statements need to import
+on their own: the statements they answer (up to the claim), their actors, those actors'
+organizations, and their sources.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import Session
+
+from factdb.dates import format_date, parse_date
+from factdb.interchange.format import FORMAT_VERSION, HEADER_KEY
+from factdb.models import (
+    Actor,
+    Affiliation,
+    Source,
+    Statement,
+    StatementSource,
+    StatementSubject,
+    StatementTopic,
+    Topic,
+)
+from factdb.records import actor_loader_options
+from factdb.resolve import resolve_actor, resolve_topic
+
+CHUNK = 1000
+FILTER_KEYS = ("topic", "by", "since", "until")
+CSV_COLUMNS = (
+    "id",
+    "ref",
+    "kind",
+    "author",
+    "responds_to",
+    "date",
+    "text",
+    "quote",
+    "lang",
+    "about",
+    "topics",
+    "sources",
+    "verdict",
+    "rating",
+    "note",
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    topic: str | None = None
+    by: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.topic or self.by or self.since or self.until)
+
+
+def make_filters(filters: dict[str, Any]) -> Filters:
+    unknown = [key for key in filters if key not in FILTER_KEYS]
+    if unknown:
+        from factdb.errors import InvalidInput
+
+        raise InvalidInput(f"{unknown[0]}: not an export filter (use {', '.join(FILTER_KEYS)})")
+    return Filters(**{key: value for key, value in filters.items() if value is not None})
+
+
+@dataclass
+class ExportedStatement:
+    """One statement with everything an export format shows, names instead of ids."""
+
+    id: int
+    ref: str
+    kind: str
+    actor_id: int
+    by: str
+    responds_to_id: int | None
+    responds_to: str | None
+    date: str | None
+    text: str | None
+    quote: str | None
+    lang: str | None
+    about: list[str]
+    topics: list[str]
+    sources: list[tuple[str, str | None]]
+    verdict: str | None
+    rating: str | None
+    note: str | None
+    deleted: bool
+
+
+# ----------------------------------------------------------------------------- selection
+
+
+def _clauses(session: Session, filters: Filters) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if filters.topic:
+        topic = resolve_topic(session, filters.topic)
+        clauses.append(
+            Statement.id.in_(
+                select(StatementTopic.statement_id).where(StatementTopic.topic_id == topic.id)
+            )
+        )
+    if filters.by:
+        actor = resolve_actor(session, filters.by, "--by")
+        clauses.append(Statement.actor_id == actor.id)
+    if filters.since:
+        since = parse_date(filters.since, "--since")
+        clauses.append(Statement.date >= since.start)
+    if filters.until:
+        until = parse_date(filters.until, "--until")
+        clauses.append(Statement.date <= until.end)
+    return clauses
+
+
+def selected_ids(
+    session: Session,
+    filters: Filters,
+    extra: Sequence[ColumnElement[bool]] = (),
+    *,
+    with_answered: bool = True,
+) -> Select[Any]:
+    """The ids of the statements to export: live ones that match and, ``with_answered``,
+    every statement they answer up to the claim (even a deleted one, so the file stays
+    whole)."""
+    clauses = [*_clauses(session, filters), *extra]
+    live = Statement.deleted_at.is_(None)
+    if not with_answered:
+        return select(Statement.id).where(live, *clauses)
+    any_deleted = session.scalar(
+        select(Statement.id).where(Statement.deleted_at.is_not(None)).limit(1)
+    )
+    if not clauses and any_deleted is None:
+        return select(Statement.id).where(live)
+    wanted = select(Statement.id.label("id")).where(live, *clauses).cte("wanted", recursive=True)
+    above = (
+        select(Statement.responds_to_id.label("id"))
+        .join(wanted, Statement.id == wanted.c.id)
+        .where(Statement.responds_to_id.is_not(None))
+    )
+    wanted = wanted.union(above)
+    return select(wanted.c.id)
+
+
+def actor_names(session: Session) -> dict[int, str]:
+    """Every actor's name, merged duplicates under the name of the actor they now are."""
+    rows = session.execute(select(Actor.id, Actor.name, Actor.merged_into_id)).all()
+    merged = {row.id: row.merged_into_id for row in rows}
+    names = {row.id: row.name for row in rows}
+    result: dict[int, str] = {}
+    for actor_id in names:
+        current, seen = actor_id, set()
+        while merged.get(current) is not None and current not in seen:
+            seen.add(current)
+            current = merged[current]
+        result[actor_id] = names[current]
+    return result
+
+
+def iter_statements(
+    session: Session, ids: Select[Any], names: dict[int, str] | None = None
+) -> Iterator[ExportedStatement]:
+    """The selected statements by id, loaded a chunk at a time."""
+    names = names if names is not None else actor_names(session)
+    query = (
+        select(Statement.__table__)
+        .where(Statement.id.in_(ids))
+        .order_by(Statement.id)
+        .execution_options(yield_per=CHUNK)
+    )
+    for partition in session.execute(query).partitions(CHUNK):
+        yield from load_chunk(session, list(partition), names)
+
+
+def statements_by_id(
+    session: Session, ids: Sequence[int], names: dict[int, str]
+) -> dict[int, ExportedStatement]:
+    found: dict[int, ExportedStatement] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        rows = session.execute(select(Statement.__table__).where(Statement.id.in_(chunk))).all()
+        for statement in load_chunk(session, list(rows), names):
+            found[statement.id] = statement
+    return found
+
+
+def load_chunk(session: Session, rows: list[Any], names: dict[int, str]) -> list[ExportedStatement]:
+    ids = [row.id for row in rows]
+    about: dict[int, list[str]] = {}
+    for statement_id, actor_id in session.execute(
+        select(StatementSubject.statement_id, StatementSubject.actor_id)
+        .where(StatementSubject.statement_id.in_(ids))
+        .order_by(StatementSubject.statement_id, StatementSubject.position)
+    ):
+        about.setdefault(statement_id, []).append(names[actor_id])
+    topics: dict[int, list[str]] = {}
+    for statement_id, name in session.execute(
+        select(StatementTopic.statement_id, Topic.name)
+        .join(Topic, Topic.id == StatementTopic.topic_id)
+        .where(StatementTopic.statement_id.in_(ids))
+        .order_by(StatementTopic.statement_id, StatementTopic.position)
+    ):
+        topics.setdefault(statement_id, []).append(name)
+    sources: dict[int, list[tuple[str, str | None]]] = {}
+    for statement_id, url, locator in session.execute(
+        select(StatementSource.statement_id, Source.url, StatementSource.locator)
+        .join(Source, Source.id == StatementSource.source_id)
+        .where(StatementSource.statement_id.in_(ids))
+        .order_by(StatementSource.statement_id, StatementSource.position)
+    ):
+        sources.setdefault(statement_id, []).append((url, locator))
+    known = {row.id: row.ref for row in rows}
+    parent_ids = sorted({row.responds_to_id for row in rows} - {None} - set(known))
+    if parent_ids:
+        for parent_id, ref in session.execute(
+            select(Statement.id, Statement.ref).where(Statement.id.in_(parent_ids))
+        ):
+            known[parent_id] = ref
+    refs = _refs(session, known)
+    return [
+        ExportedStatement(
+            id=row.id,
+            ref=refs[row.id],
+            kind=row.kind,
+            actor_id=row.actor_id,
+            by=names[row.actor_id],
+            responds_to_id=row.responds_to_id,
+            responds_to=None if row.responds_to_id is None else refs[row.responds_to_id],
+            date=format_date(row.date, row.date_precision),
+            text=row.text,
+            quote=row.quote,
+            lang=row.lang,
+            about=about.get(row.id, []),
+            topics=topics.get(row.id, []),
+            sources=sources.get(row.id, []),
+            verdict=row.verdict,
+            rating=row.rating,
+            note=row.note,
+            deleted=row.deleted_at is not None,
+        )
+        for row in rows
+    ]
+
+
+def _refs(session: Session, known: dict[int, str | None]) -> dict[int, str]:
+    """Each statement's ref; ``s<id>`` for one without, unless another statement has that
+    as its own ref (then ``s<id>.2``, ``s<id>.3`` …)."""
+    refs = {statement_id: ref for statement_id, ref in known.items() if ref is not None}
+    missing = sorted(statement_id for statement_id, ref in known.items() if ref is None)
+    suffix = 1
+    while missing:
+        wanted = {
+            statement_id: f"s{statement_id}" if suffix == 1 else f"s{statement_id}.{suffix}"
+            for statement_id in missing
+        }
+        taken = set(
+            session.scalars(select(Statement.ref).where(Statement.ref.in_(list(wanted.values()))))
+        )
+        missing = []
+        for statement_id, ref in wanted.items():
+            if ref in taken:
+                missing.append(statement_id)
+            else:
+                refs[statement_id] = ref
+        suffix += 1
+    return refs
+
+
+# ----------------------------------------------------------------------------- JSON Lines
+
+
+def _compact(record: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in record.items() if value not in (None, [], False)}
+
+
+def dump_line(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def actor_line(actor: Actor, names: dict[int, str]) -> dict[str, Any]:
+    return _compact(
+        {
+            "type": "actor",
+            "name": actor.name,
+            "kind": actor.kind,
+            "country": actor.country,
+            "wikidata": actor.wikidata,
+            "description": actor.description,
+            "aliases": [alias.alias for alias in actor.aliases],
+            "affiliations": [
+                _compact(
+                    {
+                        "organization": names[row.organization_id],
+                        "role": row.role,
+                        "from": format_date(row.start_date, row.start_precision),
+                        "to": format_date(row.end_date, row.end_precision),
+                    }
+                )
+                for row in actor.memberships
+            ],
+        }
+    )
+
+
+def source_line(source: Any) -> dict[str, Any]:
+    retrieved: dt.date | None = source.retrieved_date
+    return _compact(
+        {
+            "type": "source",
+            "url": source.url,
+            "outlet": source.outlet,
+            "title": source.title,
+            "published": format_date(source.published_date, source.published_precision),
+            "retrieved": None if retrieved is None else retrieved.isoformat(),
+            "archive_url": source.archive_url,
+        }
+    )
+
+
+def statement_line(statement: ExportedStatement) -> dict[str, Any]:
+    return _compact(
+        {
+            "type": "statement",
+            "ref": statement.ref,
+            "kind": statement.kind,
+            "by": statement.by,
+            "responds_to": statement.responds_to,
+            "date": statement.date,
+            "text": statement.text,
+            "quote": statement.quote,
+            "lang": statement.lang,
+            "about": statement.about,
+            "topics": statement.topics,
+            "sources": [
+                url if locator is None else {"url": url, "locator": locator}
+                for url, locator in statement.sources
+            ],
+            "verdict": statement.verdict,
+            "rating": statement.rating,
+            "note": statement.note,
+            "deleted": statement.deleted,
+        }
+    )
+
+
+def _actor_ids(session: Session, ids: Select[Any], full: bool) -> list[int]:
+    live = select(Actor.id).where(Actor.merged_into_id.is_(None))
+    if full:
+        return list(session.scalars(live.order_by(Actor.id)))
+    wanted = set(session.scalars(select(Statement.actor_id).where(Statement.id.in_(ids))))
+    wanted |= set(
+        session.scalars(
+            select(StatementSubject.actor_id).where(StatementSubject.statement_id.in_(ids))
+        )
+    )
+    frontier = set(wanted)
+    while frontier:
+        above = set(
+            session.scalars(
+                select(Affiliation.organization_id).where(Affiliation.member_id.in_(frontier))
+            )
+        )
+        frontier = above - wanted
+        wanted |= above
+    return sorted(wanted)
+
+
+def export_jsonl(session: Session, out: TextIO, **filters: Any) -> int:
+    """Write factdb JSON Lines (version 1) to ``out``: the header, then actors, sources and
+    statements, each by id. Filters: ``topic``, ``by`` (actor name), ``since``, ``until``
+    (dates). Returns the number of statements written."""
+    chosen = make_filters(filters)
+    ids = selected_ids(session, chosen)
+    names = actor_names(session)
+    out.write(dump_line({HEADER_KEY: FORMAT_VERSION}))
+    actor_ids = _actor_ids(session, ids, chosen.empty)
+    for start in range(0, len(actor_ids), CHUNK):
+        chunk = actor_ids[start : start + CHUNK]
+        actors = session.scalars(
+            select(Actor).where(Actor.id.in_(chunk)).options(*actor_loader_options())
+        ).all()
+        for actor in sorted(actors, key=lambda item: item.id):
+            if actor.merged_into_id is None:
+                out.write(dump_line(actor_line(actor, names)))
+    sources = select(Source.__table__).order_by(Source.id).execution_options(yield_per=CHUNK)
+    if not chosen.empty:
+        sources = sources.where(
+            Source.id.in_(
+                select(StatementSource.source_id).where(StatementSource.statement_id.in_(ids))
+            )
+        )
+    for row in session.execute(sources):
+        out.write(dump_line(source_line(row)))
+    count = 0
+    for statement in iter_statements(session, ids, names):
+        out.write(dump_line(statement_line(statement)))
+        count += 1
+    return count
+
+
+# ----------------------------------------------------------------------------- CSV
+
+
+def export_csv(session: Session, out: TextIO, **filters: Any) -> int:
+    """One row per statement (for spreadsheets); lists joined with ``; ``. Returns the
+    number of rows."""
+    ids = selected_ids(session, make_filters(filters), with_answered=False)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    count = 0
+    for statement in iter_statements(session, ids):
+        writer.writerow(
+            [
+                statement.id,
+                statement.ref,
+                statement.kind,
+                statement.by,
+                statement.responds_to or "",
+                statement.date or "",
+                statement.text or "",
+                statement.quote or "",
+                statement.lang or "",
+                "; ".join(statement.about),
+                "; ".join(statement.topics),
+                "; ".join(url for url, _ in statement.sources),
+                statement.verdict or "",
+                statement.rating or "",
+                statement.note or "",
+            ]
+        )
+        count += 1
+    return count

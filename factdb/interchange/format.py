@@ -1,0 +1,380 @@
+"""factdb JSON Lines, version 1: the keys of each record type and the checks of one line.
+
+Each ``parse_*`` function takes one decoded JSON object and returns its values cleaned and
+normalized (or raises ``InvalidInput`` naming the key), without touching the database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from factdb.actors import check_country, check_kind, check_wikidata
+from factdb.dates import PartialDate, parse_date
+from factdb.errors import InvalidInput
+from factdb.models import STATEMENT_KINDS, VERDICTS
+from factdb.text import clean_text, name_key, normalize_url
+
+FORMAT_VERSION = 1
+HEADER_KEY = "factdb"
+
+ACTOR_KEYS = (
+    "type",
+    "name",
+    "kind",
+    "country",
+    "wikidata",
+    "description",
+    "aliases",
+    "affiliations",
+)
+AFFILIATION_KEYS = ("organization", "role", "from", "to")
+SOURCE_KEYS = ("type", "url", "outlet", "title", "published", "retrieved", "archive_url")
+STATEMENT_KEYS = (
+    "type",
+    "ref",
+    "kind",
+    "by",
+    "responds_to",
+    "date",
+    "text",
+    "quote",
+    "lang",
+    "about",
+    "topics",
+    "sources",
+    "verdict",
+    "rating",
+    "note",
+    "deleted",
+)
+STATEMENT_SOURCE_KEYS = ("url", "locator")
+RECORD_TYPES = ("actor", "source", "statement")
+
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+_MAX_LANG = 35
+
+
+def json_type(value: Any) -> str:
+    """How a JSON value's type reads in a message."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def check_keys(
+    record: dict[str, Any], allowed: tuple[str, ...], what: str, prefix: str = ""
+) -> None:
+    for key in record:
+        if key not in allowed:
+            raise InvalidInput(
+                f"{prefix}{key}: unknown key for {what} (known keys: {', '.join(allowed)})"
+            )
+
+
+def opt_text(record: dict[str, Any], key: str, label: str | None = None) -> str | None:
+    """An optional string value, cleaned; null, absent and blank all mean none."""
+    value = record.get(key)
+    name = label or key
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"{name}: must be a string or null, not {json_type(value)}")
+    return clean_text(value, name)
+
+
+def req_text(record: dict[str, Any], key: str, label: str | None = None) -> str:
+    name = label or key
+    if key not in record or record[key] is None:
+        raise InvalidInput(f"{name}: is required")
+    value = opt_text(record, key, name)
+    if value is None:
+        raise InvalidInput(f"{name}: must not be empty")
+    return value
+
+
+def opt_date(record: dict[str, Any], key: str, label: str | None = None) -> PartialDate | None:
+    text = opt_text(record, key, label)
+    return None if text is None else parse_date(text, label or key)
+
+
+def text_list(record: dict[str, Any], key: str) -> list[str]:
+    value = record.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InvalidInput(f"{key}: must be a list of strings, not {json_type(value)}")
+    items: list[str] = []
+    for position, item in enumerate(value):
+        label = f"{key}[{position}]"
+        if not isinstance(item, str):
+            raise InvalidInput(f"{label}: must be a string, not {json_type(item)}")
+        cleaned = clean_text(item, label)
+        if cleaned is None:
+            raise InvalidInput(f"{label}: must not be empty")
+        items.append(cleaned)
+    return items
+
+
+def unique_by_key(items: list[str], field_name: str, what: str) -> None:
+    seen: set[str] = set()
+    for position, item in enumerate(items):
+        key = name_key(item)
+        if key in seen:
+            raise InvalidInput(f"{field_name}[{position}]: {item!r} is {what} twice")
+        seen.add(key)
+
+
+# ----------------------------------------------------------------------------- actors
+
+
+@dataclass
+class AffiliationLine:
+    organization: str
+    role: str | None
+    start: PartialDate | None
+    end: PartialDate | None
+
+
+@dataclass
+class ActorLine:
+    line: int
+    name: str
+    key: str
+    kind: str
+    country: str | None
+    wikidata: str | None
+    description: str | None
+    aliases: list[str]
+    affiliations: list[AffiliationLine]
+    given: frozenset[str] = field(default_factory=frozenset)
+
+
+def parse_actor(record: dict[str, Any], line: int) -> ActorLine:
+    check_keys(record, ACTOR_KEYS, "an actor")
+    name = req_text(record, "name")
+    key = name_key(name)
+    kind_value = record.get("kind")
+    if kind_value is None:
+        raise InvalidInput("kind: is required")
+    if not isinstance(kind_value, str):
+        raise InvalidInput(f"kind: must be a string, not {json_type(kind_value)}")
+    kind = check_kind(kind_value, "kind")
+    country = check_country(opt_text(record, "country"), "country")
+    wikidata = check_wikidata(opt_text(record, "wikidata"), "wikidata")
+    description = opt_text(record, "description")
+    aliases = text_list(record, "aliases")
+    unique_by_key(aliases, "aliases", "listed")
+    for position, alias in enumerate(aliases):
+        if name_key(alias) == key:
+            raise InvalidInput(f"aliases[{position}]: {alias!r} is the actor's own name")
+    affiliations: list[AffiliationLine] = []
+    raw = record.get("affiliations")
+    if raw is not None and not isinstance(raw, list):
+        raise InvalidInput(f"affiliations: must be a list of objects, not {json_type(raw)}")
+    for position, item in enumerate(raw or []):
+        prefix = f"affiliations[{position}]."
+        if not isinstance(item, dict):
+            raise InvalidInput(
+                f"affiliations[{position}]: must be an object, not {json_type(item)}"
+            )
+        check_keys(item, AFFILIATION_KEYS, "an affiliation", prefix)
+        organization = req_text(item, "organization", prefix + "organization")
+        if name_key(organization) == key:
+            raise InvalidInput(f"{prefix}organization: an actor cannot be a member of itself")
+        start = opt_date(item, "from", prefix + "from")
+        end = opt_date(item, "to", prefix + "to")
+        if start is not None and end is not None and start.start > end.end:
+            raise InvalidInput(f"{prefix}from: {start} is after {prefix}to {end}")
+        affiliations.append(
+            AffiliationLine(organization, opt_text(item, "role", prefix + "role"), start, end)
+        )
+    return ActorLine(
+        line,
+        name,
+        key,
+        kind,
+        country,
+        wikidata,
+        description,
+        aliases,
+        affiliations,
+        frozenset(record),
+    )
+
+
+# ----------------------------------------------------------------------------- sources
+
+
+@dataclass
+class SourceLine:
+    line: int
+    url: str
+    outlet: str | None
+    title: str | None
+    published: PartialDate | None
+    retrieved: PartialDate | None
+    archive_url: str | None
+    given: frozenset[str]
+
+
+def parse_source(record: dict[str, Any], line: int) -> SourceLine:
+    check_keys(record, SOURCE_KEYS, "a source")
+    url = normalize_url(req_text(record, "url"), "url")
+    retrieved = opt_date(record, "retrieved")
+    if retrieved is not None and retrieved.precision != "day":
+        raise InvalidInput(f"retrieved: {retrieved} must be a full date (YYYY-MM-DD)")
+    archive = opt_text(record, "archive_url")
+    return SourceLine(
+        line,
+        url,
+        opt_text(record, "outlet"),
+        opt_text(record, "title"),
+        opt_date(record, "published"),
+        retrieved,
+        normalize_url(archive, "archive_url") if archive is not None else None,
+        frozenset(record),
+    )
+
+
+# ----------------------------------------------------------------------------- statements
+
+# A statement line as stored between the passes (a tuple of plain values, cheap to spool):
+S_LINE, S_REF, S_KIND, S_BY, S_PARENT, S_DATE, S_TEXT, S_QUOTE, S_LANG = range(9)
+S_ABOUT, S_TOPICS, S_SOURCES, S_VERDICT, S_RATING, S_NOTE, S_DELETED, S_GIVEN = range(9, 17)
+
+
+def check_ref(value: Any, key: str) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(f"{key}: must be a string, not {json_type(value)}")
+    cleaned = clean_text(value, key)
+    if cleaned is None:
+        raise InvalidInput(f"{key}: must not be empty")
+    if any(ch.isspace() for ch in cleaned):
+        raise InvalidInput(f"{key}: {value!r} contains whitespace; use a key like nk2020-claim-1")
+    return cleaned
+
+
+def parse_statement(record: dict[str, Any], line: int) -> tuple[Any, ...]:
+    """The statement as a tuple indexed by the ``S_*`` constants; dates as text, sources as
+    ``[normalized url, locator]`` pairs, ``given`` as the sorted keys present."""
+    check_keys(record, STATEMENT_KEYS, "a statement")
+    if "ref" not in record or record["ref"] is None:
+        raise InvalidInput("ref: is required (a stable key such as nk2020-claim-1)")
+    ref = check_ref(record["ref"], "ref")
+    kind_value = record.get("kind")
+    if kind_value is None:
+        raise InvalidInput("kind: is required")
+    if not isinstance(kind_value, str):
+        raise InvalidInput(f"kind: must be a string, not {json_type(kind_value)}")
+    kind = kind_value.strip().lower().replace("-", "_")
+    if kind not in STATEMENT_KINDS:
+        raise InvalidInput(
+            f"kind: {kind_value!r} is not a statement kind; use one of {', '.join(STATEMENT_KINDS)}"
+        )
+    by = req_text(record, "by")
+    parent: str | None = None
+    if kind == "claim":
+        if record.get("responds_to") is not None:
+            raise InvalidInput("responds_to: a claim responds to nothing; use another kind")
+    else:
+        if record.get("responds_to") is None:
+            raise InvalidInput(f"responds_to: is required for a {kind}")
+        parent = check_ref(record["responds_to"], "responds_to")
+        if parent == ref:
+            raise InvalidInput("responds_to: a statement cannot respond to itself")
+    date = opt_date(record, "date")
+    text = opt_text(record, "text")
+    if kind == "claim" and text is None:
+        raise InvalidInput("text: is required for a claim")
+    lang = opt_text(record, "lang")
+    if lang is not None and (len(lang) > _MAX_LANG or not _LANG.match(lang)):
+        raise InvalidInput(f"lang: {lang!r} is not a language tag (use e.g. en, ur, hy, az)")
+    about = text_list(record, "about")
+    unique_by_key(about, "about", "listed")
+    topics = text_list(record, "topics")
+    unique_by_key(topics, "topics", "listed")
+    sources = _statement_sources(record.get("sources"))
+    verdict: str | None = None
+    rating = opt_text(record, "rating")
+    raw_verdict = record.get("verdict")
+    if kind == "fact_check":
+        if raw_verdict is None:
+            raise InvalidInput(f"verdict: is required for a fact_check ({', '.join(VERDICTS)})")
+        if not isinstance(raw_verdict, str):
+            raise InvalidInput(f"verdict: must be a string, not {json_type(raw_verdict)}")
+        verdict = raw_verdict.strip().lower().replace("-", "_")
+        if verdict not in VERDICTS:
+            raise InvalidInput(
+                f"verdict: {raw_verdict!r} is not a verdict; use one of {', '.join(VERDICTS)}"
+            )
+    else:
+        if raw_verdict is not None:
+            raise InvalidInput(f"verdict: only fact_checks have a verdict, not a {kind}")
+        if rating is not None:
+            raise InvalidInput(f"rating: only fact_checks have a rating, not a {kind}")
+    deleted = record.get("deleted", False)
+    if deleted is None:
+        deleted = False
+    if not isinstance(deleted, bool):
+        raise InvalidInput(f"deleted: must be true or false, not {json_type(deleted)}")
+    return (
+        line,
+        ref,
+        kind,
+        by,
+        parent,
+        None if date is None else str(date),
+        text,
+        opt_text(record, "quote"),
+        lang,
+        about,
+        topics,
+        sources,
+        verdict,
+        rating,
+        opt_text(record, "note"),
+        deleted,
+        sorted(record),
+    )
+
+
+def _statement_sources(value: Any) -> list[list[str | None]]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InvalidInput(f"sources: must be a list, not {json_type(value)}")
+    found: list[list[str | None]] = []
+    seen: set[str] = set()
+    for position, item in enumerate(value):
+        label = f"sources[{position}]"
+        locator: str | None = None
+        if isinstance(item, str):
+            raw = item
+        elif isinstance(item, dict):
+            check_keys(item, STATEMENT_SOURCE_KEYS, "a statement's source", label + ".")
+            if item.get("url") is None:
+                raise InvalidInput(f"{label}.url: is required")
+            if not isinstance(item["url"], str):
+                raise InvalidInput(f"{label}.url: must be a string, not {json_type(item['url'])}")
+            raw = item["url"]
+            locator = opt_text(item, "locator", label + ".locator")
+        else:
+            raise InvalidInput(
+                f"{label}: must be a URL or an object with url and locator, not {json_type(item)}"
+            )
+        url = normalize_url(raw, label)
+        if url in seen:
+            raise InvalidInput(f"{label}: {url} is listed twice")
+        seen.add(url)
+        found.append([url, locator])
+    return found

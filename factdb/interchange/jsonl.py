@@ -1,0 +1,1202 @@
+"""Import of factdb JSON Lines (version 1): check everything, then write all or nothing.
+
+The stream is read once. The first pass checks each line on its own, remembers what later
+lines may refer to (actor names, refs, URLs, topics), and spools the cleaned statements and
+sources to a temporary file. Then references are resolved against the file and the database
+(names, ``responds_to``, cycles, records that already exist). Only when no problem was found
+does the second pass write, with Core ``insert()`` in batches, plus the audit rows the ORM
+hook would have written. Memory holds the actors, one small entry per ref and per URL, and
+one batch of rows; never the whole file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import marshal
+import tempfile
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session
+
+from factdb.audit import audit_row
+from factdb.dates import PartialDate, format_date, parse_date
+from factdb.errors import InvalidInput
+from factdb.interchange.format import (
+    FORMAT_VERSION,
+    HEADER_KEY,
+    RECORD_TYPES,
+    S_ABOUT,
+    S_BY,
+    S_DATE,
+    S_DELETED,
+    S_GIVEN,
+    S_KIND,
+    S_LANG,
+    S_LINE,
+    S_NOTE,
+    S_PARENT,
+    S_QUOTE,
+    S_RATING,
+    S_REF,
+    S_SOURCES,
+    S_TEXT,
+    S_TOPICS,
+    S_VERDICT,
+    ActorLine,
+    SourceLine,
+    json_type,
+    parse_actor,
+    parse_source,
+    parse_statement,
+)
+from factdb.interchange.ids import IdAllocator
+from factdb.models import (
+    Actor,
+    ActorAlias,
+    Base,
+    Source,
+    Statement,
+    StatementSource,
+    StatementSubject,
+    StatementTopic,
+    Topic,
+    utcnow,
+)
+from factdb.text import name_key
+
+MAX_PROBLEMS = 20  # listed in the error
+STOP_AFTER = 1000  # problems after which reading stops
+BATCH = 1000
+LOOKUP_CHUNK = 500
+PROGRESS_EVERY = 1000
+
+CLAIM = -1  # parent of a claim
+IN_DATABASE = -2  # parent is a statement already in the database
+PENDING = -3  # parent not seen yet
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class ImportResult:
+    """What an import did (or, with ``dry_run``, would do), per record type."""
+
+    actors: Counts = field(default_factory=Counts)
+    sources: Counts = field(default_factory=Counts)
+    topics: Counts = field(default_factory=Counts)
+    statements: Counts = field(default_factory=Counts)
+    lines: int = 0
+    dry_run: bool = False
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {"type": name, "created": counts.created, "unchanged": counts.unchanged}
+            for name, counts in (
+                ("actor", self.actors),
+                ("source", self.sources),
+                ("topic", self.topics),
+                ("statement", self.statements),
+            )
+        ]
+
+
+def import_jsonl(
+    session: Session,
+    lines: Iterable[str] | Iterable[bytes],
+    *,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import factdb JSON Lines into the session's transaction.
+
+    ``lines`` may be text or bytes (bytes are decoded per line, so bad UTF-8 is reported with
+    its line number). Raises ``InvalidInput`` listing up to ``MAX_PROBLEMS`` problems, one per
+    line of the message, each as ``line N: field: problem``; nothing is written then.
+    ``progress`` is called with increments of work done: every input line counts once when
+    checked and once when written, so the total is twice the number of lines.
+    """
+    with tempfile.TemporaryFile("w+b") as spool:
+        job = _Import(session, spool, progress)
+        job.read(lines)
+        job.resolve()
+        job.raise_problems()
+        result = job.result
+        result.dry_run = dry_run
+        if not dry_run:
+            job.write()
+        return result
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+@dataclass
+class _DbParent:
+    id: int
+    actor_id: int
+    start: dt.date | None
+    end: dt.date | None
+    label: str
+
+
+def _chunks(items: Iterable[Any], size: int = LOOKUP_CHUNK) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _read_spool(spool: IO[bytes]) -> Iterator[tuple[str, tuple[Any, ...], int]]:
+    spool.seek(0)
+    while True:
+        try:
+            yield marshal.load(spool)
+        except EOFError:
+            return
+
+
+def _period(value: str | None) -> PartialDate | None:
+    return None if value is None else parse_date(value)
+
+
+def _iso(value: dt.date | dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+class _Import:
+    def __init__(self, session: Session, spool: IO[bytes], progress: Progress | None) -> None:
+        self.session = session
+        self.spool = spool
+        self.progress = progress
+        self.result = ImportResult()
+        self.problems: list[tuple[int, str]] = []
+        self.problem_count = 0
+        self.stopped = False
+        # actors declared in the file, by name key, and the names used by other records
+        self.actors: dict[str, ActorLine] = {}
+        self.alias_owners: dict[str, list[str]] = {}
+        self.names: dict[str, tuple[int, str, str]] = {}  # key -> (line, field, as written)
+        self.resolved: dict[str, int | ActorLine] = {}
+        # sources: every URL mentioned, and the line declaring it (0 if only cited)
+        self.urls: dict[str, int] = {}
+        self.source_records = 0
+        self.topics: dict[str, str] = {}
+        # statements, by position in the file
+        self.refs: dict[str, int] = {}
+        self.lines: array[int] = array("q")
+        self.parents: array[int] = array("q")
+        self.starts: array[int] = array("q")  # date ordinals, 0 when unknown
+        self.ends: array[int] = array("q")
+        self.pending: list[tuple[int, str]] = []
+        self.db_parents: dict[int, _DbParent] = {}
+        self.existing: dict[str, int] = {}  # ref -> id of statements already in the database
+        self.existing_sources: dict[str, int] = {}
+        self.new_sources: set[str] = set()
+        self.line_count = 0
+
+    # ------------------------------------------------------------------------- problems
+
+    def problem(self, line: int, message: str) -> None:
+        self.problem_count += 1
+        if len(self.problems) < STOP_AFTER:
+            self.problems.append((line, message))
+        if self.problem_count >= STOP_AFTER:
+            self.stopped = True
+
+    def raise_problems(self) -> None:
+        if not self.problems:
+            return
+        ordered = sorted(self.problems, key=lambda item: item[0])
+        shown = [f"line {line}: {message}" for line, message in ordered[:MAX_PROBLEMS]]
+        hidden = self.problem_count - len(shown)
+        if hidden > 0:
+            more = "more" if not self.stopped else "or more"
+            shown.append(f"... {hidden} {more} problem{'s' if hidden != 1 else ''} not shown")
+        raise InvalidInput("\n".join(shown))
+
+    def tick(self, count: int) -> None:
+        if self.progress is not None and count:
+            self.progress(count)
+
+    # ------------------------------------------------------------------------- first pass
+
+    def read(self, lines: Iterable[str] | Iterable[bytes]) -> None:
+        header_seen = False
+        number = 0
+        unreported = 0
+        stream: Iterable[str | bytes] = lines
+        for number, raw in enumerate(stream, 1):
+            unreported += 1
+            if unreported >= PROGRESS_EVERY:
+                self.tick(unreported)
+                unreported = 0
+            if self.stopped:
+                continue
+            if isinstance(raw, bytes):
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    self.problem(
+                        number,
+                        f"not valid UTF-8 (byte {raw[exc.start]:#04x} at byte {exc.start + 1})",
+                    )
+                    continue
+            else:
+                line = raw
+            if number == 1:
+                line = line.removeprefix("\ufeff")
+            stripped = line.strip()
+            if not header_seen:
+                header_seen = True
+                if self._header(stripped, number):
+                    continue
+            if not stripped:
+                continue
+            try:
+                record = json.loads(stripped)
+            except json.JSONDecodeError as exc:
+                self.problem(number, f"not valid JSON: {exc.msg} (column {exc.colno})")
+                continue
+            except RecursionError:
+                self.problem(number, "not valid JSON: nested too deeply")
+                continue
+            if not isinstance(record, dict):
+                self.problem(number, f"a record must be a JSON object, not {json_type(record)}")
+                continue
+            try:
+                self._record(record, number)
+            except InvalidInput as exc:
+                self.problem(number, str(exc))
+        self.tick(unreported)
+        self.line_count = number
+        self.result.lines = number
+        if number == 0:
+            self.problem(1, 'the file is empty; its first line must be {"factdb": 1}')
+
+    def _header(self, stripped: str, number: int) -> bool:
+        """Check the header line; True when the line was a header (good or bad)."""
+        expected = f'the first line must be {{"{HEADER_KEY}": {FORMAT_VERSION}}}'
+        try:
+            header = json.loads(stripped) if stripped else None
+        except (json.JSONDecodeError, RecursionError):
+            header = None
+        if not isinstance(header, dict) or HEADER_KEY not in header:
+            self.problem(number, expected)
+            return False
+        version = header[HEADER_KEY]
+        extra = [key for key in header if key != HEADER_KEY]
+        if extra:
+            self.problem(number, f"{extra[0]}: unknown key in the header; {expected}")
+        elif not isinstance(version, int) or isinstance(version, bool):
+            self.problem(number, f"{HEADER_KEY}: the format version must be a number; {expected}")
+        elif version != FORMAT_VERSION:
+            self.problem(
+                number,
+                f"{HEADER_KEY}: format version {version} is not supported "
+                f"(this factdb reads version {FORMAT_VERSION})",
+            )
+        return True
+
+    def _record(self, record: dict[str, Any], number: int) -> None:
+        kind = record.get("type")
+        if kind is None:
+            raise InvalidInput(f"type: is required ({', '.join(RECORD_TYPES)})")
+        if not isinstance(kind, str):
+            raise InvalidInput(f"type: must be a string, not {json_type(kind)}")
+        if kind == "statement":
+            self._statement(parse_statement(record, number))
+        elif kind == "actor":
+            self._actor(parse_actor(record, number))
+        elif kind == "source":
+            self._source(parse_source(record, number))
+        else:
+            raise InvalidInput(
+                f"type: {kind!r} is not a record type; use one of {', '.join(RECORD_TYPES)}"
+            )
+
+    def _use_name(self, name: str, number: int, field_name: str) -> None:
+        key = name_key(name)
+        if key not in self.names:
+            self.names[key] = (number, field_name, name)
+
+    def _actor(self, actor: ActorLine) -> None:
+        earlier = self.actors.get(actor.key)
+        if earlier is not None:
+            raise InvalidInput(f"name: the actor {actor.name!r} is already on line {earlier.line}")
+        self.actors[actor.key] = actor
+        for alias in actor.aliases:
+            self.alias_owners.setdefault(name_key(alias), []).append(actor.key)
+        for position, affiliation in enumerate(actor.affiliations):
+            self._use_name(
+                affiliation.organization, actor.line, f"affiliations[{position}].organization"
+            )
+
+    def _source(self, source: SourceLine) -> None:
+        declared = self.urls.get(source.url, 0)
+        if declared > 0:
+            raise InvalidInput(f"url: the source {source.url} is already on line {declared}")
+        self.urls[source.url] = source.line
+        self.source_records += 1
+        marshal.dump(
+            (
+                "o",
+                (
+                    source.line,
+                    source.url,
+                    source.outlet,
+                    source.title,
+                    None if source.published is None else str(source.published),
+                    None if source.retrieved is None else str(source.retrieved),
+                    source.archive_url,
+                    sorted(source.given),
+                ),
+                0,
+            ),
+            self.spool,
+        )
+
+    def _statement(self, statement: tuple[Any, ...]) -> None:
+        number: int = statement[S_LINE]
+        ref: str = statement[S_REF]
+        earlier = self.refs.get(ref)
+        if earlier is not None:
+            raise InvalidInput(f"ref: {ref!r} is already used on line {self.lines[earlier]}")
+        index = len(self.lines)
+        self.refs[ref] = index
+        self.lines.append(number)
+        parent: str | None = statement[S_PARENT]
+        if parent is None:
+            self.parents.append(CLAIM)
+        elif parent in self.refs:
+            self.parents.append(self.refs[parent])
+        else:
+            self.parents.append(PENDING)
+            self.pending.append((index, parent))
+        when = _period(statement[S_DATE])
+        self.starts.append(when.start.toordinal() if when else 0)
+        self.ends.append(when.end.toordinal() if when else 0)
+        self._use_name(statement[S_BY], number, "by")
+        for position, name in enumerate(statement[S_ABOUT]):
+            self._use_name(name, number, f"about[{position}]")
+        for topic in statement[S_TOPICS]:
+            self.topics.setdefault(name_key(topic), topic)
+        for url, _locator in statement[S_SOURCES]:
+            self.urls.setdefault(url, 0)
+        marshal.dump(("s", statement, index), self.spool)
+
+    # ------------------------------------------------------------------------- resolution
+
+    def resolve(self) -> None:
+        if self.stopped:
+            return
+        self._load_actors()
+        self._check_actors()
+        self._resolve_names()
+        self._resolve_parents()
+        self._check_cycles()
+        self._check_dates()
+        self._find_existing()
+        self._compare_spooled()
+        self._count()
+
+    def _load_actors(self) -> None:
+        """The database's actors that the file's names could mean (names and aliases)."""
+        keys = set(self.names) | set(self.actors) | set(self.alias_owners)
+        keys.discard("")
+        self.db_named: dict[str, Actor] = {}
+        self.db_aliases: dict[str, set[int]] = {}
+        for chunk in _chunks(sorted(keys)):
+            for actor in self.session.scalars(select(Actor).where(Actor.name_key.in_(chunk))):
+                self.db_named[actor.name_key] = actor
+            for alias_key, actor_id in self.session.execute(
+                select(ActorAlias.alias_key, ActorAlias.actor_id).where(
+                    ActorAlias.alias_key.in_(chunk)
+                )
+            ):
+                self.db_aliases.setdefault(alias_key, set()).add(self._live_id(actor_id))
+
+    def _live_id(self, actor_id: int) -> int:
+        seen: set[int] = set()
+        current = self.session.get(Actor, actor_id)
+        while current is not None and current.merged_into_id is not None:
+            if current.id in seen:
+                break
+            seen.add(current.id)
+            current = self.session.get(Actor, current.merged_into_id)
+        return actor_id if current is None else current.id
+
+    def _target(self, key: str) -> int | ActorLine | None:
+        """What a name means: a database actor's id, a new actor of the file, or None."""
+        if key in self.resolved:
+            return self.resolved[key]
+        found: int | ActorLine | None = None
+        if key.startswith("#") and key[1:].isdigit():
+            actor = self.session.get(Actor, int(key[1:]))
+            found = None if actor is None else self._live_id(actor.id)
+        elif key in self.actors:
+            existing = self.db_named.get(key)
+            found = self.actors[key] if existing is None else self._live_id(existing.id)
+        elif key in self.db_named:
+            found = self._live_id(self.db_named[key].id)
+        else:
+            candidates: dict[str, int | ActorLine] = {}
+            for owner in self.alias_owners.get(key, []):
+                target = self._target(owner)
+                if target is not None:
+                    candidates[self._label(target)] = target
+            for actor_id in self.db_aliases.get(key, set()):
+                candidates[self._label(actor_id)] = actor_id
+            if len(candidates) > 1:
+                raise InvalidInput(
+                    f"could be any of: {', '.join(sorted(candidates))}; give the full name"
+                )
+            found = next(iter(candidates.values()), None)
+        if found is not None:
+            self.resolved[key] = found
+        return found
+
+    def _label(self, target: int | ActorLine) -> str:
+        if isinstance(target, ActorLine):
+            return f"{target.name} (line {target.line})"
+        actor = self.session.get(Actor, target)
+        return f"{actor.name if actor else '?'} (#{target})"
+
+    def _suggest(self, key: str) -> str:
+        names: dict[str, str] = {actor.key: actor.name for actor in self.actors.values()}
+        for actor_key, actor_name in self.session.execute(
+            select(Actor.name_key, Actor.name).where(Actor.merged_into_id.is_(None))
+        ):
+            names.setdefault(actor_key, actor_name)
+        close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)
+        if close:
+            return f"; did you mean {', '.join(names[match] for match in close)}?"
+        return "; declare it with an actor line or add it with `factdb actor add`"
+
+    def _resolve_names(self) -> None:
+        for key, (number, field_name, name) in self.names.items():
+            try:
+                target = self._target(key)
+            except InvalidInput as exc:
+                self.problem(number, f"{field_name}: {name!r} {exc}")
+                continue
+            if target is None:
+                self.problem(
+                    number, f"{field_name}: no actor is called {name!r}{self._suggest(key)}"
+                )
+
+    def _check_actors(self) -> None:
+        """New actors must not take another actor's name or alias; existing ones must agree
+        with the database."""
+        for actor in self.actors.values():
+            existing = self.db_named.get(actor.key)
+            if existing is not None:
+                self._compare_actor(actor, existing)
+                continue
+            holders = self.db_aliases.get(actor.key)
+            if holders:
+                self.problem(
+                    actor.line,
+                    f"name: {actor.name!r} is already an alias of {self._label(min(holders))}",
+                )
+            for owner in self.alias_owners.get(actor.key, []):
+                other = self.actors[owner]
+                self.problem(
+                    other.line,
+                    f"aliases: {actor.name!r} is the name of another actor (line {actor.line})",
+                )
+            for position, alias in enumerate(actor.aliases):
+                named = self.db_named.get(name_key(alias))
+                if named is not None:
+                    self.problem(
+                        actor.line,
+                        f"aliases[{position}]: {alias!r} is the name of another actor, "
+                        f"{self._label(named.id)}",
+                    )
+        self._check_affiliation_cycles()
+
+    def _compare_actor(self, actor: ActorLine, existing: Actor) -> None:
+        label = f"the actor {existing.name!r} (#{existing.id}) already exists with"
+        for key in ("kind", "country", "wikidata", "description"):
+            if key in actor.given and getattr(actor, key) != getattr(existing, key):
+                shown = getattr(existing, key)
+                self.problem(actor.line, f"{key}: {label} {key} {shown!r}")
+                return
+        if "aliases" in actor.given:
+            have = sorted(alias.alias_key for alias in existing.aliases)
+            if sorted(name_key(alias) for alias in actor.aliases) != have:
+                listed = ", ".join(alias.alias for alias in existing.aliases) or "none"
+                self.problem(actor.line, f"aliases: {label} other aliases ({listed})")
+                return
+        if "affiliations" in actor.given:
+            try:
+                wanted = sorted(self._affiliation_terms(actor), key=repr)
+            except InvalidInput:
+                wanted = None
+            have_terms = sorted(
+                (
+                    self._live_id(row.organization_id),
+                    name_key(row.role or ""),
+                    format_date(row.start_date, row.start_precision),
+                    format_date(row.end_date, row.end_precision),
+                )
+                for row in existing.memberships
+            )
+            if wanted != sorted(have_terms, key=repr):
+                self.problem(actor.line, f"affiliations: {label} other affiliations")
+
+    def _affiliation_terms(self, actor: ActorLine) -> list[tuple[Any, ...]]:
+        terms: list[tuple[Any, ...]] = []
+        for affiliation in actor.affiliations:
+            target = self._target(name_key(affiliation.organization))
+            if not isinstance(target, int):
+                raise InvalidInput("new organization")
+            terms.append(
+                (
+                    target,
+                    name_key(affiliation.role or ""),
+                    None if affiliation.start is None else str(affiliation.start),
+                    None if affiliation.end is None else str(affiliation.end),
+                )
+            )
+        return terms
+
+    def _check_affiliation_cycles(self) -> None:
+        graph: dict[str, list[str]] = {}
+        for actor in self.actors.values():
+            if actor.key in self.db_named:
+                continue
+            seen_terms: set[tuple[Any, ...]] = set()
+            for position, affiliation in enumerate(actor.affiliations):
+                org_key = name_key(affiliation.organization)
+                terms = (
+                    org_key,
+                    name_key(affiliation.role or ""),
+                    str(affiliation.start),
+                    str(affiliation.end),
+                )
+                if terms in seen_terms:
+                    self.problem(
+                        actor.line,
+                        f"affiliations[{position}]: the same affiliation is listed twice",
+                    )
+                seen_terms.add(terms)
+                if org_key in self.actors and org_key not in self.db_named:
+                    graph.setdefault(actor.key, []).append(org_key)
+        state: dict[str, int] = {}
+        for start in graph:
+            if state.get(start):
+                continue
+            stack = [(start, iter(graph.get(start, [])))]
+            state[start] = 1
+            while stack:
+                node, children = stack[-1]
+                child = next(children, None)
+                if child is None:
+                    state[node] = 2
+                    stack.pop()
+                elif state.get(child) == 1:
+                    path = [item for item, _ in stack]
+                    cycle = [*path[path.index(child) :], child]
+                    first = self.actors[child]
+                    names = " → ".join(self.actors[key].name for key in cycle)
+                    self.problem(
+                        first.line,
+                        f"affiliations: affiliations cannot go in a circle ({names})",
+                    )
+                    state[node] = 2
+                    stack.pop()
+                elif not state.get(child):
+                    state[child] = 1
+                    stack.append((child, iter(graph.get(child, []))))
+
+    def _resolve_parents(self) -> None:
+        unresolved: list[tuple[int, str]] = []
+        for index, parent in self.pending:
+            if parent in self.refs:
+                self.parents[index] = self.refs[parent]
+            else:
+                unresolved.append((index, parent))
+        self.pending = []
+        if not unresolved:
+            return
+        wanted = sorted({parent for _, parent in unresolved})
+        found: dict[str, _DbParent] = {}
+        deleted: dict[str, int] = {}
+        by_ref = [ref for ref in wanted if not (ref.startswith("#") and ref[1:].isdigit())]
+        by_id = {int(ref[1:]): ref for ref in wanted if ref.startswith("#") and ref[1:].isdigit()}
+        columns = (
+            Statement.id,
+            Statement.ref,
+            Statement.actor_id,
+            Statement.date,
+            Statement.date_precision,
+            Statement.deleted_at,
+        )
+        rows: list[Any] = []
+        for chunk in _chunks(by_ref):
+            rows.extend(self.session.execute(select(*columns).where(Statement.ref.in_(chunk))))
+        for chunk in _chunks(sorted(by_id)):
+            rows.extend(self.session.execute(select(*columns).where(Statement.id.in_(chunk))))
+        for row in rows:
+            keys = [row.ref] if row.ref in wanted else []
+            if row.id in by_id:
+                keys.append(by_id[row.id])
+            for key in keys:
+                if row.deleted_at is not None:
+                    deleted[key] = row.id
+                    continue
+                when = None if row.date is None else PartialDate(row.date, row.date_precision)
+                found[key] = _DbParent(
+                    row.id,
+                    row.actor_id,
+                    when.start if when else None,
+                    when.end if when else None,
+                    f"#{row.id}",
+                )
+        for index, parent in unresolved:
+            line = self.lines[index]
+            if parent in found:
+                self.parents[index] = IN_DATABASE
+                self.db_parents[index] = found[parent]
+            elif parent in deleted:
+                self.problem(
+                    line,
+                    f"responds_to: {parent!r} is statement #{deleted[parent]}, which is deleted",
+                )
+            else:
+                self.problem(
+                    line,
+                    f"responds_to: no statement has the ref {parent!r} "
+                    "(neither in this file nor in the database)",
+                )
+
+    def _check_cycles(self) -> None:
+        state = bytearray(len(self.parents))  # 0 new, 1 on the current path, 2 done
+        for start in range(len(self.parents)):
+            if state[start]:
+                continue
+            path: list[int] = []
+            node = start
+            while node >= 0 and state[node] == 0:
+                state[node] = 1
+                path.append(node)
+                node = self.parents[node]
+            if node >= 0 and state[node] == 1:
+                cycle = path[path.index(node) :]
+                refs = self._refs_of(cycle)
+                names = " → ".join(repr(refs[i]) for i in [*cycle, cycle[0]])
+                first = min(cycle, key=lambda i: self.lines[i])
+                self.problem(
+                    self.lines[first], f"responds_to: the responses go in a circle ({names})"
+                )
+            for item in path:
+                state[item] = 2
+
+    def _refs_of(self, indexes: list[int]) -> dict[int, str]:
+        wanted = set(indexes)
+        return {index: ref for ref, index in self.refs.items() if index in wanted}
+
+    def _check_dates(self) -> None:
+        for index in range(len(self.parents)):
+            end = self.ends[index]
+            if not end:
+                continue
+            parent = self.parents[index]
+            if parent >= 0:
+                if self.starts[parent] and end < self.starts[parent]:
+                    self.problem(
+                        self.lines[index],
+                        "date: is before the date of the statement it answers "
+                        f"(line {self.lines[parent]})",
+                    )
+            elif parent == IN_DATABASE:
+                db_parent = self.db_parents[index]
+                if db_parent.start is not None and end < db_parent.start.toordinal():
+                    self.problem(
+                        self.lines[index],
+                        f"date: is before the date of {db_parent.label}, the statement it answers",
+                    )
+
+    def _find_existing(self) -> None:
+        has_refs = self.session.scalar(
+            select(Statement.id).where(Statement.ref.is_not(None)).limit(1)
+        )
+        if has_refs is None:
+            return
+        for chunk in _chunks(self.refs):
+            for statement_id, ref in self.session.execute(
+                select(Statement.id, Statement.ref).where(Statement.ref.in_(chunk))
+            ):
+                self.existing[str(ref)] = statement_id
+
+    def _compare_spooled(self) -> None:
+        """Compare records that already exist (by ref, by URL) with the database."""
+        if self.problems:
+            return
+        self._find_sources()
+        if not self.existing and not (self.existing_sources and self.source_records):
+            return
+        statements: list[tuple[Any, ...]] = []
+        for tag, record, _index in _read_spool(self.spool):
+            if tag == "o":
+                if record[1] in self.existing_sources:
+                    self._compare_source(record)
+            elif record[S_REF] in self.existing:
+                statements.append(record)
+                if len(statements) >= LOOKUP_CHUNK:
+                    self._compare_statements(statements)
+                    statements = []
+        if statements:
+            self._compare_statements(statements)
+        self.spool.seek(0, 2)
+
+    def _find_sources(self) -> None:
+        has_sources = self.session.scalar(select(Source.id).limit(1))
+        if has_sources is None:
+            self.new_sources = set(self.urls)
+            return
+        for chunk in _chunks(self.urls):
+            for source_id, url in self.session.execute(
+                select(Source.id, Source.url).where(Source.url.in_(chunk))
+            ):
+                self.existing_sources[url] = source_id
+        self.new_sources = {url for url in self.urls if url not in self.existing_sources}
+
+    def _compare_source(self, record: tuple[Any, ...]) -> None:
+        line, url, outlet, title, published, retrieved, archive, given = record
+        source = self.session.get(Source, self.existing_sources[url])
+        assert source is not None
+        values = {
+            "outlet": (outlet, source.outlet),
+            "title": (title, source.title),
+            "published": (
+                published,
+                format_date(source.published_date, source.published_precision),
+            ),
+            "retrieved": (retrieved, _iso(source.retrieved_date)),
+            "archive_url": (archive, source.archive_url),
+        }
+        for key, (mine, theirs) in values.items():
+            if key in given and mine != theirs:
+                self.problem(
+                    line,
+                    f"{key}: the source {url} (#{source.id}) already exists with {key} {theirs!r}",
+                )
+                return
+
+    def _compare_statements(self, records: list[tuple[Any, ...]]) -> None:
+        ids = [self.existing[record[S_REF]] for record in records]
+        rows = {
+            row.id: row
+            for row in self.session.execute(
+                select(_table("statements")).where(Statement.id.in_(ids))
+            )
+        }
+        about: dict[int, list[int]] = {}
+        for statement_id, actor_id in self.session.execute(
+            select(StatementSubject.statement_id, StatementSubject.actor_id)
+            .where(StatementSubject.statement_id.in_(ids))
+            .order_by(StatementSubject.statement_id, StatementSubject.position)
+        ):
+            about.setdefault(statement_id, []).append(actor_id)
+        topics: dict[int, list[str]] = {}
+        for statement_id, key in self.session.execute(
+            select(StatementTopic.statement_id, Topic.name_key)
+            .join(Topic, Topic.id == StatementTopic.topic_id)
+            .where(StatementTopic.statement_id.in_(ids))
+            .order_by(StatementTopic.statement_id, StatementTopic.position)
+        ):
+            topics.setdefault(statement_id, []).append(key)
+        sources: dict[int, list[list[str | None]]] = {}
+        for statement_id, url, locator in self.session.execute(
+            select(StatementSource.statement_id, Source.url, StatementSource.locator)
+            .join(Source, Source.id == StatementSource.source_id)
+            .where(StatementSource.statement_id.in_(ids))
+            .order_by(StatementSource.statement_id, StatementSource.position)
+        ):
+            sources.setdefault(statement_id, []).append([url, locator])
+        for record in records:
+            statement_id = self.existing[record[S_REF]]
+            row = rows[statement_id]
+            differs = self._difference(record, row, about, topics, sources)
+            if differs is not None:
+                self.problem(
+                    record[S_LINE],
+                    f"{differs}: the statement {record[S_REF]!r} (#{statement_id}) already "
+                    f"exists with a different {differs}; give this one another ref, or edit "
+                    f"#{statement_id}",
+                )
+
+    def _difference(
+        self,
+        record: tuple[Any, ...],
+        row: Any,
+        about: dict[int, list[int]],
+        topics: dict[int, list[str]],
+        sources: dict[int, list[list[str | None]]],
+    ) -> str | None:
+        given = set(record[S_GIVEN])
+        if record[S_KIND] != row.kind:
+            return "kind"
+        if self._target(name_key(record[S_BY])) != row.actor_id:
+            return "by"
+        if record[S_PARENT] is not None:
+            index = self.refs[record[S_REF]]
+            parent = self.parents[index]
+            if parent == IN_DATABASE:
+                parent_id: int | None = self.db_parents[index].id
+            else:
+                parent_id = self.existing.get(record[S_PARENT])
+            if parent_id != row.responds_to_id:
+                return "responds_to"
+        simple = {
+            "date": (record[S_DATE], format_date(row.date, row.date_precision)),
+            "text": (record[S_TEXT], row.text),
+            "quote": (record[S_QUOTE], row.quote),
+            "lang": (record[S_LANG], row.lang),
+            "verdict": (record[S_VERDICT], row.verdict),
+            "rating": (record[S_RATING], row.rating),
+            "note": (record[S_NOTE], row.note),
+            "deleted": (record[S_DELETED], row.deleted_at is not None),
+        }
+        for key, (mine, theirs) in simple.items():
+            if key in given and mine != theirs:
+                return key
+        if "about" in given:
+            wanted = [self._target(name_key(name)) for name in record[S_ABOUT]]
+            if wanted != about.get(row.id, []):
+                return "about"
+        if "topics" in given and [name_key(t) for t in record[S_TOPICS]] != topics.get(row.id, []):
+            return "topics"
+        if "sources" in given and record[S_SOURCES] != sources.get(row.id, []):
+            return "sources"
+        return None
+
+    def _count(self) -> None:
+        result = self.result
+        for actor in self.actors.values():
+            if actor.key in self.db_named:
+                result.actors.unchanged += 1
+            else:
+                result.actors.created += 1
+        result.sources.created = len(self.new_sources)
+        result.sources.unchanged = len(self.urls) - len(self.new_sources)
+        self.topic_ids: dict[str, int] = {}
+        for chunk in _chunks(self.topics):
+            for topic_id, key in self.session.execute(
+                select(Topic.id, Topic.name_key).where(Topic.name_key.in_(chunk))
+            ):
+                self.topic_ids[key] = topic_id
+        result.topics.unchanged = len(self.topic_ids)
+        result.topics.created = len(self.topics) - len(self.topic_ids)
+        result.statements.unchanged = len(self.existing)
+        result.statements.created = len(self.refs) - len(self.existing)
+
+    # ------------------------------------------------------------------------- writing
+
+    def write(self) -> None:
+        self.now = utcnow()
+        self.connection = self.session.connection()
+        self.tick(self.line_count - len(self.refs))
+        self._write_topics()
+        self._write_actors()
+        self._write_sources()
+        self._write_statements()
+        self.session.expire_all()
+
+    def _insert(self, table: str, rows: list[dict[str, Any]], audits: list[dict[str, Any]]) -> None:
+        if rows:
+            self.connection.execute(insert(_table(table)), rows)
+        if audits:
+            self.connection.execute(insert(_table("audit_log")), audits)
+
+    def _write_topics(self) -> None:
+        new = [key for key in self.topics if key not in self.topic_ids]
+        ids = IdAllocator(self.session, "topics").take(len(new))
+        rows = []
+        for key, topic_id in zip(new, ids, strict=True):
+            rows.append({"id": topic_id, "name": self.topics[key], "name_key": key})
+            self.topic_ids[key] = topic_id
+        self._insert("topics", rows, [self._audit("topics", r) for r in rows])
+
+    def _write_actors(self) -> None:
+        new = [actor for actor in self.actors.values() if actor.key not in self.db_named]
+        ids = IdAllocator(self.session, "actors").take(len(new))
+        rows: list[dict[str, Any]] = []
+        for actor, actor_id in zip(new, ids, strict=True):
+            rows.append(
+                {
+                    "id": actor_id,
+                    "name": actor.name,
+                    "name_key": actor.key,
+                    "kind": actor.kind,
+                    "country": actor.country,
+                    "wikidata": actor.wikidata,
+                    "description": actor.description,
+                    "merged_into_id": None,
+                    "created_at": self.now,
+                    "updated_at": self.now,
+                }
+            )
+            self.resolved[actor.key] = actor_id
+        self._insert("actors", rows, [self._audit("actors", row) for row in rows])
+        for key, target in list(self.resolved.items()):
+            if isinstance(target, ActorLine):
+                self.resolved[key] = self.resolved[target.key]
+        alias_rows: list[dict[str, Any]] = []
+        affiliation_rows: list[dict[str, Any]] = []
+        for actor in new:
+            actor_id = self._actor_id(actor.key)
+            for alias in actor.aliases:
+                alias_rows.append(
+                    {"actor_id": actor_id, "alias": alias, "alias_key": name_key(alias)}
+                )
+            for affiliation in actor.affiliations:
+                start, end = affiliation.start, affiliation.end
+                affiliation_rows.append(
+                    {
+                        "member_id": actor_id,
+                        "organization_id": self._actor_id(name_key(affiliation.organization)),
+                        "role": affiliation.role,
+                        "start_date": start.start if start else None,
+                        "start_precision": start.precision if start else None,
+                        "end_date": end.start if end else None,
+                        "end_precision": end.precision if end else None,
+                    }
+                )
+        for table, table_rows in (
+            ("actor_aliases", alias_rows),
+            ("affiliations", affiliation_rows),
+        ):
+            for row, row_id in zip(
+                table_rows, IdAllocator(self.session, table).take(len(table_rows)), strict=True
+            ):
+                row["id"] = row_id
+            self._insert(table, table_rows, [self._audit(table, row) for row in table_rows])
+
+    def _actor_id(self, key: str) -> int:
+        target = self.resolved.get(key)
+        if target is None:
+            target = self._target(key)
+        if isinstance(target, ActorLine):
+            target = self.resolved[target.key]
+        assert isinstance(target, int)
+        return target
+
+    def _audit(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
+        after = {
+            key: value.isoformat() if isinstance(value, dt.date) else value
+            for key, value in row.items()
+        }
+        row_id = row["id"] if "id" in row else row["statement_id"]
+        return audit_row("insert", table, int(row_id), None, after)
+
+    def _write_sources(self) -> None:
+        self.source_ids: dict[str, int] = dict(self.existing_sources)
+        if not self.new_sources:
+            return
+        allocator = IdAllocator(self.session, "sources")
+        rows: list[dict[str, Any]] = []
+        if self.source_records:
+            for tag, record, _index in _read_spool(self.spool):
+                if tag != "o" or record[1] not in self.new_sources:
+                    continue
+                _line, url, outlet, title, published, retrieved, archive, _given = record
+                when = _period(published)
+                rows.append(
+                    {
+                        "id": allocator.one(),
+                        "url": url,
+                        "outlet": outlet,
+                        "title": title,
+                        "published_date": when.start if when else None,
+                        "published_precision": when.precision if when else None,
+                        "retrieved_date": None
+                        if retrieved is None
+                        else parse_date(retrieved).start,
+                        "archive_url": archive,
+                        "created_at": self.now,
+                        "updated_at": self.now,
+                    }
+                )
+                self.source_ids[url] = rows[-1]["id"]
+                if len(rows) >= BATCH:
+                    self._insert("sources", rows, [self._audit("sources", r) for r in rows])
+                    rows = []
+        implicit = [
+            url for url in self.urls if url in self.new_sources and url not in self.source_ids
+        ]
+        ids = allocator.take(len(implicit))
+        for url, source_id in zip(implicit, ids, strict=True):
+            rows.append(
+                {
+                    "id": source_id,
+                    "url": url,
+                    "outlet": None,
+                    "title": None,
+                    "published_date": None,
+                    "published_precision": None,
+                    "retrieved_date": None,
+                    "archive_url": None,
+                    "created_at": self.now,
+                    "updated_at": self.now,
+                }
+            )
+            self.source_ids[url] = source_id
+            if len(rows) >= BATCH:
+                self._insert("sources", rows, [self._audit("sources", r) for r in rows])
+                rows = []
+        self._insert("sources", rows, [self._audit("sources", r) for r in rows])
+
+    def _write_statements(self) -> None:
+        count = len(self.refs)
+        self.ids: array[int] = array("q", bytes(8 * count))
+        new_count = count - len(self.existing)
+        fresh = iter(IdAllocator(self.session, "statements").take(new_count))
+        self.written = bytearray(count)
+        # ids in file order; statements that already exist keep theirs
+        for ref, index in self.refs.items():
+            if ref in self.existing:
+                self.ids[index] = self.existing[ref]
+                self.written[index] = 1
+        for index in range(count):
+            if not self.written[index]:
+                self.ids[index] = next(fresh)
+        self.refs.clear()  # no longer needed; frees memory before the write
+        source = self.spool
+        while True:
+            deferred = tempfile.TemporaryFile("w+b")  # noqa: SIM115 - closed below
+            postponed = self._write_round(source, deferred)
+            if source is not self.spool:
+                source.close()
+            if not postponed:
+                deferred.close()
+                break
+            source = deferred
+
+    def _write_round(self, source: IO[bytes], deferred: IO[bytes]) -> int:
+        """Write every statement whose parent is written; spool the others for another
+        round (only responses that come before the statement they answer)."""
+        batch = _Batch()
+        postponed = 0
+        unreported = 0
+        for tag, record, index in _read_spool(source):
+            if tag != "s" or self.written[index]:
+                continue
+            parent = self.parents[index]
+            if parent >= 0 and not self.written[parent]:
+                marshal.dump((tag, record, index), deferred)
+                postponed += 1
+                continue
+            self._add_statement(batch, index, record)
+            self.written[index] = 1
+            unreported += 1
+            if len(batch.statements) >= BATCH:
+                self._flush(batch)
+                self.tick(unreported)
+                unreported = 0
+        self._flush(batch)
+        self.tick(unreported)
+        return postponed
+
+    def _add_statement(self, batch: _Batch, index: int, record: tuple[Any, ...]) -> None:
+        statement_id = self.ids[index]
+        parent = self.parents[index]
+        if parent == CLAIM:
+            parent_id: int | None = None
+        elif parent == IN_DATABASE:
+            parent_id = self.db_parents[index].id
+        else:
+            parent_id = self.ids[parent]
+        when = _period(record[S_DATE])
+        row = {
+            "id": statement_id,
+            "kind": record[S_KIND],
+            "actor_id": self._actor_id(name_key(record[S_BY])),
+            "responds_to_id": parent_id,
+            "text": record[S_TEXT],
+            "quote": record[S_QUOTE],
+            "lang": record[S_LANG],
+            "date": when.start if when else None,
+            "date_precision": when.precision if when else None,
+            "verdict": record[S_VERDICT],
+            "rating": record[S_RATING],
+            "note": record[S_NOTE],
+            "ref": record[S_REF],
+            "deleted_at": self.now if record[S_DELETED] else None,
+            "created_at": self.now,
+            "updated_at": self.now,
+        }
+        batch.statements.append(row)
+        batch.audits.append(self._audit("statements", row))
+        for position, name in enumerate(record[S_ABOUT]):
+            link = {
+                "statement_id": statement_id,
+                "actor_id": self._actor_id(name_key(name)),
+                "position": position,
+            }
+            batch.subjects.append(link)
+            batch.audits.append(self._audit("statement_subjects", link))
+        for position, topic in enumerate(record[S_TOPICS]):
+            link = {
+                "statement_id": statement_id,
+                "topic_id": self.topic_ids[name_key(topic)],
+                "position": position,
+            }
+            batch.topics.append(link)
+            batch.audits.append(self._audit("statement_topics", link))
+        for position, (url, locator) in enumerate(record[S_SOURCES]):
+            link = {
+                "statement_id": statement_id,
+                "source_id": self.source_ids[url],
+                "position": position,
+                "locator": locator,
+            }
+            batch.sources.append(link)
+            batch.audits.append(self._audit("statement_sources", link))
+
+    def _flush(self, batch: _Batch) -> None:
+        connection = self.connection
+        for table, rows in (
+            (_table("statements"), batch.statements),
+            (_table("statement_subjects"), batch.subjects),
+            (_table("statement_topics"), batch.topics),
+            (_table("statement_sources"), batch.sources),
+            (_table("audit_log"), batch.audits),
+        ):
+            if rows:
+                connection.execute(insert(table), rows)
+        batch.clear()
+
+
+@dataclass
+class _Batch:
+    statements: list[dict[str, Any]] = field(default_factory=list)
+    subjects: list[dict[str, Any]] = field(default_factory=list)
+    topics: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    audits: list[dict[str, Any]] = field(default_factory=list)
+
+    def clear(self) -> None:
+        for rows in (self.statements, self.subjects, self.topics, self.sources, self.audits):
+            rows.clear()
+
+
+def _table(name: str) -> Table:
+    return Base.metadata.tables[name]
