@@ -72,7 +72,7 @@ def status(database: Database) -> dict[str, Any]:
 def _has_tables(database: Database) -> bool:
     try:
         with database.engine.connect() as connection:
-            return bool(inspect(connection).get_table_names())
+            return bool(set(inspect(connection).get_table_names()) - {"alembic_version"})
     except DBAPIError as exc:
         raise DatabaseError(connection_message(database, exc)) from None
 
@@ -88,6 +88,8 @@ def state_problem(info: dict[str, Any]) -> str | None:
         return f"{info['database']} has no schema yet (it is created at head on first use)"
     if state == "behind":
         return f"schema {info['revision']} is behind head {info['head']}: run `factdb db upgrade`"
+    if state == "damaged":
+        return f"{info['database']} is damaged: its schema revision cannot be read"
     if state == "unknown":
         return f"schema {info['revision']} is unknown to this factdb (head {info['head']})"
     return f"{info['database']} is not a factdb database (no schema revision)"
@@ -99,7 +101,23 @@ def check(database: Database) -> dict[str, Any]:
     empty."""
     from factdb import migrate
 
-    report = status(database)
+    try:
+        report = status(database)
+    except DatabaseError:
+        if not (is_sqlite(database.url) and migrate.database_exists(database)):
+            raise
+        # Too damaged to read its schema revision: say what SQLite's own check finds.
+        findings, _ = _sqlite_checks(Path(str(database.url.database)))
+        if findings == ["ok"]:
+            raise
+        report = {
+            "database": where(database),
+            "backend": "sqlite",
+            "exists": True,
+            "revision": None,
+            "head": migrate.head_revision(),
+            "state": "damaged",
+        }
     problems: list[str] = []
     integrity: list[str] | None = None
     foreign_keys: list[dict[str, Any]] | None = None
@@ -108,19 +126,16 @@ def check(database: Database) -> dict[str, Any]:
     if problem:
         problems.append(problem)
     if report["exists"] and report["state"] != "foreign":
-        try:
-            if is_sqlite(database.url):
-                integrity, foreign_keys = _sqlite_checks(database)
-                if integrity != ["ok"]:
-                    problems.append(f"integrity_check: {'; '.join(integrity[:5])}")
-                if foreign_keys:
-                    tables = sorted({row["table"] for row in foreign_keys})
-                    problems.append(
-                        f"foreign_key_check: {len(foreign_keys)} rows point to missing rows "
-                        f"(in {', '.join(tables)})"
-                    )
-        except DBAPIError as exc:
-            raise DatabaseError(connection_message(database, exc)) from None
+        if is_sqlite(database.url):
+            integrity, foreign_keys = _sqlite_checks(Path(str(database.url.database)))
+            if integrity != ["ok"]:
+                problems.append(f"integrity_check: {'; '.join(integrity[:5])}")
+            if foreign_keys:
+                tables = sorted({row["table"] for row in foreign_keys})
+                problems.append(
+                    f"foreign_key_check: {len(foreign_keys)} rows point to missing rows "
+                    f"(in {', '.join(tables)})"
+                )
         if report["state"] == "current":
             differences = migrate.model_differences(database)
             if differences:
@@ -136,13 +151,18 @@ def check(database: Database) -> dict[str, Any]:
     }
 
 
-def _sqlite_checks(database: Database) -> tuple[list[str], list[dict[str, Any]]]:
-    with database.engine.connect() as connection:
-        integrity = [str(row[0]) for row in connection.exec_driver_sql("PRAGMA integrity_check")]
-        violations = [
-            {"table": str(row[0]), "rowid": row[1], "parent": str(row[2])}
-            for row in connection.exec_driver_sql("PRAGMA foreign_key_check")
-        ]
+def _sqlite_checks(path: Path) -> tuple[list[str], list[dict[str, Any]] | None]:
+    """SQLite's integrity and foreign-key checks, through a plain connection that changes
+    nothing (a file too damaged to check at all gives SQLite's error as the finding)."""
+    try:
+        with closing(sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)) as raw:
+            integrity = [str(row[0]) for row in raw.execute("PRAGMA integrity_check")]
+            violations = [
+                {"table": str(row[0]), "rowid": row[1], "parent": str(row[2])}
+                for row in raw.execute("PRAGMA foreign_key_check")
+            ]
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)], None
     return integrity, violations
 
 

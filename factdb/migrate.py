@@ -104,7 +104,7 @@ def current(database: Database) -> str | None:
 
 def _has_tables(database: Database) -> bool:
     with database.engine.connect() as connection:
-        return bool(inspect(connection).get_table_names())
+        return bool(set(inspect(connection).get_table_names()) - {"alembic_version"})
 
 
 @dataclass(frozen=True)
@@ -191,6 +191,10 @@ def model_differences(database: Database) -> list[str]:
 def _describe_diff(diff: Any) -> str:
     if isinstance(diff, list):
         return "; ".join(_describe_diff(item) for item in diff)
+    if isinstance(diff, tuple) and diff[:1] in (("add_column",), ("remove_column",)):
+        return f"{diff[0]} {diff[2]}.{diff[3].name}"
+    if isinstance(diff, tuple) and str(diff[0]).startswith("modify_") and len(diff) >= 7:
+        return f"{diff[0]} {diff[2]}.{diff[3]}: {diff[5]!r} -> {diff[6]!r}"
     if isinstance(diff, tuple) and diff:
         parts = [str(diff[0])]
         for item in diff[1:]:

@@ -44,6 +44,8 @@ def _revision_text(info: dict[str, Any]) -> str:
         return f"{revision} (behind head {head}: run `factdb db upgrade`)"
     if state == "unknown":
         return f"{revision} (unknown to this factdb, whose head is {head})"
+    if state == "damaged":
+        return "unreadable (the file is damaged)"
     if state == "foreign":
         return "none (not a factdb database)"
     return f"none (created at head {head} on first use)"
