@@ -108,8 +108,8 @@ def _sources(
     places = locators or []
     if len(places) > len(urls):
         fail(
-            f"--locator: {len(places)} locators for {len(urls)} --source; give each --locator "
-            "after the --source it belongs to",
+            f"--locator: {len(places)} --locator for {len(urls)} --source; each --locator goes "
+            "with the --source in the same position",
             2,
         )
     return [(url, places[i]) if i < len(places) else url for i, url in enumerate(urls)]
