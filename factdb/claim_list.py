@@ -102,11 +102,11 @@ def list_claims(
         query = query.where(Statement.date <= dates.until)
 
     if restrict is None:
-        rows = list(session.execute(query).tuples())
+        rows = list(session.execute(query))
     else:
         rows = []
         for part in chunks(sorted(restrict)):
-            rows.extend(session.execute(query.where(Statement.id.in_(part))).tuples())
+            rows.extend(session.execute(query.where(Statement.id.in_(part))))
 
     if about_filter is not None:
         subjects = subjects_of(session, [row[0] for row in rows])

@@ -120,7 +120,7 @@ def response_query(
     if dates.until is not None:
         query = query.where(response.c.date <= dates.until)
 
-    rows = list(session.execute(query).tuples())
+    rows = list(session.execute(query))
     subjects: dict[int, list[int]] = {}
     if about_filter is not None:
         subjects = subjects_of(session, sorted({row[6] for row in rows}))

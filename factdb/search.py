@@ -100,7 +100,7 @@ def _ranked(session: Session, terms: Sequence[str]) -> Select[int, int, dt.date 
 
 def snippet(values: Sequence[str | None], terms: Sequence[str], width: int = SNIPPET_WORDS) -> str:
     """A few words around the first match in the first field that has one, matches marked
-    ``[like this]`` (diacritics-insensitive, words starting with a term)."""
+    ``«like this»`` (diacritics-insensitive, words starting with a term)."""
     keys = [name_key(term) for term in terms]
     for value in values:
         if not value:
@@ -113,9 +113,9 @@ def snippet(values: Sequence[str | None], terms: Sequence[str], width: int = SNI
         ]
         if not hits:
             continue
-        start = max(0, hits[0] - width // 3)
+        start = max(0, min(hits[0] - width // 3, len(words) - width))
         end = min(len(words), start + width)
-        shown = [f"[{word}]" if index in hits else word for index, word in enumerate(words)]
+        shown = [f"«{word}»" if index in hits else word for index, word in enumerate(words)]
         prefix = "… " if start > 0 else ""
         suffix = " …" if end < len(words) else ""
         return prefix + " ".join(shown[start:end]) + suffix

@@ -18,6 +18,7 @@ In order of precedence:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -115,3 +116,18 @@ def statement_status(
     """The derived status of one statement (one of ``STATUSES``), or None if it is missing
     or deleted."""
     return statuses(session, [statement_id], as_of=as_of).get(statement_id)
+
+
+def with_statuses(session: Session, thread: dict[str, Any]) -> dict[str, Any]:
+    """A ``statements.statement_thread`` result with ``status`` added to every statement in
+    it (the chain, the statement and its answers, nested); None for deleted ones."""
+    nodes: list[dict[str, Any]] = list(thread["chain"])
+    pending = [thread["statement"]]
+    while pending:
+        node = pending.pop()
+        nodes.append(node)
+        pending.extend(node.get("responses", []))
+    found = statuses(session, [node["id"] for node in nodes])
+    for node in nodes:
+        node["status"] = found.get(node["id"])
+    return thread

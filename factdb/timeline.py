@@ -66,7 +66,7 @@ def timeline(
         query = query.where(Statement.date <= dates.until)
     rows = [
         row
-        for row in session.execute(query).tuples()
+        for row in session.execute(query)
         if wanted is None or wanted.matches(affiliations, row[1], row[2])
     ]
     rows.sort(key=lambda row: timeline_key(row[2], row[3], row[0]))

@@ -1,9 +1,430 @@
-"""Commands: queries (see the module's register function)."""
+"""Commands that ask the record: ``who-denied``, ``who-endorsed``, ``responses``,
+``positions``, ``search``, ``timeline``, ``alignment`` and ``claim list``."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import Annotated, Any
+
 import typer
+
+from factdb.cli.common import FormatOption, OutputFormat, emit_rows, run
+
+
+class ResponseKind(StrEnum):
+    """``factdb.models.RESPONSE_KINDS`` (a test keeps them equal)."""
+
+    denial = "denial"
+    dispute = "dispute"
+    endorsement = "endorsement"
+    admission = "admission"
+    retraction = "retraction"
+    fact_check = "fact_check"
+
+
+class StatementKind(StrEnum):
+    """``factdb.models.STATEMENT_KINDS`` (a test keeps them equal)."""
+
+    claim = "claim"
+    denial = "denial"
+    dispute = "dispute"
+    endorsement = "endorsement"
+    admission = "admission"
+    retraction = "retraction"
+    fact_check = "fact_check"
+
+
+class Status(StrEnum):
+    """``factdb.status.STATUSES`` (a test keeps them equal)."""
+
+    unanswered = "unanswered"
+    denied = "denied"
+    disputed = "disputed"
+    endorsed = "endorsed"
+    contested = "contested"
+    admitted = "admitted"
+    retracted = "retracted"
+
+
+StatementArg = Annotated[
+    str | None,
+    typer.Argument(
+        metavar="[ID]", help="Only answers to this statement (12 or #12).", show_default=False
+    ),
+]
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by", metavar="ACTOR", help="Answered by this actor or its affiliates at the time."
+    ),
+]
+OfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--of", metavar="ACTOR", help="Answering statements by this actor (or its affiliates)."
+    ),
+]
+AboutOption = Annotated[
+    str | None,
+    typer.Option(
+        "--about", metavar="ACTOR", help="Answering statements about this actor (or affiliates)."
+    ),
+]
+TopicOption = Annotated[
+    str | None, typer.Option("--topic", metavar="T", help="Answering statements on this topic.")
+]
+SearchOption = Annotated[
+    str | None,
+    typer.Option(
+        "--search", metavar="TEXT", help="The answer or what it answers contains these words."
+    ),
+]
+SinceOption = Annotated[
+    str | None,
+    typer.Option("--since", metavar="DATE", help="Dated on or after: YYYY, YYYY-MM, YYYY-MM-DD."),
+]
+UntilOption = Annotated[
+    str | None,
+    typer.Option("--until", metavar="DATE", help="Dated on or before (the period's last day)."),
+]
+DirectOption = Annotated[
+    bool,
+    typer.Option("--direct", help="Only the named actors themselves, not their affiliates."),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", metavar="DATE", help="Ignore what was said after this date (and undated)."
+    ),
+]
+RollUpOption = Annotated[
+    bool,
+    typer.Option("--roll-up", help="Report organizations (states) instead of their members."),
+]
+
+RESPONSE_COLUMNS = (
+    "on_behalf_of",
+    "date",
+    "quote",
+    "statement_id",
+    "statement",
+    "author",
+    "sources",
+)
+
+
+def who_denied(
+    ctx: typer.Context,
+    statement: StatementArg = None,
+    by: ByOption = None,
+    of: OfOption = None,
+    about: AboutOption = None,
+    topic: TopicOption = None,
+    search: SearchOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    direct: DirectOption = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Who denied what: one row per denial, with whom the denier spoke for at the time.
+
+    Example: factdb who-denied --about Pakistan
+    """
+    from factdb.responses import who_denied as query
+
+    rows = run(
+        ctx,
+        lambda session: query(
+            session,
+            statement,
+            by=by,
+            of=of,
+            about=about,
+            topic=topic,
+            search=search,
+            since=since,
+            until=until,
+            direct=direct,
+        ),
+    )
+    emit_rows(rows, fmt, ("denial_id", "denier", *RESPONSE_COLUMNS), empty="No denials found.")
+
+
+def who_endorsed(
+    ctx: typer.Context,
+    statement: StatementArg = None,
+    by: ByOption = None,
+    of: OfOption = None,
+    about: AboutOption = None,
+    topic: TopicOption = None,
+    search: SearchOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    direct: DirectOption = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Who endorsed what: one row per endorsement, the twin of who-denied.
+
+    Example: factdb who-endorsed --by Pakistan
+    """
+    from factdb.responses import who_endorsed as query
+
+    rows = run(
+        ctx,
+        lambda session: query(
+            session,
+            statement,
+            by=by,
+            of=of,
+            about=about,
+            topic=topic,
+            search=search,
+            since=since,
+            until=until,
+            direct=direct,
+        ),
+    )
+    emit_rows(
+        rows, fmt, ("endorsement_id", "endorser", *RESPONSE_COLUMNS), empty="No endorsements found."
+    )
+
+
+def responses(
+    ctx: typer.Context,
+    statement: StatementArg = None,
+    kind: Annotated[
+        ResponseKind | None,
+        typer.Option("--kind", "-k", help="Only this kind of answer.", case_sensitive=False),
+    ] = None,
+    by: ByOption = None,
+    of: OfOption = None,
+    about: AboutOption = None,
+    topic: TopicOption = None,
+    search: SearchOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    direct: DirectOption = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Every answer (denials, disputes, endorsements, admissions, retractions, fact-checks).
+
+    Example: factdb responses --kind dispute --of "Nikol Pashinyan"
+    """
+    from factdb.responses import response_query
+
+    rows = run(
+        ctx,
+        lambda session: response_query(
+            session,
+            kind.value if kind else None,
+            statement=statement,
+            by=by,
+            of=of,
+            about=about,
+            topic=topic,
+            search=search,
+            since=since,
+            until=until,
+            direct=direct,
+        ),
+    )
+    emit_rows(
+        rows,
+        fmt,
+        ("response_id", "kind", "responder", *RESPONSE_COLUMNS),
+        empty="No answers found.",
+    )
+
+
+def positions(
+    ctx: typer.Context,
+    statement: Annotated[
+        str, typer.Argument(metavar="ID", help="Statement id: 12 or #12.", show_default=False)
+    ],
+    as_of: AsOfOption = None,
+    roll_up: RollUpOption = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Where every actor stands on a statement, followed through its whole thread.
+
+    Example: factdb positions 1 --roll-up
+    """
+    from factdb.positions import positions as query
+
+    rows = run(ctx, lambda session: query(session, statement, as_of=as_of, roll_up=roll_up))
+    emit_rows(rows, fmt, ("actor", "position", "via"), empty="Nobody has taken a position.")
+
+
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="Words to find (all must match).")],
+    kind: Annotated[
+        StatementKind | None,
+        typer.Option("--kind", "-k", help="Only statements of this kind.", case_sensitive=False),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", metavar="ACTOR", help="Said by this actor or its affiliates."),
+    ] = None,
+    direct: DirectOption = False,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, help="At most this many results.")
+    ] = 50,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Full-text search over statements' text, quotes and notes, best match first.
+
+    Example: factdb search "special forces"
+    """
+    from factdb.search import search as query
+
+    rows = run(
+        ctx,
+        lambda session: query(
+            session, text, kind=kind.value if kind else None, by=by, direct=direct, limit=limit
+        ),
+    )
+    emit_rows(rows, fmt, ("rank", "id", "kind", "actor", "date", "snippet"), empty="No matches.")
+
+
+def timeline(
+    ctx: typer.Context,
+    topic: Annotated[
+        str | None, typer.Option("--topic", metavar="T", help="Only statements on this topic.")
+    ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option("--actor", metavar="ACTOR", help="Only statements by it or its affiliates."),
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    direct: DirectOption = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Every statement in date order (a month before the days in it; undated last).
+
+    Example: factdb timeline --topic "Nagorno-Karabakh 2020" --since 2020-10
+    """
+    from factdb.timeline import timeline as query
+
+    rows = run(
+        ctx,
+        lambda session: query(
+            session, topic=topic, actor=actor, since=since, until=until, direct=direct
+        ),
+    )
+    emit_rows(
+        rows,
+        fmt,
+        ("date", "id", "kind", "actor", "responds_to", "text", "quote"),
+        empty="No statements found.",
+    )
+
+
+def alignment(
+    ctx: typer.Context,
+    topic: Annotated[
+        str, typer.Option("--topic", metavar="T", help="The topic whose claims to compare on.")
+    ],
+    roll_up: RollUpOption = False,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """For each pair of actors, how often they took the same and the opposite side.
+
+    Example: factdb alignment --topic "Nagorno-Karabakh 2020" --roll-up
+    """
+    from factdb.alignment import alignment as query
+
+    rows = run(ctx, lambda session: query(session, topic, roll_up=roll_up, as_of=as_of))
+    emit_rows(
+        rows,
+        fmt,
+        ("actor_a", "actor_b", "same", "opposite", "agreement"),
+        empty="No two actors took sides on the same claim.",
+    )
+
+
+CLAIM_COLUMNS = ("id", "date", "actor", "text", "about", "topics", "status")
+
+
+def claim_list(
+    ctx: typer.Context,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", metavar="ACTOR", help="Claimed by this actor or its affiliates."),
+    ] = None,
+    about: Annotated[
+        str | None,
+        typer.Option("--about", metavar="ACTOR", help="About this actor (or its affiliates)."),
+    ] = None,
+    topic: Annotated[
+        str | None, typer.Option("--topic", metavar="T", help="On this topic.")
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    status: Annotated[
+        Status | None,
+        typer.Option("--status", "-s", help="Only claims with this status.", case_sensitive=False),
+    ] = None,
+    denied_by: Annotated[
+        str | None,
+        typer.Option("--denied-by", metavar="ACTOR", help="Denied by this actor (or affiliates)."),
+    ] = None,
+    endorsed_by: Annotated[
+        str | None,
+        typer.Option(
+            "--endorsed-by", metavar="ACTOR", help="Endorsed by this actor (or affiliates)."
+        ),
+    ] = None,
+    unanswered: Annotated[
+        bool, typer.Option("--unanswered", help="Only claims nobody else has answered.")
+    ] = False,
+    include_deleted: Annotated[
+        bool, typer.Option("--include-deleted", help="Deleted claims too.")
+    ] = False,
+    direct: DirectOption = False,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", min=1, help="At most this many claims.")
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List claims with their derived status (unanswered, denied, disputed, endorsed,
+    contested, admitted, retracted).
+
+    Example: factdb claim list --about Pakistan --status denied
+    """
+    from factdb.claim_list import list_claims
+
+    def work(session: Any) -> list[dict[str, Any]]:
+        return list_claims(
+            session,
+            by=by,
+            about=about,
+            topic=topic,
+            since=since,
+            until=until,
+            status=status.value if status else None,
+            denied_by=denied_by,
+            endorsed_by=endorsed_by,
+            unanswered=unanswered,
+            include_deleted=include_deleted,
+            direct=direct,
+            limit=limit,
+        )
+
+    emit_rows(run(ctx, work), fmt, CLAIM_COLUMNS, empty="No claims found.")
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add this module's commands to the root app (and ``list`` to ``factdb claim``)."""
+    from factdb.cli.statements import claim_app
+
+    app.command("who-denied")(who_denied)
+    app.command("who-endorsed")(who_endorsed)
+    app.command("responses")(responses)
+    app.command("positions")(positions)
+    app.command("search")(search)
+    app.command("timeline")(timeline)
+    app.command("alignment")(alignment)
+    claim_app.command("list")(claim_list)

@@ -473,10 +473,13 @@ def show(
     Example: factdb show 1
     """
     from factdb.statements import statement_thread, thread_records
+    from factdb.status import with_statuses
 
     thread = run(
         ctx,
-        lambda session: statement_thread(session, statement_id, include_deleted=include_deleted),
+        lambda session: with_statuses(
+            session, statement_thread(session, statement_id, include_deleted=include_deleted)
+        ),
     )
     if fmt is OutputFormat.table:
         render_thread(thread)
