@@ -124,8 +124,7 @@ def add(
 ) -> None:
     """Add an actor (a state, ministry, person, organization...).
 
-    Example: factdb actor add "Ministry of Foreign Affairs of Pakistan" --kind ministry
-    --member-of Pakistan --alias "Pakistan Foreign Office"
+    Example: factdb actor add "Pakistan Foreign Office" --kind ministry --member-of Pakistan
     """
     from factdb.actors import add_actor
     from factdb.records import actor_record
@@ -196,8 +195,7 @@ def affiliate(
 ) -> None:
     """Record that an actor belongs to an organization (a spokesman to a ministry).
 
-    Example: factdb actor affiliate "Zahid Hafeez Chaudhri" "Pakistan Foreign Office"
-    --role spokesperson --from 2020-01
+    Example: factdb actor affiliate "Zahid Hafeez Chaudhri" Pakistan --role envoy --from 2023
     """
     from factdb.actors import affiliate as affiliate_actor
     from factdb.records import actor_record
@@ -315,10 +313,11 @@ def merge(
     ],
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Merge a duplicate actor into another: statements, subjects, affiliations and aliases
-    move over, and the duplicate's name becomes an alias.
+    """Merge a duplicate actor into the one to keep.
 
-    Example: factdb actor merge "Pakistani MFA" "Ministry of Foreign Affairs of Pakistan"
+    Statements by and about it, affiliations and aliases move; its name becomes an alias.
+
+    Example: factdb actor merge "Pakistani MFA" "Pakistan Foreign Office"
     """
     from factdb.actors import merge_actors
     from factdb.records import actor_record

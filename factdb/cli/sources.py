@@ -46,8 +46,7 @@ def add(
 ) -> None:
     """Add a source, or fill in details of one already known by its URL.
 
-    Example: factdb source add https://www.dawn.com/news/1584174 --outlet Dawn
-    --published 2020-10-10
+    Example: factdb source add https://www.dawn.com/news/1584174 --outlet Dawn --published 2020
     """
     from factdb.records import source_record
     from factdb.sources import add_source
