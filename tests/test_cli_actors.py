@@ -450,3 +450,10 @@ def test_installed_entry_point(run_factdb: Callable[..., subprocess.CompletedPro
         "",
         "error: NAME: there is already an actor called 'Armenia' (#1)\n",
     )
+
+
+@pytest.mark.parametrize("group", ["actor", "source"])
+def test_a_group_alone_prints_its_help(cli: Cli, group: str) -> None:
+    result = cli(group)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert f"Usage: factdb {group} [OPTIONS] COMMAND [ARGS]..." in result.stdout

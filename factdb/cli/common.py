@@ -106,6 +106,13 @@ class FactDBGroup(TyperGroup):
         try:
             result = super().main(*args, **kwargs)
             sys.stdout.flush()
+        except click_exceptions.NoArgsIsHelpError as exc:
+            # Before UsageError, its base class. With rich the help is already printed and
+            # the message is empty.
+            message = exc.format_message()
+            if message.strip():
+                sys.stdout.write(message + "\n")
+            sys.exit(0)
         except click_exceptions.UsageError as exc:
             hint = ""
             if exc.ctx is not None:
@@ -115,9 +122,6 @@ class FactDBGroup(TyperGroup):
         except click_exceptions.ClickException as exc:
             sys.stderr.write(error_line(exc.format_message()) + "\n")
             sys.exit(exc.exit_code)
-        except click_exceptions.NoArgsIsHelpError as exc:
-            sys.stdout.write(exc.format_message() + "\n")
-            sys.exit(0)
         except typer.Abort:
             sys.stderr.write("error: aborted\n")
             sys.exit(1)
