@@ -198,11 +198,15 @@ def demo_command(
 ) -> None:
     """Load the worked example (Nagorno-Karabakh 2020) into its own database and show it.
 
-    Running it again adds nothing. Example: factdb demo
+    The example goes into demo.sqlite3 beside your default database (never into your own
+    records, even with FACTDB_DB set) unless --db is given; running it again adds nothing.
+
+    Example: factdb demo
     """
     import shlex
 
     from factdb.cli.common import CliState
+    from factdb.db import safe_url_text
     from factdb.demo import load_demo
     from factdb.reports.model import topic_report
 
@@ -213,11 +217,12 @@ def demo_command(
     from factdb.cli.report_text import print_report
 
     print_report(report)
-    where = shlex.quote(target)
+    shown = safe_url_text(target) if "://" in target else target
+    where = shlex.quote(shown)
     added = (
-        f"Loaded the worked example into {target} ({loaded.added} records added)."
+        f"Loaded the worked example into {shown} ({loaded.added} records added)."
         if loaded.added
-        else f"The worked example is already in {target}; nothing was added."
+        else f"The worked example is already in {shown}; nothing was added."
     )
     typer.echo(
         f"\n{added}\nTry next:\n"
