@@ -154,6 +154,17 @@ def test_actor_show_table(cli: Cli) -> None:
     )
 
 
+def test_actor_show_csv(cli: Cli) -> None:
+    chain(cli)
+    assert cli.ok("actor", "show", "Pakistan Foreign Office", "-f", "csv").stdout == (
+        "id,name,kind,country,wikidata,description,aliases,affiliations,merged_into,members,"
+        "statements_by,statements_about\n"
+        "2,Ministry of Foreign Affairs of Pakistan,ministry,,,,Pakistan Foreign Office; MOFA,"
+        'Pakistan (#1),,"Zahid Hafeez Chaudhri (#3) (spokesperson, from 2020-01, to 2022-12)",'
+        "0,0\n"
+    )
+
+
 def test_actor_list_json_csv_and_kind_filter(cli: Cli) -> None:
     chain(cli)
     listed = cli.json("actor", "list")

@@ -248,10 +248,7 @@ def show(ctx: typer.Context, actor: ActorArg, fmt: FormatOption = OutputFormat.t
     from factdb.actors import actor_details
 
     record = run(ctx, lambda session: actor_details(session, actor))
-    if fmt is OutputFormat.table:
-        emit_record(_display(record), fmt)
-    else:
-        emit_record(record, fmt)
+    emit_record(record if fmt is OutputFormat.json else _display(record), fmt)
 
 
 @actor_app.command("edit")
