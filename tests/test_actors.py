@@ -540,7 +540,7 @@ def test_merging_an_organization_into_its_member_drops_the_self_affiliation(
 
 def test_kind_choices_come_from_the_model() -> None:
     listed = ", ".join(ACTOR_KINDS[:-1]) + f" or {ACTOR_KINDS[-1]}"
-    assert KIND_HELP == f"Kind of actor: {listed}."
+    assert f"Kind of actor: {listed}." == KIND_HELP
 
 
 def test_country_list_is_iso_3166_alpha_2() -> None:
