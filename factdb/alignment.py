@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate
 from factdb.errors import InvalidInput
-from factdb.filters import topic_id
+from factdb.filters import kind_is, topic_id
 from factdb.models import Statement, StatementTopic
 from factdb.positions import positions_for
 
@@ -47,7 +47,7 @@ def alignment(
             .join(StatementTopic, StatementTopic.statement_id == Statement.id)
             .where(
                 StatementTopic.topic_id == number,
-                Statement.kind == "claim",
+                kind_is(Statement.kind, ("claim",), use_index=False),
                 Statement.deleted_at.is_(None),
             )
         )

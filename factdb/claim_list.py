@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate
 from factdb.errors import InvalidInput
-from factdb.filters import DateRange, actor_filter, date_key, topic_id
+from factdb.filters import DateRange, actor_filter, date_key, kind_is, topic_id
 from factdb.models import Statement, StatementSubject, StatementTopic
 from factdb.positions import chunks, subjects_of
 from factdb.records import load_statements, statement_record
@@ -75,8 +75,9 @@ def list_claims(
         if answered is not None:
             restrict = answered if restrict is None else restrict & answered
 
+    selective = any(item is not None for item in (about_filter, topic_number, restrict))
     query = select(Statement.id, Statement.actor_id, Statement.date).where(
-        Statement.kind == "claim"
+        kind_is(Statement.kind, ("claim",), use_index=by_filter is not None or not selective)
     )
     if not include_deleted:
         query = query.where(Statement.deleted_at.is_(None))

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from factdb.dates import PartialDate, parse_optional_date
 from factdb.errors import InvalidInput, NotFound
@@ -119,3 +119,16 @@ def sources_of(session: Session, statement_ids: Sequence[int]) -> dict[int, list
                 {"url": url, "outlet": outlet, "locator": locator}
             )
     return found
+
+
+def kind_is(
+    column: ColumnElement[str] | InstrumentedAttribute[str],
+    kinds: Sequence[str],
+    *,
+    use_index: bool,
+) -> Any:
+    """``column`` is one of ``kinds``. With ``use_index=False`` the test is written so that no
+    index on ``kind`` can serve it: without table statistics SQLite would otherwise read every
+    statement of the kind instead of starting from a more selective filter."""
+    target = column if use_index else column.concat("")
+    return target == kinds[0] if len(kinds) == 1 else target.in_(kinds)

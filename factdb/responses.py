@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate, format_date
 from factdb.errors import InvalidInput
-from factdb.filters import DateRange, actor_filter, date_key, sources_of, topic_id
+from factdb.filters import DateRange, actor_filter, date_key, kind_is, sources_of, topic_id
 from factdb.models import RESPONSE_KINDS, Statement, StatementSubject, StatementTopic
 from factdb.positions import actor_names, subjects_of
 from factdb.resolve import get_statement
@@ -36,8 +36,9 @@ response = _statements.alias("response")
 target = _statements.alias("target")
 
 
-def _base(kind: str | None) -> Select[Any]:
-    query = (
+def _base(kind: str | None, *, use_kind_index: bool) -> Select[Any]:
+    kinds = RESPONSE_KINDS if kind is None else (kind,)
+    return (
         select(
             response.c.id,
             response.c.kind,
@@ -54,10 +55,8 @@ def _base(kind: str | None) -> Select[Any]:
         .select_from(response)
         .join(target, target.c.id == response.c.responds_to_id)
         .where(response.c.deleted_at.is_(None), target.c.deleted_at.is_(None))
+        .where(kind_is(response.c.kind, kinds, use_index=use_kind_index))
     )
-    if kind is None:
-        return query.where(response.c.kind.in_(RESPONSE_KINDS))
-    return query.where(response.c.kind == kind)
 
 
 def response_query(
@@ -89,7 +88,10 @@ def response_query(
     about_filter = actor_filter(session, about, "--about", affiliations, direct=direct)
     topic_number = topic_id(session, topic)
     dates = DateRange.parse(since, until)
-    query = _base(kind)
+    selective = statement is not None or any(
+        item is not None for item in (of_filter, about_filter, topic_number, search)
+    )
+    query = _base(kind, use_kind_index=by_filter is not None or not selective)
     if statement is not None:
         answered = get_statement(session, statement)
         query = query.where(response.c.responds_to_id == answered.id)

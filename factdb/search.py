@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import format_date
 from factdb.errors import InvalidInput
-from factdb.filters import actor_filter
+from factdb.filters import actor_filter, kind_is
 from factdb.models import STATEMENT_KINDS, Actor, Statement
 from factdb.rollup import Affiliations
 from factdb.text import name_key
@@ -149,7 +149,7 @@ def search(
         raise InvalidInput(f"--limit: must be at least 1, got {limit}")
     query = _ranked(session, terms)
     if kind is not None:
-        query = query.where(Statement.kind == kind)
+        query = query.where(kind_is(Statement.kind, (kind,), use_index=False))
     affiliations = Affiliations.load(session) if by is not None else None
     wanted = None
     if by is not None and affiliations is not None:

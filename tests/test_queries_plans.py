@@ -1,0 +1,136 @@
+"""Every query reads statements through an index: EXPLAIN QUERY PLAN (SQLite) of each SQL
+statement each query runs never scans ``statements``, and selective filters are where the
+reading starts (not the index on ``kind``, which would read every statement of a kind)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from queries_example import load_example
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from factdb.alignment import alignment
+from factdb.claim_list import list_claims
+from factdb.db import Database, dispose_engines
+from factdb.positions import positions
+from factdb.responses import response_query, who_denied, who_endorsed
+from factdb.search import search
+from factdb.status import statuses
+from factdb.timeline import timeline
+
+TOPIC = "Nagorno-Karabakh 2020"
+# Plan lines about the statements table under any of the names the queries give it.
+STATEMENTS = re.compile(r"\b(statements|response|target)\b(?!_fts)")
+
+SELECTIVE: dict[str, Callable[[Session], Any]] = {
+    "who-denied --by": lambda s: who_denied(s, by="Pakistan"),
+    "who-denied --by --direct": lambda s: who_denied(s, by="Pakistan", direct=True),
+    "who-denied --of": lambda s: who_denied(s, of="Armenia"),
+    "who-denied --about": lambda s: who_denied(s, about="Pakistan"),
+    "who-denied --topic": lambda s: who_denied(s, topic=TOPIC),
+    "who-denied --search": lambda s: who_denied(s, search="propaganda"),
+    "who-denied ID": lambda s: who_denied(s, 1),
+    "who-endorsed --by": lambda s: who_endorsed(s, by="Pakistan"),
+    "responses --of": lambda s: response_query(s, of="Armenia"),
+    "positions": lambda s: positions(s, 1),
+    "positions --roll-up --as-of": lambda s: positions(s, 1, roll_up=True, as_of="2020-10"),
+    "status": lambda s: statuses(s, [1, 3, 5]),
+    "claim list --by": lambda s: list_claims(s, by="Armenia"),
+    "claim list --about": lambda s: list_claims(s, about="Pakistan"),
+    "claim list --topic": lambda s: list_claims(s, topic=TOPIC),
+    "claim list --denied-by": lambda s: list_claims(s, denied_by="Pakistan"),
+    "claim list --endorsed-by": lambda s: list_claims(s, endorsed_by="Pakistan"),
+    "search": lambda s: search(s, "humanitarian truce"),
+    "search --kind --by": lambda s: search(s, "truce", kind="claim", by="Armenia"),
+    "timeline --topic": lambda s: timeline(s, topic=TOPIC),
+    "timeline --actor": lambda s: timeline(s, actor="Pakistan"),
+    "timeline --since --until": lambda s: timeline(s, since="2020-10-11", until="2020-10-12"),
+    "alignment": lambda s: alignment(s, TOPIC, roll_up=True),
+}
+# Listings of everything of a kind: reading by the kind index is the point.
+BY_KIND: dict[str, Callable[[Session], Any]] = {
+    "who-denied": lambda s: who_denied(s),
+    "responses": lambda s: response_query(s),
+    "claim list": lambda s: list_claims(s),
+    "claim list --status": lambda s: list_claims(s, status="denied"),
+}
+
+
+@pytest.fixture(scope="module")
+def example_db(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[Database]:
+    path = tmp_path_factory.mktemp("plans") / "factdb.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    database = Database.open(str(path))
+    database.run(load_example, write=True)
+    yield database
+    dispose_engines()
+
+
+def plan_lines(database: Database, work: Callable[[Session], Any]) -> list[str]:
+    """The plan lines about statements of every SELECT that ``work`` runs."""
+    seen: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, sql: str, params: Any, _ctx: Any, _many: bool) -> None:
+        if sql.lstrip().upper().startswith("SELECT"):
+            seen.append((sql, params))
+
+    event.listen(database.engine, "before_cursor_execute", capture)
+    try:
+        database.run(work)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", capture)
+    assert seen
+    lines: list[str] = []
+    with database.engine.connect() as connection:
+        for sql, params in seen:
+            for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params):
+                if STATEMENTS.search(row[3]):
+                    lines.append(row[3])
+    return lines
+
+
+@pytest.mark.parametrize("name", sorted(SELECTIVE))
+def test_selective_queries_start_from_their_filter(example_db: Database, name: str) -> None:
+    lines = plan_lines(example_db, SELECTIVE[name])
+    assert lines, name
+    for line in lines:
+        assert line.startswith("SEARCH "), (name, line)
+        assert "ix_statements_kind_date" not in line, (name, line)
+
+
+@pytest.mark.parametrize("name", sorted(BY_KIND))
+def test_kind_listings_use_the_kind_index(example_db: Database, name: str) -> None:
+    lines = plan_lines(example_db, BY_KIND[name])
+    assert any("USING INDEX ix_statements_kind_date (kind=?)" in line for line in lines), lines
+    for line in lines:
+        assert line.startswith("SEARCH "), (name, line)
+
+
+def test_search_reads_the_full_text_index(example_db: Database) -> None:
+    seen: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, sql: str, params: Any, _ctx: Any, _many: bool) -> None:
+        if "MATCH" in sql:
+            seen.append((sql, params))
+
+    event.listen(example_db.engine, "before_cursor_execute", capture)
+    try:
+        example_db.run(lambda s: search(s, "truce"))
+    finally:
+        event.remove(example_db.engine, "before_cursor_execute", capture)
+    [(sql, params)] = seen
+    with example_db.engine.connect() as connection:
+        plan = [row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
+    assert plan[0].startswith("SCAN statements_fts VIRTUAL TABLE INDEX"), plan
+    assert plan[1:] == [
+        "SEARCH statements USING INTEGER PRIMARY KEY (rowid=?)",
+        "USE TEMP B-TREE FOR ORDER BY",  # sorting the matches by relevance
+    ], plan
