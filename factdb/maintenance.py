@@ -225,6 +225,8 @@ def backup(database: Database, target: Path, *, force: bool = False) -> dict[str
             raise InvalidInput(f"FILE: {str(target)!r} is the database itself")
         if not force:
             raise Conflict(f"FILE: {str(target)!r} already exists; add --force to replace it")
+        if not target.is_file():
+            raise InvalidInput(f"FILE: {str(target)!r} is not a regular file")
     try:
         size = sqlite_backup(source, target)
     except OSError as exc:

@@ -171,8 +171,14 @@ def register(app: typer.Typer) -> None:
                     parse_date(value, flag)
                 except InvalidInput as exc:
                     fail(str(exc), 2)
-        if output is not None and os.path.exists(output) and not force:
-            fail(f"--output: {output!r} already exists; add --force to overwrite it", 2)
+        if output is not None and os.path.lexists(output):
+            if os.path.isdir(output):
+                fail(f"--output: {output!r} is a folder, not a file name", 2)
+            if not force:
+                fail(f"--output: {output!r} already exists; add --force to overwrite it", 2)
+            if not (os.path.islink(output) or os.path.isfile(output)):
+                # a device or pipe would be swapped for a plain file by the rename below
+                fail(f"--output: {output!r} is not a regular file", 2)
         exporter = EXPORTERS[fmt.value]
         filters = {"topic": topic, "by": by, "since": since, "until": until}
         warnings: list[str] = []
