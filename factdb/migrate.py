@@ -143,6 +143,12 @@ def upgrade(
             raise DatabaseError(f"{label} is not a factdb database (no schema revision)")
     except DBAPIError as exc:
         raise DatabaseError(connection_message(database, exc)) from None
+    script = ScriptDirectory.from_config(alembic_config(None, versions=versions))
+    if before is not None and before not in {rev.revision for rev in script.walk_revisions()}:
+        raise DatabaseError(
+            f"the database {label} is at schema {before}, which this factdb does not know "
+            "(a newer factdb wrote it): upgrade factdb; nothing was changed"
+        )
     saved: Path | None = None
     if backup and before is not None and is_sqlite(database.url):
         source = Path(str(database.url.database)).resolve()

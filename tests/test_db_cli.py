@@ -124,6 +124,32 @@ def test_db_upgrade_backs_up_then_upgrades(old_db_url: str, backend: str) -> Non
     )
 
 
+def test_a_database_from_a_newer_factdb_is_left_alone(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    path = tmp_path / "newer.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    with sqlite3.connect(path) as raw:
+        raw.execute("UPDATE alembic_version SET version_num = '9999'")
+    cli = Cli(str(path))
+    assert cli.ok("db", "current").stdout == (
+        f"9999 (unknown to this factdb, whose head is {HEAD_REVISION})\n"
+    )
+    result = cli("db", "upgrade")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"error: the database {path} is at schema 9999, which this factdb does not know "
+        "(a newer factdb wrote it): upgrade factdb; nothing was changed\n",
+    )
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".bak")]  # no backup
+    result = cli("actor", "list")
+    assert result.stderr == (
+        f"error: the database {path} is at schema 9999, which this factdb does not know: "
+        "upgrade factdb\n"
+    )
+
+
 def test_db_commands_work_on_a_database_behind_head(old_db_url: str) -> None:
     previous = migrate.history()[-2].revision
     cli = Cli(old_db_url)
