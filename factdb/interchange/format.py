@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from factdb.actors import check_country, check_kind, check_wikidata
 from factdb.dates import PartialDate, parse_date
 from factdb.errors import InvalidInput
 from factdb.models import STATEMENT_KINDS, VERDICTS
-from factdb.text import clean_text, name_key, normalize_url
+from factdb.text import clean_text, normalize_url
+from factdb.text import name_key as _name_key
 
 FORMAT_VERSION = 1
 HEADER_KEY = "factdb"
@@ -54,6 +56,34 @@ RECORD_TYPES = ("actor", "source", "statement")
 
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _MAX_LANG = 35
+# An http(s) URL already in the form ``normalize_url`` gives (lower-case host, no port, no
+# fragment, a path, printable ASCII only): most URLs in a large file, checked in one step.
+_NORMAL_URL = re.compile(r"^https?://[a-z0-9][a-z0-9.-]*/[!-\"$-~]*$")
+
+
+@lru_cache(maxsize=65536)
+def name_key(name: str) -> str:
+    """``factdb.text.name_key``, remembered: a file repeats the same few names."""
+    return _name_key(name)
+
+
+def clean(value: str, field_name: str) -> str | None:
+    """``factdb.text.clean_text`` with a fast path for plain printable ASCII."""
+    if value.isascii() and value.isprintable():
+        return value.strip() or None
+    return clean_text(value, field_name)
+
+
+def url_of(value: str, field_name: str) -> str:
+    """``factdb.text.normalize_url`` with a fast path for URLs already normalized."""
+    if _NORMAL_URL.match(value) and not value.endswith("?"):
+        return value
+    return _normalize_url(value, field_name)
+
+
+@lru_cache(maxsize=4096)
+def _normalize_url(value: str, field_name: str) -> str:
+    return normalize_url(value, field_name)
 
 
 def json_type(value: Any) -> str:
@@ -89,7 +119,7 @@ def opt_text(record: dict[str, Any], key: str, label: str | None = None) -> str 
         return None
     if not isinstance(value, str):
         raise InvalidInput(f"{name}: must be a string or null, not {json_type(value)}")
-    return clean_text(value, name)
+    return clean(value, name)
 
 
 def req_text(record: dict[str, Any], key: str, label: str | None = None) -> str:
@@ -118,7 +148,7 @@ def text_list(record: dict[str, Any], key: str) -> list[str]:
         label = f"{key}[{position}]"
         if not isinstance(item, str):
             raise InvalidInput(f"{label}: must be a string, not {json_type(item)}")
-        cleaned = clean_text(item, label)
+        cleaned = clean(item, label)
         if cleaned is None:
             raise InvalidInput(f"{label}: must not be empty")
         items.append(cleaned)
@@ -229,7 +259,7 @@ class SourceLine:
 
 def parse_source(record: dict[str, Any], line: int) -> SourceLine:
     check_keys(record, SOURCE_KEYS, "a source")
-    url = normalize_url(req_text(record, "url"), "url")
+    url = url_of(req_text(record, "url"), "url")
     retrieved = opt_date(record, "retrieved")
     if retrieved is not None and retrieved.precision != "day":
         raise InvalidInput(f"retrieved: {retrieved} must be a full date (YYYY-MM-DD)")
@@ -241,7 +271,7 @@ def parse_source(record: dict[str, Any], line: int) -> SourceLine:
         opt_text(record, "title"),
         opt_date(record, "published"),
         retrieved,
-        normalize_url(archive, "archive_url") if archive is not None else None,
+        url_of(archive, "archive_url") if archive is not None else None,
         frozenset(record),
     )
 
@@ -256,7 +286,7 @@ S_ABOUT, S_TOPICS, S_SOURCES, S_VERDICT, S_RATING, S_NOTE, S_DELETED, S_GIVEN = 
 def check_ref(value: Any, key: str) -> str:
     if not isinstance(value, str):
         raise InvalidInput(f"{key}: must be a string, not {json_type(value)}")
-    cleaned = clean_text(value, key)
+    cleaned = clean(value, key)
     if cleaned is None:
         raise InvalidInput(f"{key}: must not be empty")
     if any(ch.isspace() for ch in cleaned):
@@ -372,7 +402,7 @@ def _statement_sources(value: Any) -> list[list[str | None]]:
             raise InvalidInput(
                 f"{label}: must be a URL or an object with url and locator, not {json_type(item)}"
             )
-        url = normalize_url(raw, label)
+        url = url_of(raw, label)
         if url in seen:
             raise InvalidInput(f"{label}: {url} is listed twice")
         seen.add(url)

@@ -15,13 +15,14 @@ import datetime as dt
 import difflib
 import json
 import marshal
+import struct
 import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from factdb.audit import audit_row
@@ -51,6 +52,7 @@ from factdb.interchange.format import (
     ActorLine,
     SourceLine,
     json_type,
+    name_key,
     parse_actor,
     parse_source,
     parse_statement,
@@ -68,13 +70,15 @@ from factdb.models import (
     Topic,
     utcnow,
 )
-from factdb.text import name_key
 
 MAX_PROBLEMS = 20  # listed in the error
 STOP_AFTER = 1000  # problems after which reading stops
 BATCH = 1000
 LOOKUP_CHUNK = 500
 PROGRESS_EVERY = 1000
+# the encoding of ``factdb.audit`` (sorted keys, UTF-8 text), built once
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+_LENGTH = struct.Struct("<I")
 
 CLAIM = -1  # parent of a claim
 IN_DATABASE = -2  # parent is a statement already in the database
@@ -162,13 +166,18 @@ def _chunks(items: Iterable[Any], size: int = LOOKUP_CHUNK) -> Iterator[list[Any
         yield chunk
 
 
+def _spool(item: tuple[str, tuple[Any, ...], int], spool: IO[bytes]) -> None:
+    data = marshal.dumps(item)
+    spool.write(_LENGTH.pack(len(data)))
+    spool.write(data)
+
+
 def _read_spool(spool: IO[bytes]) -> Iterator[tuple[str, tuple[Any, ...], int]]:
     spool.seek(0)
-    while True:
-        try:
-            yield marshal.load(spool)
-        except EOFError:
-            return
+    read = spool.read
+    while header := read(_LENGTH.size):
+        (size,) = _LENGTH.unpack(header)
+        yield marshal.loads(read(size))
 
 
 def _period(value: str | None) -> PartialDate | None:
@@ -353,7 +362,7 @@ class _Import:
             raise InvalidInput(f"url: the source {source.url} is already on line {declared}")
         self.urls[source.url] = source.line
         self.source_records += 1
-        marshal.dump(
+        _spool(
             (
                 "o",
                 (
@@ -398,7 +407,7 @@ class _Import:
             self.topics.setdefault(name_key(topic), topic)
         for url, _locator in statement[S_SOURCES]:
             self.urls.setdefault(url, 0)
-        marshal.dump(("s", statement, index), self.spool)
+        _spool(("s", statement, index), self.spool)
 
     # ------------------------------------------------------------------------- resolution
 
@@ -913,6 +922,11 @@ class _Import:
     def write(self) -> None:
         self.now = utcnow()
         self.connection = self.session.connection()
+        self.statements_sql: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...]]] = {}
+        self.cursor: Any = None
+        if self.connection.dialect.name == "sqlite":
+            self.cursor = self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        self.audit_templates: dict[str, dict[str, Any]] = {}
         self.tick(self.line_count - len(self.refs))
         self._write_topics()
         self._write_actors()
@@ -921,10 +935,39 @@ class _Import:
         self.session.expire_all()
 
     def _insert(self, table: str, rows: list[dict[str, Any]], audits: list[dict[str, Any]]) -> None:
-        if rows:
+        self._executemany(table, rows)
+        self._executemany("audit_log", audits)
+
+    def _executemany(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Insert ``rows`` (dicts with the same keys) in one ``executemany``: Core
+        ``insert()`` on PostgreSQL; on SQLite straight through the driver's cursor (the same
+        connection and transaction), with dates as SQLAlchemy stores them, which saves
+        SQLAlchemy's per-value processing."""
+        if not rows:
+            return
+        if self.cursor is None:
             self.connection.execute(insert(_table(table)), rows)
-        if audits:
-            self.connection.execute(insert(_table("audit_log")), audits)
+            return
+        columns = tuple(rows[0])
+        prepared = self.statements_sql.get((table, columns))
+        if prepared is None:
+            compiled = (
+                insert(_table(table))
+                .values({column: bindparam(column) for column in columns})
+                .compile(dialect=self.connection.dialect)
+            )
+            order = tuple(compiled.positiontup or ())
+            prepared = self.statements_sql[(table, columns)] = (str(compiled), order)
+        sql, order = prepared
+        temporal = [column for column in columns if column in _TEMPORAL]
+        values = []
+        for row in rows:
+            for column in temporal:
+                value = row[column]
+                if value is not None:
+                    row[column] = _sqlite_time(value)
+            values.append(tuple(row.values()) if order == columns else tuple(row[c] for c in order))
+        self.cursor.executemany(sql, values)
 
     def _write_topics(self) -> None:
         new = [key for key in self.topics if key not in self.topic_ids]
@@ -1000,12 +1043,19 @@ class _Import:
         return target
 
     def _audit(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
+        """The audit row ``audit_row`` would give for inserting ``row``; the stamp (time,
+        user) is taken once per import and the JSON written by one reusable encoder."""
+        template = self.audit_templates.get(table)
+        if template is None:
+            template = self.audit_templates[table] = audit_row("insert", table, None, None, None)
         after = {
             key: value.isoformat() if isinstance(value, dt.date) else value
             for key, value in row.items()
         }
-        row_id = row["id"] if "id" in row else row["statement_id"]
-        return audit_row("insert", table, int(row_id), None, after)
+        audit = dict(template)
+        audit["row_id"] = row["id"] if "id" in row else row["statement_id"]
+        audit["after"] = _ENCODER.encode(after)
+        return audit
 
     def _write_sources(self) -> None:
         self.source_ids: dict[str, int] = dict(self.existing_sources)
@@ -1101,7 +1151,7 @@ class _Import:
                 continue
             parent = self.parents[index]
             if parent >= 0 and not self.written[parent]:
-                marshal.dump((tag, record, index), deferred)
+                _spool((tag, record, index), deferred)
                 postponed += 1
                 continue
             self._add_statement(batch, index, record)
@@ -1172,16 +1222,14 @@ class _Import:
             batch.audits.append(self._audit("statement_sources", link))
 
     def _flush(self, batch: _Batch) -> None:
-        connection = self.connection
         for table, rows in (
-            (_table("statements"), batch.statements),
-            (_table("statement_subjects"), batch.subjects),
-            (_table("statement_topics"), batch.topics),
-            (_table("statement_sources"), batch.sources),
-            (_table("audit_log"), batch.audits),
+            ("statements", batch.statements),
+            ("statement_subjects", batch.subjects),
+            ("statement_topics", batch.topics),
+            ("statement_sources", batch.sources),
+            ("audit_log", batch.audits),
         ):
-            if rows:
-                connection.execute(insert(table), rows)
+            self._executemany(table, rows)
         batch.clear()
 
 
@@ -1200,3 +1248,35 @@ class _Batch:
 
 def _table(name: str) -> Table:
     return Base.metadata.tables[name]
+
+
+_TEMPORAL = frozenset(
+    (
+        "date",
+        "start_date",
+        "end_date",
+        "published_date",
+        "retrieved_date",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "at",
+    )
+)
+
+
+def _sqlite_time(value: dt.date) -> str:
+    """A date or timestamp as SQLAlchemy's SQLite types store it."""
+    text = _TIME_TEXT.get(value)
+    if text is None:
+        if isinstance(value, dt.datetime):
+            text = value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        else:
+            text = value.isoformat()
+        if len(_TIME_TEXT) > 4096:
+            _TIME_TEXT.clear()
+        _TIME_TEXT[value] = text
+    return text
+
+
+_TIME_TEXT: dict[dt.date, str] = {}
