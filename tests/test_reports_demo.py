@@ -34,7 +34,7 @@ def test_demo_prints_the_denial_and_adds_nothing_twice(
     run_factdb: RunFactdb, db_url: str, database: Database, snapshot: Snapshot
 ) -> None:
     first = run_factdb("demo")
-    assert first.returncode == 0, first.stderr
+    assert first.returncode == 0, (first.stdout[-2000:], first.stderr)
     assert first.stderr == ""
     out = first.stdout
     assert "Topic: Nagorno-Karabakh 2020" in out

@@ -8,29 +8,31 @@ reports always agree with ``factdb positions``, ``claim list --status`` and ``al
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from factdb.alignment import alignment as topic_alignment
-from factdb.positions import positions as thread_positions
-from factdb.status import statement_status
+from factdb.positions import positions_for
+from factdb.status import statuses as claim_statuses
 
 Position = dict[str, Any]  # {actor, actor_id, position, via}
 
 
-def positions(
-    session: Session, claim_id: int, *, as_of: str | None, roll_up: bool
-) -> list[Position]:
-    """Every actor's position on the claim: ``[{actor, actor_id, position, via}]``, in the
-    order the actors first spoke."""
-    return thread_positions(session, claim_id, as_of=as_of, roll_up=roll_up)
+def positions_many(
+    session: Session, claim_ids: Sequence[int], *, as_of: str | None, roll_up: bool
+) -> dict[int, list[Position]]:
+    """Every actor's position on each claim: ``[{actor, actor_id, position, via}]``, in the
+    order the actors first spoke (as ``factdb positions``)."""
+    found = positions_for(session, claim_ids, as_of=as_of, roll_up=roll_up)
+    return {claim: [item.record() for item in rows] for claim, rows in found.items()}
 
 
-def status(session: Session, claim_id: int, *, as_of: str | None) -> str:
-    """The claim's derived status: unanswered, denied, disputed, endorsed, contested,
-    admitted or retracted."""
-    return statement_status(session, claim_id, as_of=as_of) or "unanswered"
+def statuses(session: Session, claim_ids: Sequence[int], *, as_of: str | None) -> dict[int, str]:
+    """Each claim's derived status: unanswered, denied, disputed, endorsed, contested,
+    admitted or retracted (as ``claim list --status``)."""
+    return claim_statuses(session, claim_ids, as_of=as_of)
 
 
 def alignment(

@@ -46,6 +46,7 @@ from factdb.models import (
     StatementSubject,
     StatementTopic,
 )
+from factdb.positions import chunks
 from factdb.records import load_statements
 from factdb.reports import derived
 from factdb.resolve import get_statement, resolve_actor, resolve_topic
@@ -84,7 +85,7 @@ def claim_report(
     _cutoff(as_of)  # a bad --as-of fails before any query
     root = get_statement(session, statement_id)
     context = _Context(session)
-    block = _claim_block(session, context, root.id, as_of, roll_up)
+    [block] = _claim_blocks(session, context, [root.id], as_of, roll_up)
     return {
         "report": "claim",
         "as_of": _as_of_text(as_of),
@@ -107,10 +108,8 @@ def topic_report(
         .where(StatementTopic.topic_id == topic.id, Statement.deleted_at.is_(None))
     ).all()
     context = _Context(session)
-    roots = sorted({_root_of(session, statement_id) for statement_id in tagged})
-    blocks = [_claim_block(session, context, root, as_of, roll_up) for root in roots]
-    blocks = [b for b in blocks if cutoff is None or _within(b["claim"]["_date"], cutoff)]
-    blocks.sort(key=lambda b: _order(b["claim"]))
+    blocks = _claim_blocks(session, context, _roots(session, tagged), as_of, roll_up)
+    blocks = [b for b in blocks if _within(b["claim"]["_date"], cutoff)]
     summary = {label: 0 for label in SUMMARY_KINDS.values()}
     summary["unanswered"] = 0
     for block in blocks:
@@ -158,11 +157,13 @@ def actor_report(
     entries.sort(key=_order)
     counted = sorted({e["actor"] for e in entries}, key=str.casefold)
 
-    claimed = []
-    for entry in entries:
-        if entry["kind"] == "claim":
-            block = _claim_block(session, context, entry["id"], as_of, roll_up)
-            claimed.append({**_public(entry), "status": block["status"]})
+    claim_ids = [e["id"] for e in entries if e["kind"] == "claim"]
+    statuses = derived.statuses(session, claim_ids, as_of=as_of)
+    claimed = [
+        {**_public(e), "status": statuses.get(e["id"], "unanswered")}
+        for e in entries
+        if e["kind"] == "claim"
+    ]
     answered_ids = [e["responds_to"] for e in entries if e["kind"] != "claim"]
     answered = {e["id"]: e for e in context.entries(answered_ids)}
     groups: dict[str, list[Data]] = {label: [] for label in RESPONSE_GROUPS.values()}
@@ -187,9 +188,8 @@ def actor_report(
             Statement.deleted_at.is_(None),
         )
     ).all()
-    about = [_claim_block(session, context, i, as_of, roll_up) for i in sorted(set(about_ids))]
+    about = _claim_blocks(session, context, sorted(set(about_ids)), as_of, roll_up)
     about = [b for b in about if _within(b["claim"]["_date"], cutoff)]
-    about.sort(key=lambda b: _order(b["claim"]))
 
     return {
         "report": "actor",
@@ -265,16 +265,25 @@ def _public_block(block: Data) -> Data:
     }
 
 
-def _root_of(session: Session, statement_id: int) -> int:
+def _roots(session: Session, statement_ids: Sequence[int]) -> list[int]:
+    """The thread roots (claims) above the given statements, one query per level."""
+    roots: set[int] = set()
     seen: set[int] = set()
-    current = statement_id
-    while current not in seen:
-        seen.add(current)
-        parent = session.scalar(select(Statement.responds_to_id).where(Statement.id == current))
-        if parent is None:
-            return current
-        current = parent
-    return current
+    level = list(statement_ids)
+    while level:
+        parents: list[int] = []
+        for part in chunks(level):
+            rows = session.execute(
+                select(Statement.id, Statement.responds_to_id).where(Statement.id.in_(part))
+            )
+            for child, parent in rows:
+                seen.add(child)
+                if parent is None:
+                    roots.add(child)
+                elif parent not in seen:
+                    parents.append(parent)
+        level = parents
+    return sorted(roots)
 
 
 class _Context:
@@ -323,7 +332,9 @@ class _Context:
         ]
 
     def entries(self, ids: Sequence[int]) -> list[Data]:
-        loaded = load_statements(self.session, list(dict.fromkeys(ids)))
+        loaded: dict[int, Statement] = {}
+        for part in chunks(ids):
+            loaded.update(load_statements(self.session, part))
         return [self.entry(loaded[i]) for i in dict.fromkeys(ids) if i in loaded]
 
     def entry(self, statement: Statement) -> Data:
@@ -360,27 +371,44 @@ def _source(link: StatementSource) -> Data:
     }
 
 
-def _thread(
-    session: Session, context: _Context, root_id: int, cutoff: dt.date | None
-) -> list[Data]:
-    """The answers below ``root_id``, nested, one query per level."""
+def _children(session: Session, root_ids: Sequence[int]) -> dict[int, list[int]]:
+    """The live answers below the roots, by parent id, one query per level of depth."""
     children: dict[int, list[int]] = {}
-    level = [root_id]
-    seen = {root_id}
+    seen = set(root_ids)
+    level = list(root_ids)
     while level:
-        rows = session.execute(
-            select(Statement.id, Statement.responds_to_id).where(
-                Statement.responds_to_id.in_(level), Statement.deleted_at.is_(None)
+        found: list[int] = []
+        for part in chunks(level):
+            rows = session.execute(
+                select(Statement.id, Statement.responds_to_id).where(
+                    Statement.responds_to_id.in_(part), Statement.deleted_at.is_(None)
+                )
             )
-        ).all()
-        level = []
-        for child, parent in rows:
-            if child in seen or parent is None:
-                continue
-            seen.add(child)
-            children.setdefault(parent, []).append(child)
-            level.append(child)
-    entries = {e["id"]: e for e in context.entries(sorted(seen - {root_id}))}
+            for child, parent in rows:
+                if child in seen or parent is None:
+                    continue
+                seen.add(child)
+                children.setdefault(parent, []).append(child)
+                found.append(child)
+        level = found
+    return children
+
+
+def _claim_blocks(
+    session: Session,
+    context: _Context,
+    root_ids: Sequence[int],
+    as_of: str | None,
+    roll_up: bool,
+) -> list[Data]:
+    """A claim block for each root, in date order; threads, positions and statuses are
+    loaded for all of them at once."""
+    cutoff = _cutoff(as_of)
+    children = _children(session, root_ids)
+    everything = [*root_ids, *(child for kids in children.values() for child in kids)]
+    entries = {e["id"]: e for e in context.entries(everything)}
+    positions = derived.positions_many(session, root_ids, as_of=as_of, roll_up=roll_up)
+    statuses = derived.statuses(session, root_ids, as_of=as_of)
 
     def build(parent: int, depth: int) -> list[Data]:
         nodes = [
@@ -391,17 +419,18 @@ def _thread(
         nodes.sort(key=_order)
         return nodes
 
-    return build(root_id, 1)
+    blocks = [
+        _claim_block(entries[root], build(root, 1), positions.get(root, []), statuses.get(root))
+        for root in root_ids
+        if root in entries
+    ]
+    blocks.sort(key=lambda block: _order(block["claim"]))
+    return blocks
 
 
 def _claim_block(
-    session: Session, context: _Context, root_id: int, as_of: str | None, roll_up: bool
+    claim: Data, thread: list[Data], positions: list[Data], status: str | None
 ) -> Data:
-    cutoff = _cutoff(as_of)
-    claim = context.entries([root_id])[0]
-    thread = _thread(session, context, root_id, cutoff)
-    positions = derived.positions(session, root_id, as_of=as_of, roll_up=roll_up)
-    status = derived.status(session, root_id, as_of=as_of)
     summary: Data = {group: [] for group in POSITION_GROUPS}
     summary["verdicts"] = []
     for row in positions:
@@ -420,7 +449,7 @@ def _claim_block(
             )
     return {
         "claim": claim,
-        "status": status,
+        "status": status or "unanswered",
         "thread": thread,
         "positions": positions,
         "summary": summary,
