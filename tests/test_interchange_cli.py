@@ -125,6 +125,16 @@ def test_export_formats_and_filters(cli: Cli, tmp_path: Path) -> None:
     assert bad_format.exit_code == 2
 
 
+def test_the_readme_example_imports(cli: Cli) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section: interchange (owner: interchange) -->")[1]
+    example = section.split("```\n")[1]
+    assert example.startswith('{"factdb": 1}\n')
+    result = cli.json("import", "-", input=example)
+    assert result["statement"] == {"created": 3, "unchanged": 0}
+    assert result["source"] == {"created": 2, "unchanged": 0}
+
+
 def test_installed_command_round_trips(
     run_factdb: Callable[..., subprocess.CompletedProcess[str]], tmp_path: Path
 ) -> None:

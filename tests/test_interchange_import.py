@@ -409,6 +409,38 @@ def test_bad_input_is_reported_with_its_line(
     assert snapshot() == before
 
 
+def test_retraction_by_the_author_or_an_affiliate(database: Database) -> None:
+    lines = [
+        HEADER,
+        *ACTORS,
+        line(type="statement", ref="p", kind="claim", by="Pakistan", text="x", date="2020-10"),
+        line(type="statement", ref="r1", kind="retraction", by="Pakistan", responds_to="p"),
+        # the ministry speaks for Pakistan (an open-ended affiliation)
+        line(
+            type="statement",
+            ref="r2",
+            kind="retraction",
+            by="Pakistan Foreign Office",
+            responds_to="p",
+            date="2020-11",
+        ),
+    ]
+    assert counts(load(database, lines))["statement"] == (3, 0)
+    other = line(type="statement", ref="r3", kind="retraction", by="Armenia", responds_to="p")
+    assert problems(database, [HEADER, other]) == [
+        "line 2: by: only the author of #1 or an actor affiliated with it can retract it"
+    ]
+    in_file = [
+        HEADER,
+        line(type="statement", ref="q", kind="claim", by="Armenia", text="y"),
+        line(type="statement", ref="r4", kind="retraction", by="Pakistan", responds_to="q"),
+    ]
+    assert problems(database, in_file) == [
+        "line 3: by: only the author of the statement on line 2 or an actor affiliated with "
+        "it can retract it"
+    ]
+
+
 def test_invalid_utf8_is_reported_with_its_line(database: Database) -> None:
     lines = [HEADER.encode(), ACTORS[0].encode(), b'{"type": "actor", "name": "Caf\xe9"}']
     assert problems(database, lines) == ["line 3: not valid UTF-8 (byte 0xe9 at byte 31)"]

@@ -213,6 +213,8 @@ class _Import:
         self.starts: array[int] = array("q")  # date ordinals, 0 when unknown
         self.ends: array[int] = array("q")
         self.pending: list[tuple[int, str]] = []
+        self.authors: list[str] = []  # name key of each statement's author
+        self.retractions: list[int] = []
         self.db_parents: dict[int, _DbParent] = {}
         self.existing: dict[str, int] = {}  # ref -> id of statements already in the database
         self.existing_sources: dict[str, int] = {}
@@ -400,6 +402,9 @@ class _Import:
         when = _period(statement[S_DATE])
         self.starts.append(when.start.toordinal() if when else 0)
         self.ends.append(when.end.toordinal() if when else 0)
+        self.authors.append(name_key(statement[S_BY]))
+        if statement[S_KIND] == "retraction":
+            self.retractions.append(index)
         self._use_name(statement[S_BY], number, "by")
         for position, name in enumerate(statement[S_ABOUT]):
             self._use_name(name, number, f"about[{position}]")
@@ -420,6 +425,7 @@ class _Import:
         self._resolve_parents()
         self._check_cycles()
         self._check_dates()
+        self._check_retractions()
         self._find_existing()
         self._compare_spooled()
         self._count()
@@ -720,6 +726,70 @@ class _Import:
     def _refs_of(self, indexes: list[int]) -> dict[int, str]:
         wanted = set(indexes)
         return {index: ref for ref, index in self.refs.items() if index in wanted}
+
+    def _check_retractions(self) -> None:
+        """As on the command line: only the author of a statement, or an actor affiliated
+        with it at the time (a spokesman for its ministry, a ministry for its state), can
+        retract it."""
+        if not self.retractions or self.problems:
+            return
+        graph = self._affiliation_graph()
+        for index in self.retractions:
+            parent = self.parents[index]
+            retractor = self._node(self.authors[index])
+            if parent >= 0:
+                author = self._node(self.authors[parent])
+                spoke = (self.starts[parent], self.ends[parent])
+                label = f"the statement on line {self.lines[parent]}"
+            elif parent == IN_DATABASE:
+                db_parent = self.db_parents[index]
+                author = db_parent.actor_id
+                spoke = (
+                    db_parent.start.toordinal() if db_parent.start else 0,
+                    db_parent.end.toordinal() if db_parent.end else 0,
+                )
+                label = db_parent.label
+            else:
+                continue
+            if retractor == author:
+                continue
+            when = (self.starts[index], self.ends[index])
+            if author in _organizations(graph, retractor, when):
+                continue
+            if retractor in _organizations(graph, author, spoke):
+                continue
+            self.problem(
+                self.lines[index],
+                f"by: only the author of {label} or an actor affiliated with it can retract it",
+            )
+
+    def _node(self, key: str) -> int | str:
+        target = self._target(key)
+        return target.key if isinstance(target, ActorLine) else int(target or 0)
+
+    def _affiliation_graph(self) -> dict[int | str, list[tuple[int | str, int, int]]]:
+        """member -> (organization, first day, last day) for every affiliation in the
+        database and in the file; days as ordinals, 0 when open."""
+        graph: dict[int | str, list[tuple[int | str, int, int]]] = {}
+        for row in self.session.execute(select(_table("affiliations"))):
+            end = 0
+            if row.end_date is not None:
+                end = PartialDate(row.end_date, row.end_precision or "day").end.toordinal()
+            start = row.start_date.toordinal() if row.start_date else 0
+            graph.setdefault(row.member_id, []).append((row.organization_id, start, end))
+        for actor in self.actors.values():
+            if actor.key in self.db_named:
+                continue
+            for affiliation in actor.affiliations:
+                organization = self._node(name_key(affiliation.organization))
+                graph.setdefault(actor.key, []).append(
+                    (
+                        organization,
+                        affiliation.start.start.toordinal() if affiliation.start else 0,
+                        affiliation.end.end.toordinal() if affiliation.end else 0,
+                    )
+                )
+        return graph
 
     def _check_dates(self) -> None:
         for index in range(len(self.parents)):
@@ -1244,6 +1314,29 @@ class _Batch:
     def clear(self) -> None:
         for rows in (self.statements, self.subjects, self.topics, self.sources, self.audits):
             rows.clear()
+
+
+def _organizations(
+    graph: dict[int | str, list[tuple[int | str, int, int]]],
+    member: int | str,
+    when: tuple[int, int],
+) -> set[int | str]:
+    """The organizations ``member`` belonged to at ``when`` (first and last day, 0 when
+    undated), directly or through others: the rule of ``factdb.statements``."""
+    start = when[0]
+    found: set[int | str] = set()
+    frontier = [member]
+    while frontier:
+        current = frontier.pop()
+        for organization, begins, ends in graph.get(current, []):
+            if start == 0:
+                counts = ends == 0
+            else:
+                counts = (begins == 0 or begins <= start) and (ends == 0 or start <= ends)
+            if counts and organization not in found and organization != member:
+                found.add(organization)
+                frontier.append(organization)
+    return found
 
 
 def _table(name: str) -> Table:
