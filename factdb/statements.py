@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate, parse_date
@@ -358,7 +359,13 @@ def _new_statement(
     _link_topics(statement, named_topics)
     _link_sources(statement, cited)
     session.add(statement)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another writer took the ref between the check above and this insert.
+        if checked_ref is None:
+            raise
+        raise Conflict(f"--ref: {checked_ref!r} is already the ref of another statement") from None
     return statement
 
 
