@@ -290,3 +290,10 @@ def test_output_replaces_a_link_instead_of_following_it(
         "elsewhere.txt",
         "report.html",
     ]
+
+
+def test_failed_report_writes_no_file(cli: Cli, example: Database, tmp_path: Path) -> None:
+    target = tmp_path / "missing.html"
+    result = cli("report", "claim", "999", "-f", "html", "-o", str(target))
+    assert (result.exit_code, result.stderr) == (1, "error: there is no statement #999\n")
+    assert not target.exists()

@@ -160,8 +160,7 @@ def actor_command(
         bool, typer.Option("--direct", help="Only the actor's own statements, not its members'.")
     ] = False,
 ) -> None:
-    """What an actor (and its members) claimed, denied, endorsed and admitted, and the claims
-    about it.
+    """What an actor and its members claimed and answered, and the claims about it.
 
     Example: factdb report actor Pakistan
     """
@@ -198,8 +197,9 @@ def demo_command(
 ) -> None:
     """Load the worked example (Nagorno-Karabakh 2020) into its own database and show it.
 
-    The example goes into demo.sqlite3 beside your default database (never into your own
-    records, even with FACTDB_DB set) unless --db is given; running it again adds nothing.
+    It goes into demo.sqlite3 beside your default database unless --db is given.
+
+    It never touches your own records (not even with FACTDB_DB set). Running it again adds nothing.
 
     Example: factdb demo
     """
