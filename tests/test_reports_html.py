@@ -106,7 +106,7 @@ ALLOWED_TAGS = set(
         "em",
         "figure",
         "article",
-    "br",
+        "br",
         "svg",
         "defs",
         "marker",
