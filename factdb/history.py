@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import parse_date
 from factdb.errors import NotFound
-from factdb.models import AuditEntry, Statement
+from factdb.models import Actor, AuditEntry, Statement
 from factdb.records import Record
 from factdb.resolve import parse_statement_id, resolve_actor
 
@@ -51,10 +51,10 @@ def _statement_rows(ids: ColumnElement[bool]) -> ColumnElement[bool]:
     )
 
 
-def _mentions(record: Record, actor_id: int) -> bool:
+def _mentions(record: Record, actor_ids: set[int]) -> bool:
     columns = ACTOR_LINK_COLUMNS.get(record["table"], ())
     for values in (record["before"], record["after"]):
-        if isinstance(values, dict) and any(values.get(column) == actor_id for column in columns):
+        if isinstance(values, dict) and any(values.get(column) in actor_ids for column in columns):
             return True
     return False
 
@@ -71,7 +71,7 @@ def history(
     those of statements it made; ``since`` (a date) keeps rows from that day on. Filters
     combine."""
     conditions: list[ColumnElement[bool]] = []
-    actor_id: int | None = None
+    actor_ids: set[int] = set()
     if statement_id is not None:
         number = (
             parse_statement_id(statement_id) if isinstance(statement_id, str) else int(statement_id)
@@ -80,11 +80,14 @@ def history(
             raise NotFound(f"ID: there is no statement #{number}")
         conditions.append(_statement_rows(AuditEntry.row_id == number))
     if actor is not None:
-        actor_id = resolve_actor(session, actor, "--actor").id
-        made = select(Statement.id).where(Statement.actor_id == actor_id)
+        found = resolve_actor(session, actor, "--actor")
+        # A merged duplicate's own rows belong to the actor it was merged into.
+        merged = session.scalars(select(Actor.id).where(Actor.merged_into_id == found.id))
+        actor_ids = {found.id, *merged}
+        made = select(Statement.id).where(Statement.actor_id.in_(sorted(actor_ids)))
         conditions.append(
             or_(
-                and_(AuditEntry.table_name == "actors", AuditEntry.row_id == actor_id),
+                and_(AuditEntry.table_name == "actors", AuditEntry.row_id.in_(sorted(actor_ids))),
                 AuditEntry.table_name.in_(tuple(ACTOR_LINK_COLUMNS)),
                 _statement_rows(AuditEntry.row_id.in_(made)),
             )
@@ -94,10 +97,10 @@ def history(
         conditions.append(AuditEntry.at >= dt.datetime.combine(start, dt.time()))
     entries = session.scalars(select(AuditEntry).where(*conditions).order_by(AuditEntry.id))
     records = [audit_record(entry) for entry in entries]
-    if actor_id is not None:
+    if actor_ids:
         records = [
             record
             for record in records
-            if record["table"] not in ACTOR_LINK_COLUMNS or _mentions(record, actor_id)
+            if record["table"] not in ACTOR_LINK_COLUMNS or _mentions(record, actor_ids)
         ]
     return records

@@ -277,3 +277,18 @@ def test_history_json_is_plain_json(cli: Cli) -> None:
     cli.ok("actor", "add", "Pakistan", "--kind", "state")
     output = cli.ok("history", "--format", "json").stdout
     assert json.loads(output)[0]["table"] == "actors"
+
+
+def test_history_of_an_actor_includes_duplicates_merged_into_it(logged: Database) -> None:
+    from factdb.actors import merge_actors
+
+    write(logged, lambda s: add_actor(s, "Islamic Republic of Pakistan", "state"))
+    write(logged, lambda s: merge_actors(s, "Islamic Republic of Pakistan", "Pakistan"))
+    rows = actions(read(logged, actor="Pakistan"))
+    assert rows[:3] == [
+        ("insert", "actors", 1),
+        ("insert", "statements", 2),
+        ("insert", "actors", 3),
+    ]
+    assert ("merge", "actors", 3) in rows
+    assert rows == actions(read(logged, actor="Islamic Republic of Pakistan"))
