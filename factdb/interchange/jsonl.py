@@ -208,17 +208,19 @@ class _Import:
         self.topics: dict[str, str] = {}
         # statements, by position in the file
         self.refs: dict[str, int] = {}
-        self.lines: array[int] = array("q")
-        self.parents: array[int] = array("q")
-        self.starts: array[int] = array("q")  # date ordinals, 0 when unknown
-        self.ends: array[int] = array("q")
+        self.lines: array[int] = array("i")
+        self.parents: array[int] = array("i")
+        self.starts: array[int] = array("i")  # date ordinals, 0 when unknown
+        self.ends: array[int] = array("i")
         self.pending: list[tuple[int, str]] = []
-        self.authors: list[str] = []  # name key of each statement's author
+        self.authors: array[int] = array("i")  # each statement's author, as a code
+        self.author_codes: dict[str, int] = {}
+        self.author_keys: list[str] = []
         self.retractions: list[int] = []
         self.db_parents: dict[int, _DbParent] = {}
         self.existing: dict[str, int] = {}  # ref -> id of statements already in the database
         self.existing_sources: dict[str, int] = {}
-        self.new_sources: set[str] = set()
+        self.new_sources = 0
         self.line_count = 0
 
     # ------------------------------------------------------------------------- problems
@@ -402,7 +404,12 @@ class _Import:
         when = _period(statement[S_DATE])
         self.starts.append(when.start.toordinal() if when else 0)
         self.ends.append(when.end.toordinal() if when else 0)
-        self.authors.append(name_key(statement[S_BY]))
+        author = name_key(statement[S_BY])
+        code = self.author_codes.get(author)
+        if code is None:
+            code = self.author_codes[author] = len(self.author_keys)
+            self.author_keys.append(author)
+        self.authors.append(code)
         if statement[S_KIND] == "retraction":
             self.retractions.append(index)
         self._use_name(statement[S_BY], number, "by")
@@ -736,9 +743,9 @@ class _Import:
         graph = self._affiliation_graph()
         for index in self.retractions:
             parent = self.parents[index]
-            retractor = self._node(self.authors[index])
+            retractor = self._node(self.author_keys[self.authors[index]])
             if parent >= 0:
-                author = self._node(self.authors[parent])
+                author = self._node(self.author_keys[self.authors[parent]])
                 spoke = (self.starts[parent], self.ends[parent])
                 label = f"the statement on line {self.lines[parent]}"
             elif parent == IN_DATABASE:
@@ -848,14 +855,14 @@ class _Import:
     def _find_sources(self) -> None:
         has_sources = self.session.scalar(select(Source.id).limit(1))
         if has_sources is None:
-            self.new_sources = set(self.urls)
+            self.new_sources = len(self.urls)
             return
         for chunk in _chunks(self.urls):
             for source_id, url in self.session.execute(
                 select(Source.id, Source.url).where(Source.url.in_(chunk))
             ):
                 self.existing_sources[url] = source_id
-        self.new_sources = {url for url in self.urls if url not in self.existing_sources}
+        self.new_sources = len(self.urls) - len(self.existing_sources)
 
     def _compare_source(self, record: tuple[Any, ...]) -> None:
         line, url, outlet, title, published, retrieved, archive, given = record
@@ -974,8 +981,8 @@ class _Import:
                 result.actors.unchanged += 1
             else:
                 result.actors.created += 1
-        result.sources.created = len(self.new_sources)
-        result.sources.unchanged = len(self.urls) - len(self.new_sources)
+        result.sources.created = self.new_sources
+        result.sources.unchanged = len(self.urls) - self.new_sources
         self.topic_ids: dict[str, int] = {}
         for chunk in _chunks(self.topics):
             for topic_id, key in self.session.execute(
@@ -1128,14 +1135,17 @@ class _Import:
         return audit
 
     def _write_sources(self) -> None:
-        self.source_ids: dict[str, int] = dict(self.existing_sources)
+        # from here on ``urls`` maps each URL to its source's id (0: not written yet)
+        self.source_ids = self.urls
+        for url in self.source_ids:
+            self.source_ids[url] = self.existing_sources.get(url, 0)
         if not self.new_sources:
             return
         allocator = IdAllocator(self.session, "sources")
         rows: list[dict[str, Any]] = []
         if self.source_records:
             for tag, record, _index in _read_spool(self.spool):
-                if tag != "o" or record[1] not in self.new_sources:
+                if tag != "o" or record[1] in self.existing_sources:
                     continue
                 _line, url, outlet, title, published, retrieved, archive, _given = record
                 when = _period(published)
@@ -1159,9 +1169,7 @@ class _Import:
                 if len(rows) >= BATCH:
                     self._insert("sources", rows, [self._audit("sources", r) for r in rows])
                     rows = []
-        implicit = [
-            url for url in self.urls if url in self.new_sources and url not in self.source_ids
-        ]
+        implicit = [url for url, source_id in self.source_ids.items() if not source_id]
         ids = allocator.take(len(implicit))
         for url, source_id in zip(implicit, ids, strict=True):
             rows.append(
