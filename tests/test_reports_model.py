@@ -14,7 +14,7 @@ from factdb.db import Database
 from factdb.errors import InvalidInput, NotFound, UnknownActor
 from factdb.models import Statement
 from factdb.reports.model import actor_report, claim_report, topic_report
-from factdb.statements import add_response
+from factdb.statements import add_claim, add_response, delete_statement
 from tests.reports_example import load_example
 
 TOPIC = "Nagorno-Karabakh 2020"
@@ -244,3 +244,32 @@ def test_report_errors(example: Database, call: Any, error: type[Exception], mes
     with pytest.raises(error) as caught:
         example.run(call)
     assert str(caught.value) == message
+
+
+def test_deleted_answers_leave_the_report(example: Database) -> None:
+    claim_id = ref_id(example, "nk-special-forces")
+    denial_id = ref_id(example, "nk-special-forces-rejected")
+    example.run(lambda s: delete_statement(s, denial_id), write=True)
+    report = example.run(lambda s: claim_report(s, claim_id))
+    assert report["thread"] == []
+    assert report["status"] == "unanswered"
+    topic = example.run(lambda s: topic_report(s, TOPIC))
+    assert topic["summary"]["denials"] == 2
+    pakistan = example.run(lambda s: actor_report(s, "Pakistan"))
+    assert pakistan["denied"] == []
+
+
+def test_a_claim_joins_a_topic_through_a_tagged_answer(example: Database) -> None:
+    def log(session: Session) -> None:
+        claim = add_claim(session, "Drones were supplied", by="Armenia", date="2020-10-20")
+        add_response(
+            session, "denial", claim.id, by="Azerbaijan", date="2020-10-21", topics=["Drones"]
+        )
+
+    example.run(log, write=True)
+    report = example.run(lambda s: topic_report(s, "Drones"))
+    [block] = report["claims"]
+    assert block["claim"]["text"] == "Drones were supplied"
+    assert block["claim"]["topics"] == []
+    assert [n["actor"] for n in block["thread"]] == ["Azerbaijan"]
+    assert report["summary"]["claims"] == 1 and report["summary"]["denials"] == 1
