@@ -18,8 +18,9 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from factdb.models import Affiliation
@@ -34,8 +35,7 @@ def period_end(start: dt.date, precision: str | None) -> dt.date:
     return start
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """One affiliation, with its end as the last day of its period."""
 
     member_id: int
@@ -61,26 +61,37 @@ class Affiliations:
 
     @classmethod
     def load(cls, session: Session) -> Affiliations:
-        """Read the whole affiliations table (one query)."""
+        """Read the whole affiliations table (one query; it is small)."""
         loaded = cls()
-        rows = session.execute(
-            select(
-                Affiliation.member_id,
-                Affiliation.organization_id,
-                Affiliation.start_date,
-                Affiliation.end_date,
-                Affiliation.end_precision,
-            ).order_by(Affiliation.id)
+        table = Affiliation.__table__
+        raw = session.get_bind().dialect.name == "sqlite"
+
+        def column(name: str) -> Any:
+            # SQLite keeps dates as ISO text: parsing them here is faster than the type's.
+            return type_coerce(table.c[name], String) if raw else table.c[name]
+
+        query = select(
+            table.c.member_id,
+            table.c.organization_id,
+            column("start_date"),
+            column("end_date"),
+            table.c.end_precision,
         )
-        for member_id, organization_id, start, end, end_precision in rows:
+        by_member, by_organization = loaded.by_member, loaded.by_organization
+        for member_id, organization_id, start, end, end_precision in session.connection().execute(
+            query
+        ):
+            if raw:
+                start = None if start is None else dt.date.fromisoformat(start)
+                end = None if end is None else dt.date.fromisoformat(end)
             link = Link(
                 member_id,
                 organization_id,
                 start,
                 None if end is None else period_end(end, end_precision),
             )
-            loaded.by_member.setdefault(member_id, []).append(link)
-            loaded.by_organization.setdefault(organization_id, []).append(link)
+            by_member.setdefault(member_id, []).append(link)
+            by_organization.setdefault(organization_id, []).append(link)
         return loaded
 
     def organizations(self, actor_id: int, when: dt.date | None) -> list[int]:
