@@ -58,6 +58,7 @@ from factdb.interchange.format import (
     parse_statement,
 )
 from factdb.interchange.ids import IdAllocator
+from factdb.interchange.refindex import RefIndex
 from factdb.models import (
     Actor,
     ActorAlias,
@@ -207,7 +208,7 @@ class _Import:
         self.source_records = 0
         self.topics: dict[str, str] = {}
         # statements, by position in the file
-        self.refs: dict[str, int] = {}
+        self.refs = RefIndex()
         self.lines: array[int] = array("i")
         self.parents: array[int] = array("i")
         self.starts: array[int] = array("i")  # date ordinals, 0 when unknown
@@ -387,17 +388,16 @@ class _Import:
     def _statement(self, statement: tuple[Any, ...]) -> None:
         number: int = statement[S_LINE]
         ref: str = statement[S_REF]
-        earlier = self.refs.get(ref)
-        if earlier is not None:
-            raise InvalidInput(f"ref: {ref!r} is already used on line {self.lines[earlier]}")
-        index = len(self.lines)
-        self.refs[ref] = index
+        index, new = self.refs.add(ref)
+        if not new:
+            raise InvalidInput(f"ref: {ref!r} is already used on line {self.lines[index]}")
         self.lines.append(number)
         parent: str | None = statement[S_PARENT]
+        parent_index = None if parent is None else self.refs.get(parent)
         if parent is None:
             self.parents.append(CLAIM)
-        elif parent in self.refs:
-            self.parents.append(self.refs[parent])
+        elif parent_index is not None:
+            self.parents.append(parent_index)
         else:
             self.parents.append(PENDING)
             self.pending.append((index, parent))
@@ -650,8 +650,9 @@ class _Import:
     def _resolve_parents(self) -> None:
         unresolved: list[tuple[int, str]] = []
         for index, parent in self.pending:
-            if parent in self.refs:
-                self.parents[index] = self.refs[parent]
+            position = self.refs.get(parent)
+            if position is not None:
+                self.parents[index] = position
             else:
                 unresolved.append((index, parent))
         self.pending = []
@@ -1199,10 +1200,10 @@ class _Import:
         fresh = iter(IdAllocator(self.session, "statements").take(new_count))
         self.written = bytearray(count)
         # ids in file order; statements that already exist keep theirs
-        for ref, index in self.refs.items():
-            if ref in self.existing:
-                self.ids[index] = self.existing[ref]
-                self.written[index] = 1
+        for ref, statement_id in self.existing.items():
+            index = self.refs[ref]
+            self.ids[index] = statement_id
+            self.written[index] = 1
         for index in range(count):
             if not self.written[index]:
                 self.ids[index] = next(fresh)
