@@ -254,6 +254,21 @@ def test_left_out_keys_are_not_compared(database: Database) -> None:
             [HEADER, "[1, 2]"], ["line 2: a record must be a JSON object, not a list"], id="list"
         ),
         pytest.param(
+            [HEADER, '{"type": "actor", "name": "A", "kind": "state", "name": "B"}'],
+            ["line 2: name: the key appears twice in the record"],
+            id="duplicate-key",
+        ),
+        pytest.param(
+            [HEADER, '{"type": "actor", "name": "A\\ud800", "kind": "state"}'],
+            ["line 2: name: contains a lone surrogate (\\ud800)"],
+            id="lone-surrogate",
+        ),
+        pytest.param(
+            [HEADER, '{"type": "actor", "name": "A\\u0000", "kind": "state"}'],
+            ["line 2: name: contains a control character (0x00)"],
+            id="control-character",
+        ),
+        pytest.param(
             [HEADER, line(type="event")],
             ["line 2: type: 'event' is not a record type; use one of actor, source, statement"],
             id="type",

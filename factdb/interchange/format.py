@@ -68,10 +68,32 @@ def name_key(name: str) -> str:
 
 
 def clean(value: str, field_name: str) -> str | None:
-    """``factdb.text.clean_text`` with a fast path for plain printable ASCII."""
+    """``factdb.text.clean_text`` with a fast path for plain printable ASCII; text that is
+    not valid Unicode (a lone surrogate such as ``"\\ud800"``) is refused too."""
     if value.isascii() and value.isprintable():
         return value.strip() or None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = ord(value[exc.start])
+        raise InvalidInput(f"{field_name}: contains a lone surrogate (\\u{code:04x})") from None
     return clean_text(value, field_name)
+
+
+class DuplicateKey(ValueError):
+    """A JSON object names the same key twice."""
+
+
+def unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` for ``json.loads``: refuse an object with a repeated key."""
+    record = dict(pairs)
+    if len(record) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise DuplicateKey(key)
+            seen.add(key)
+    return record
 
 
 def url_of(value: str, field_name: str) -> str:

@@ -50,12 +50,14 @@ from factdb.interchange.format import (
     S_TOPICS,
     S_VERDICT,
     ActorLine,
+    DuplicateKey,
     SourceLine,
     json_type,
     name_key,
     parse_actor,
     parse_source,
     parse_statement,
+    unique_object,
 )
 from factdb.interchange.ids import IdAllocator
 from factdb.interchange.refindex import RefIndex
@@ -80,6 +82,7 @@ PROGRESS_EVERY = 1000
 # the encoding of ``factdb.audit`` (sorted keys, UTF-8 text), built once
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 _LENGTH = struct.Struct("<I")
+_DECODER = json.JSONDecoder(object_pairs_hook=unique_object)
 
 CLAIM = -1  # parent of a claim
 IN_DATABASE = -2  # parent is a statement already in the database
@@ -283,7 +286,10 @@ class _Import:
             if not stripped:
                 continue
             try:
-                record = json.loads(stripped)
+                record = _DECODER.decode(stripped)
+            except DuplicateKey as exc:
+                self.problem(number, f"{exc.args[0]}: the key appears twice in the record")
+                continue
             except json.JSONDecodeError as exc:
                 self.problem(number, f"not valid JSON: {exc.msg} (column {exc.colno})")
                 continue
