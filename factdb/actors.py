@@ -88,9 +88,19 @@ def _alias_holders(session: Session, key: str) -> list[tuple[Actor, str]]:
     return [(actor, alias) for actor, alias in rows]
 
 
+def _usable_key(name: str, field: str) -> str:
+    """The name's key; names that could never be looked up (empty, ``#12``) are refused."""
+    key = name_key(name)
+    if not key:
+        raise InvalidInput(f"{field}: must not be empty")
+    if key.startswith("#") and key[1:].isdigit():
+        raise InvalidInput(f"{field}: {name!r} reads as an actor id; choose another name")
+    return key
+
+
 def _check_new_name(session: Session, name: str, field: str, *, itself: Actor | None) -> str:
     """The name's key, refusing one that another actor already answers to."""
-    key = name_key(name)
+    key = _usable_key(name, field)
     existing = _actor_named(session, key)
     if existing is not None and existing is not itself:
         if existing.merged_into_id is not None and existing.merged_into is not None:
@@ -110,9 +120,7 @@ def _check_new_name(session: Session, name: str, field: str, *, itself: Actor | 
 def _add_alias(session: Session, actor: Actor, alias: str, field: str = "ALIAS") -> bool:
     """Give ``actor`` the alias; False when it already answers to it."""
     cleaned = required_text(alias, field)
-    key = name_key(cleaned)
-    if not key:
-        raise InvalidInput(f"{field}: an alias must not be empty")
+    key = _usable_key(cleaned, field)
     if key == actor.name_key or any(a.alias_key == key for a in actor.aliases):
         return False
     named = _actor_named(session, key)

@@ -250,6 +250,9 @@ def test_an_existing_alias_is_not_added_twice(database: Database) -> None:
             "state, person, ministry, organization, armed_group, international_org, media, other",
         ),
         ({"name": "   "}, "NAME: must not be empty"),
+        ({"name": "\u0301"}, "NAME: must not be empty"),
+        ({"name": "#12"}, "NAME: '#12' reads as an actor id; choose another name"),
+        ({"aliases": ["Fine", "#7"]}, "--alias: '#7' reads as an actor id; choose another name"),
         (
             {"member_of": "Pakistn"},
             "--member-of: no actor is called 'Pakistn'; did you mean Pakistan?",
