@@ -1007,9 +1007,8 @@ class _Import:
         self.now = utcnow()
         self.connection = self.session.connection()
         self.statements_sql: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...]]] = {}
-        self.cursor: Any = None
-        if self.connection.dialect.name == "sqlite":
-            self.cursor = self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        self.postgres = self.connection.dialect.name == "postgresql"
+        self.cursor: Any = self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
         self.audit_templates: dict[str, dict[str, Any]] = {}
         self.tick(self.line_count - len(self.refs))
         self._write_topics()
@@ -1023,14 +1022,14 @@ class _Import:
         self._executemany("audit_log", audits)
 
     def _executemany(self, table: str, rows: list[dict[str, Any]]) -> None:
-        """Insert ``rows`` (dicts with the same keys) in one ``executemany``: Core
-        ``insert()`` on PostgreSQL; on SQLite straight through the driver's cursor (the same
-        connection and transaction), with dates as SQLAlchemy stores them, which saves
-        SQLAlchemy's per-value processing."""
+        """Insert ``rows`` (dicts with the same keys), through the driver on the session's
+        connection and in its transaction: on SQLite one ``executemany`` of the statement
+        Core's ``insert()`` compiles (dates as SQLAlchemy stores them); on PostgreSQL one
+        ``COPY``. Either saves SQLAlchemy's per-value processing."""
         if not rows:
             return
-        if self.cursor is None:
-            self.connection.execute(insert(_table(table)), rows)
+        if self.postgres:
+            self._copy(table, rows)
             return
         columns = tuple(rows[0])
         prepared = self.statements_sql.get((table, columns))
@@ -1052,6 +1051,17 @@ class _Import:
                     row[column] = _sqlite_time(value)
             values.append(tuple(row.values()) if order == columns else tuple(row[c] for c in order))
         self.cursor.executemany(sql, values)
+
+    def _copy(self, table: str, rows: list[dict[str, Any]]) -> None:
+        from psycopg import sql
+
+        columns = list(rows[0])
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        with self.cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(tuple(row.values()))
 
     def _write_topics(self) -> None:
         new = [key for key in self.topics if key not in self.topic_ids]
