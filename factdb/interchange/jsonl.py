@@ -135,6 +135,9 @@ def import_jsonl(
     ``progress`` is called with increments of work done: every input line counts once when
     checked and once when written, so the total is twice the number of lines.
     """
+    # Begin the transaction (on SQLite: take the write lock) before reading anything, so a
+    # lock that cannot be had fails before the stream is consumed.
+    session.connection()
     with tempfile.TemporaryFile("w+b") as spool:
         job = _Import(session, spool, progress)
         job.read(lines)
