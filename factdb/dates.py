@@ -16,7 +16,7 @@ from factdb.errors import InvalidInput
 
 Precision = Literal["year", "month", "day"]
 PRECISIONS: tuple[Precision, ...] = ("year", "month", "day")
-_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)  # ASCII digits only
 
 
 @dataclass(frozen=True, order=True)

@@ -62,6 +62,10 @@ def refused(cli: Cli, snapshot: Snapshot, *args: str, code: int = 1) -> str:
             "error: --on: '0000' is not a real date",
         ),
         (
+            ["claim", "add", "ok", "--by", "Pakistan", "--on", "２０２０"],
+            "error: --on: '２０２０' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD",
+        ),
+        (
             ["claim", "add", "ok", "--by", "#99999999999999999999999"],
             "error: --by: there is no actor #99999999999999999999999",
         ),
