@@ -135,6 +135,15 @@ def test_writes_audit_rows_like_the_orm(database: Database) -> None:
         ("statements", 2),
         ("topics", 1),
     ]
+    with database.session() as session:
+        link = session.scalar(
+            select(AuditEntry.after).where(
+                AuditEntry.table_name == "statement_sources", AuditEntry.row_id == denial.id
+            )
+        )
+    assert link == (
+        f'{{"locator": "para 4", "position": 0, "source_id": 1, "statement_id": {denial.id}}}'
+    )
     assert after is not None
     recorded = json.loads(after)
     assert recorded["ref"] == "d1" and recorded["kind"] == "denial"
