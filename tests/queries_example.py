@@ -1,8 +1,6 @@
-"""The worked example (factdb/data/nagorno-karabakh-2020.jsonl) loaded for the query tests.
-
-Uses ``factdb.interchange`` import when it is available, else the logging library
-(actors, sources, statements) line by line.
-"""
+"""The worked example (factdb/data/nagorno-karabakh-2020.jsonl) loaded for the query tests:
+through ``factdb.interchange`` import (``load_example``), or typed in through the logging
+library, line by line (``log_example``)."""
 
 from __future__ import annotations
 
@@ -20,17 +18,28 @@ from factdb.statements import add_claim, add_fact_check, add_response
 
 
 def example_records() -> list[dict[str, Any]]:
-    path = resources.files("factdb") / "data" / "nagorno-karabakh-2020.jsonl"
-    lines = path.read_text(encoding="utf-8").splitlines()[1:]
-    return [json.loads(line) for line in lines if line.strip()]
+    return [json.loads(line) for line in example_lines()[1:] if line.strip()]
 
 
 def _sources(value: list[Any]) -> list[Any]:
     return [item if isinstance(item, str) else (item["url"], item.get("locator")) for item in value]
 
 
+def example_lines() -> list[str]:
+    path = resources.files("factdb") / "data" / "nagorno-karabakh-2020.jsonl"
+    return path.read_text(encoding="utf-8").splitlines()
+
+
 def load_example(session: Session) -> dict[str, int]:
-    """Load the worked example; returns statement ids by ref."""
+    """Import the worked example file; returns statement ids by ref."""
+    from factdb.interchange import import_jsonl
+
+    import_jsonl(session, example_lines())
+    return refs(session)
+
+
+def log_example(session: Session) -> dict[str, int]:
+    """Type the worked example in with the logging library; returns statement ids by ref."""
     records = example_records()
     for record in records:
         if record["type"] != "actor":

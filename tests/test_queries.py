@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from queries_example import load_example
+from queries_example import load_example, log_example, refs
 from sqlalchemy.orm import Session
 
 from factdb.actors import add_actor
@@ -676,3 +676,35 @@ def test_search_follows_edits_and_deletes(database: Database, example: dict[str,
     assert [r["id"] for r in read(database, lambda s: search(s, "mingecevir"))] == [ganja]
     write(database, lambda s: delete_statement(s, ganja))
     assert read(database, lambda s: search(s, "mingecevir")) == []
+
+
+def test_the_example_answers_the_same_imported_or_typed_in(database: Database) -> None:
+    """Import (bulk writes) and the logging library (ORM writes) feed the queries alike."""
+
+    def answers(session: Session) -> Any:
+        ids = refs(session)
+        ref_of = {number: ref for ref, number in ids.items()}
+        return (
+            [
+                (ref_of[r["denial_id"]], r["on_behalf_of"])
+                for r in who_denied(session, by="Pakistan")
+            ],
+            [(r["ref"], r["status"]) for r in list_claims(session)],
+            [(ref_of[r["id"]], r["snippet"]) for r in search(session, "truce")],
+            [(r["actor"], r["position"]) for r in positions(session, ids["nk-special-forces"])],
+        )
+
+    write(database, load_example)
+    imported = read(database, answers)
+    write(database, _wipe)
+    write(database, log_example)
+    assert read(database, answers) == imported
+
+
+def _wipe(session: Session) -> None:
+    from sqlalchemy import delete
+
+    from factdb.models import Base
+
+    for table in reversed(Base.metadata.sorted_tables):
+        session.execute(delete(table))
