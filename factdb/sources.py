@@ -74,11 +74,17 @@ def add_source(
     if archive_url is not None and archive_url.strip():
         values["archive_url"] = normalize_url(archive_url, "--archive")
 
-    source = session.scalar(select(Source).where(Source.url == normalized))
-    if source is None:
-        source = Source(url=normalized, **values)
-        session.add(source)
-        session.flush()
+    made: list[Source] = []
+
+    def make() -> Source:
+        made.append(Source(url=normalized, **values))
+        return made[0]
+
+    # Through find_or_create: a concurrent `source add` of the same URL fills in, not fails.
+    source = find_or_create(
+        session, lambda: session.scalar(select(Source).where(Source.url == normalized)), make
+    )
+    if made and source is made[0]:
         return SourceChange(source, "added")
     changed = False
     for column, value in values.items():
