@@ -22,17 +22,18 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import format_date
 from factdb.errors import InvalidInput
-from factdb.filters import actor_filter, kind_is
+from factdb.filters import ActorFilter, actor_filter, kind_is
 from factdb.models import STATEMENT_KINDS, Actor, Statement
 from factdb.rollup import Affiliations
 from factdb.text import name_key
 
 MAX_TERMS = 32
+RANK_WINDOW = 2000
 DEFAULT_LIMIT = 50
 SNIPPET_WORDS = 12
 _WORD = re.compile(r"[^\W_]+")
 
-fts = table("statements_fts", column("rowid"), column("statements_fts"))
+fts = table("statements_fts", column("rowid"), column("rank"), column("statements_fts"))
 
 
 def search_terms(text: str, field: str = "TEXT") -> list[str]:
@@ -49,23 +50,26 @@ def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 
 
-def fts5_query(terms: Sequence[str]) -> str:
-    """An FTS5 MATCH expression: every term quoted as a prefix, all required."""
-    return " ".join(f'"{term}"*' for term in terms)
+def fts5_query(terms: Sequence[str], *, prefix: bool = True) -> str:
+    """An FTS5 MATCH expression: every term quoted (as a prefix), all required."""
+    star = "*" if prefix else ""
+    return " ".join(f'"{term}"{star}' for term in terms)
 
 
-def tsquery_text(terms: Sequence[str]) -> str:
-    """A ``to_tsquery`` expression: every term quoted as a prefix, all required."""
-    return " & ".join(f"'{term}':*" for term in terms)
+def tsquery_text(terms: Sequence[str], *, prefix: bool = True) -> str:
+    """A ``to_tsquery`` expression: every term quoted (as a prefix), all required."""
+    star = ":*" if prefix else ""
+    return " & ".join(f"'{term}'{star}" for term in terms)
 
 
 def _pg_document() -> ColumnElement[Any]:
     return func.factdb_search_document(Statement.text, Statement.quote, Statement.note)
 
 
-def _pg_query(terms: Sequence[str]) -> ColumnElement[Any]:
+def _pg_query(terms: Sequence[str], *, prefix: bool = True) -> ColumnElement[Any]:
     return func.to_tsquery(
-        literal_column("'simple'::regconfig"), func.factdb_unaccent(tsquery_text(terms))
+        literal_column("'simple'::regconfig"),
+        func.factdb_unaccent(tsquery_text(terms, prefix=prefix)),
     )
 
 
@@ -76,7 +80,9 @@ def matching_ids(session: Session, terms: Sequence[str]) -> Select[Any]:
     return select(Statement.id).where(_pg_document().op("@@")(_pg_query(terms)))
 
 
-def _ranked(session: Session, terms: Sequence[str]) -> Select[int, int, dt.date | None]:
+def _ranked(
+    session: Session, terms: Sequence[str], *, prefix: bool
+) -> Select[int, int, dt.date | None]:
     """Matching live statements, best first: (id, actor_id, date)."""
     columns = (Statement.id, Statement.actor_id, Statement.date)
     if _dialect(session) == "sqlite":
@@ -85,11 +91,11 @@ def _ranked(session: Session, terms: Sequence[str]) -> Select[int, int, dt.date 
             select(*columns)
             .select_from(fts)
             .join(Statement.__table__, Statement.id == fts.c.rowid)
-            .where(fts.c.statements_fts.op("MATCH")(fts5_query(terms)))
+            .where(fts.c.statements_fts.op("MATCH")(fts5_query(terms, prefix=prefix)))
             .where(Statement.deleted_at.is_(None))
             .order_by(score, Statement.id)
         )
-    query = _pg_query(terms)
+    query = _pg_query(terms, prefix=prefix)
     return (
         select(*columns)
         .where(_pg_document().op("@@")(query))
@@ -135,38 +141,118 @@ def search(
     direct: bool = False,
     limit: int = DEFAULT_LIMIT,
 ) -> list[dict[str, Any]]:
-    """Live statements whose text, quote or note contain every word of ``text`` (as a word or
-    the start of one; case- and diacritics-insensitive), best match first.
+    """Live statements whose text, quote or note contain every word of ``text``, ignoring
+    case and diacritics: first those where each word is a whole word, best first, then (to
+    fill up to ``limit``) those where a word is only the start of a longer one.
 
     Rows: ``{id, kind, actor, date, text, quote, snippet, rank}`` where ``rank`` is 1 for the
-    best match. ``by`` keeps statements by that actor or (unless ``direct``) by its
-    affiliates at the statement's date. Raises InvalidInput for a search with no words,
-    an unknown kind or a limit below 1."""
+    first row. Relevance is BM25 on SQLite and ``ts_rank`` on PostgreSQL; without ``kind``
+    and ``by`` it is computed among the ``RANK_WINDOW`` most recently added matches, so a
+    very common word stays fast. ``by`` keeps statements by that actor or (unless
+    ``direct``) by its affiliates at the statement's date. Raises InvalidInput for a search
+    with no words, an unknown kind or a limit below 1."""
     terms = search_terms(text)
     if kind is not None and kind not in STATEMENT_KINDS:
         raise InvalidInput(f"--kind: {kind!r} is not one of {', '.join(STATEMENT_KINDS)}")
     if limit < 1:
         raise InvalidInput(f"--limit: must be at least 1, got {limit}")
-    query = _ranked(session, terms)
-    if kind is not None:
-        query = query.where(kind_is(Statement.kind, (kind,), use_index=False))
     affiliations = Affiliations.load(session) if by is not None else None
     wanted = None
-    if by is not None and affiliations is not None:
+    if affiliations is not None:
         wanted = actor_filter(session, by, "--by", affiliations, direct=direct)
-        assert wanted is not None
+    ids: list[int] = []
+    # Whole words first (fast, exact), then words that start with a term, to fill up.
+    for prefix in (False, True):
+        if len(ids) >= limit:
+            break
+        if wanted is None and kind is None:
+            found = _best(session, terms, limit, prefix=prefix, skip=set(ids))
+        else:
+            found = _filtered(session, terms, limit, prefix, kind, wanted, affiliations, set(ids))
+        ids.extend(found[: limit - len(ids)])
+    return _rows(session, ids, terms)
+
+
+def _filtered(
+    session: Session,
+    terms: Sequence[str],
+    limit: int,
+    prefix: bool,
+    kind: str | None,
+    wanted: ActorFilter | None,
+    affiliations: Affiliations | None,
+    skip: set[int],
+) -> list[int]:
+    """The best ``limit`` live matches of a kind and/or by an actor (all matches ranked)."""
+    query = _ranked(session, terms, prefix=prefix)
+    if kind is not None:
+        query = query.where(kind_is(Statement.kind, (kind,), use_index=False))
+    if wanted is not None:
         query = query.where(Statement.actor_id.in_(sorted(wanted.candidates)))
     ids: list[int] = []
-    if wanted is None:
-        ids = [row[0] for row in session.execute(query.limit(limit))]
-    else:
-        assert affiliations is not None
-        for statement_id, actor_id, date in session.execute(query):
-            if wanted.matches(affiliations, actor_id, date):
-                ids.append(statement_id)
-                if len(ids) >= limit:
-                    break
-    return _rows(session, ids, terms)
+    for statement_id, actor_id, date in session.execute(query):
+        if statement_id in skip:
+            continue
+        if (
+            wanted is not None
+            and affiliations is not None
+            and not wanted.matches(affiliations, actor_id, date)
+        ):
+            continue
+        ids.append(statement_id)
+        if len(ids) >= limit:
+            break
+    return ids
+
+
+def _best(
+    session: Session, terms: Sequence[str], limit: int, *, prefix: bool, skip: set[int]
+) -> list[int]:
+    """The best ``limit`` live matches (not in ``skip``). Relevance is computed for the
+    ``RANK_WINDOW`` most recently added matches (all of them when there are fewer), which the
+    indexes return without ranking everything; the window widens while deleted or skipped
+    statements fill it."""
+    window, take = RANK_WINDOW, limit + len(skip) + 16
+    while True:
+        if _dialect(session) == "sqlite":
+            newest = (
+                select(
+                    fts.c.rowid.label("id"),
+                    func.bm25(literal_column("statements_fts")).label("score"),
+                )
+                .where(fts.c.statements_fts.op("MATCH")(fts5_query(terms, prefix=prefix)))
+                .order_by(fts.c.rowid.desc())
+                .limit(window)
+                .subquery()
+            )
+        else:
+            query = _pg_query(terms, prefix=prefix)
+            newest = (
+                select(
+                    Statement.id.label("id"), (-func.ts_rank(_pg_document(), query)).label("score")
+                )
+                .where(_pg_document().op("@@")(query))
+                .order_by(Statement.id.desc())
+                .limit(window)
+                .subquery()
+            )
+        # Only the best few of the window are looked up in statements (to drop deleted ones).
+        best = (
+            select(newest.c.id, newest.c.score)
+            .order_by(newest.c.score, newest.c.id)
+            .limit(take)
+            .subquery()
+        )
+        rows = session.execute(
+            select(best.c.id, Statement.deleted_at)
+            .join(Statement.__table__, Statement.id == best.c.id)
+            .order_by(best.c.score, best.c.id)
+        ).all()
+        live = [row[0] for row in rows if row[1] is None and row[0] not in skip]
+        if len(live) >= limit or len(rows) < take:
+            return live[:limit]
+        take *= 4
+        window = max(window, take)
 
 
 def _rows(session: Session, ids: list[int], terms: Sequence[str]) -> list[dict[str, Any]]:

@@ -708,3 +708,39 @@ def _wipe(session: Session) -> None:
 
     for table in reversed(Base.metadata.sorted_tables):
         session.execute(delete(table))
+
+
+def test_search_skips_any_number_of_deleted_best_matches(database: Database) -> None:
+    def work(session: Session) -> list[int]:
+        add_actor(session, "Ruritania", "state")
+        ids = [add_claim(session, "The ferry sank", "Ruritania").id for _ in range(40)]
+        for number in ids[:38]:
+            delete_statement(session, number)
+        return ids
+
+    ids = write(database, work)
+    found = read(database, lambda s: search(s, "ferry", limit=1))
+    assert [row["id"] for row in found] == [ids[38]]
+    assert [row["id"] for row in read(database, lambda s: search(s, "ferry"))] == ids[38:]
+
+
+def test_search_puts_whole_words_before_longer_words(
+    database: Database, example: dict[str, int]
+) -> None:
+    rows = read(database, lambda s: search(s, "pakistan"))
+    assert {row["id"] for row in rows[:2]} == {
+        example["nk-pakistan-self-defence"],
+        example["nk-imran-khan-stands-with-azerbaijan"],
+    }
+    assert [(row["id"], row["rank"], row["snippet"]) for row in rows[2:]] == [
+        (
+            example["nk-special-forces"],
+            3,
+            "«Pakistani» special forces are fighting alongside the Azerbaijani army",
+        )
+    ]
+    limited = read(database, lambda s: search(s, "pakistan", by="Pakistan", limit=1))
+    assert len(limited) == 1 and limited[0]["id"] in {
+        example["nk-pakistan-self-defence"],
+        example["nk-imran-khan-stands-with-azerbaijan"],
+    }
