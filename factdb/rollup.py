@@ -18,12 +18,9 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
-
-from factdb.models import Affiliation
 
 
 def period_end(start: dt.date, precision: str | None) -> dt.date:
@@ -63,27 +60,17 @@ class Affiliations:
     def load(cls, session: Session) -> Affiliations:
         """Read the whole affiliations table (one query; it is small)."""
         loaded = cls()
-        table = Affiliation.__table__
-        raw = session.get_bind().dialect.name == "sqlite"
-
-        def column(name: str) -> Any:
-            # SQLite keeps dates as ISO text: parsing them here is faster than the type's.
-            return type_coerce(table.c[name], String) if raw else table.c[name]
-
-        query = select(
-            table.c.member_id,
-            table.c.organization_id,
-            column("start_date"),
-            column("end_date"),
-            table.c.end_precision,
-        )
         by_member, by_organization = loaded.by_member, loaded.by_organization
-        for member_id, organization_id, start, end, end_precision in session.connection().execute(
-            query
-        ):
-            if raw:
-                start = None if start is None else dt.date.fromisoformat(start)
-                end = None if end is None else dt.date.fromisoformat(end)
+        # Plain SQL, no result types: SQLite hands back ISO text, PostgreSQL dates.
+        rows = session.connection().exec_driver_sql(
+            "SELECT member_id, organization_id, start_date, end_date, end_precision "
+            "FROM affiliations ORDER BY id"
+        )
+        for member_id, organization_id, start, end, end_precision in rows.fetchall():
+            if isinstance(start, str):
+                start = dt.date.fromisoformat(start)
+            if isinstance(end, str):
+                end = dt.date.fromisoformat(end)
             link = Link(
                 member_id,
                 organization_id,
