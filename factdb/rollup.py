@@ -18,7 +18,6 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -32,21 +31,18 @@ def period_end(start: dt.date, precision: str | None) -> dt.date:
     return start
 
 
-class Link(NamedTuple):
-    """One affiliation, with its end as the last day of its period."""
+# One affiliation: (member_id, organization_id, start, end), its end the last day of its period.
+Link = tuple[int, int, dt.date | None, dt.date | None]
 
-    member_id: int
-    organization_id: int
-    start: dt.date | None
-    end: dt.date | None
 
-    def active(self, when: dt.date | None) -> bool:
-        """Whether this affiliation counts for a statement dated ``when`` (None: unknown)."""
-        if when is None:
-            return self.end is None
-        if self.start is not None and self.start > when:
-            return False
-        return self.end is None or when <= self.end
+def active(link: Link, when: dt.date | None) -> bool:
+    """Whether an affiliation counts for a statement dated ``when`` (None: unknown)."""
+    _member, _organization, start, end = link
+    if when is None:
+        return end is None
+    if start is not None and start > when:
+        return False
+    return end is None or when <= end
 
 
 @dataclass
@@ -71,7 +67,7 @@ class Affiliations:
                 start = dt.date.fromisoformat(start)
             if isinstance(end, str):
                 end = dt.date.fromisoformat(end)
-            link = Link(
+            link = (
                 member_id,
                 organization_id,
                 start,
@@ -91,10 +87,10 @@ class Affiliations:
             following: list[int] = []
             for member in frontier:
                 for link in self.by_member.get(member, ()):
-                    if link.organization_id not in seen and link.active(when):
-                        seen.add(link.organization_id)
-                        found.append(link.organization_id)
-                        following.append(link.organization_id)
+                    if link[1] not in seen and active(link, when):
+                        seen.add(link[1])
+                        found.append(link[1])
+                        following.append(link[1])
             frontier = following
         return found
 
@@ -107,7 +103,7 @@ class Affiliations:
         return [
             org
             for org in chain
-            if not any(link.active(when) for link in self.by_member.get(org, ()))
+            if not any(active(link, when) for link in self.by_member.get(org, ()))
         ] or [chain[-1]]
 
     def ever_members(self, actor_id: int) -> set[int]:
@@ -119,9 +115,9 @@ class Affiliations:
             following: list[int] = []
             for organization in frontier:
                 for link in self.by_organization.get(organization, ()):
-                    if link.member_id not in found:
-                        found.add(link.member_id)
-                        following.append(link.member_id)
+                    if link[0] not in found:
+                        found.add(link[0])
+                        following.append(link[0])
             frontier = following
         return found
 

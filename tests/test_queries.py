@@ -19,7 +19,7 @@ from factdb.db import Database
 from factdb.errors import InvalidInput, NotFound, UnknownActor
 from factdb.positions import positions
 from factdb.responses import response_query, who_denied, who_endorsed
-from factdb.rollup import Affiliations, Link
+from factdb.rollup import Affiliations
 from factdb.search import search
 from factdb.statements import (
     add_claim,
@@ -264,11 +264,11 @@ def test_response_filters_by_statement_topic_search_and_dates(
 def test_affiliations_follow_dated_chains() -> None:
     affiliations = Affiliations()
     for link in (
-        Link(3, 2, dt.date(2019, 1, 1), dt.date(2020, 6, 30)),  # spokesman → ministry
-        Link(2, 1, None, None),  # ministry → state
+        (3, 2, dt.date(2019, 1, 1), dt.date(2020, 6, 30)),  # spokesman → ministry
+        (2, 1, None, None),  # ministry → state
     ):
-        affiliations.by_member.setdefault(link.member_id, []).append(link)
-        affiliations.by_organization.setdefault(link.organization_id, []).append(link)
+        affiliations.by_member.setdefault(link[0], []).append(link)
+        affiliations.by_organization.setdefault(link[1], []).append(link)
     assert affiliations.organizations(3, dt.date(2020, 6, 30)) == [2, 1]
     assert affiliations.organizations(3, dt.date(2020, 7, 1)) == []
     assert affiliations.organizations(3, dt.date(2018, 12, 31)) == []
