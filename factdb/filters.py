@@ -14,7 +14,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from factdb.dates import PartialDate, parse_optional_date
 from factdb.errors import InvalidInput, NotFound
 from factdb.models import Source, StatementSource, Topic
-from factdb.positions import chunks
+from factdb.positions import id_in
 from factdb.resolve import resolve_actor
 from factdb.rollup import Affiliations
 from factdb.text import name_key
@@ -107,17 +107,17 @@ def date_key(date: dt.date | None, item_id: int) -> tuple[bool, dt.date, int]:
 def sources_of(session: Session, statement_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
     """Each statement's sources as ``{url, outlet, locator}``, in their recorded order."""
     found: dict[int, list[dict[str, Any]]] = {}
-    for part in chunks(statement_ids):
-        rows = session.execute(
-            select(StatementSource.statement_id, Source.url, Source.outlet, StatementSource.locator)
-            .join(Source, Source.id == StatementSource.source_id)
-            .where(StatementSource.statement_id.in_(part))
-            .order_by(StatementSource.statement_id, StatementSource.position)
+    links, sources = StatementSource.__table__, Source.__table__
+    rows = session.execute(
+        select(links.c.statement_id, sources.c.url, sources.c.outlet, links.c.locator)
+        .join(sources, sources.c.id == links.c.source_id)
+        .where(id_in(session, links.c.statement_id, statement_ids))
+        .order_by(links.c.statement_id, links.c.position)
+    ).all()
+    for statement_id, url, outlet, locator in rows:
+        found.setdefault(statement_id, []).append(
+            {"url": url, "outlet": outlet, "locator": locator}
         )
-        for statement_id, url, outlet, locator in rows:
-            found.setdefault(statement_id, []).append(
-                {"url": url, "outlet": outlet, "locator": locator}
-            )
     return found
 
 

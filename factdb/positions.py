@@ -12,10 +12,12 @@ as the earliest); ``via`` lists the statement ids that put it there.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ARRAY, ColumnElement, Integer, any_, func, literal, select
 from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate, parse_date
@@ -34,6 +36,16 @@ _INVERTED = {
     "unproven": "unproven",
 }
 CHUNK = 5000
+
+
+def id_in(session: Session, column: Any, ids: Iterable[int]) -> ColumnElement[bool]:
+    """``column IN ids`` with the ids as one parameter (a JSON array on SQLite, an array on
+    PostgreSQL): any number of ids, and one cached SQL text whatever their number."""
+    values = sorted(set(ids))
+    if session.get_bind().dialect.name == "sqlite":
+        each = func.json_each(json.dumps(values)).table_valued("value")
+        return column.in_(select(each.c.value))  # type: ignore[no-any-return]
+    return column == any_(literal(values, ARRAY(Integer)))  # type: ignore[no-any-return]
 
 
 def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterable[list[int]]:
@@ -84,15 +96,7 @@ class Position:
         }
 
 
-def _node_columns() -> tuple[object, ...]:
-    return (
-        Statement.id,
-        Statement.kind,
-        Statement.actor_id,
-        Statement.responds_to_id,
-        Statement.date,
-        Statement.verdict,
-    )
+_NODE_COLUMNS = ("id", "kind", "actor_id", "responds_to_id", "date", "verdict")
 
 
 def load_threads(session: Session, root_ids: Sequence[int]) -> dict[int, Node]:
@@ -100,22 +104,21 @@ def load_threads(session: Session, root_ids: Sequence[int]) -> dict[int, Node]:
     (each level is one indexed ``responds_to_id IN (…)`` query). Deleted statements and
     everything below them are left out."""
     nodes: dict[int, Node] = {}
-    columns = _node_columns()
+    statements = Statement.__table__
+    columns = [statements.c[name] for name in _NODE_COLUMNS]
     frontier = list(root_ids)
-    first = True
+    key = statements.c.id
     while frontier:
         found: list[int] = []
-        for part in chunks(frontier):
-            key = Statement.id if first else Statement.responds_to_id
-            rows = session.execute(
-                select(*columns).where(key.in_(part), Statement.deleted_at.is_(None))  # type: ignore[call-overload]
-            )
-            for row in rows:
-                if row[0] not in nodes:
-                    nodes[row[0]] = Node(*row)
-                    found.append(row[0])
+        rows = session.execute(
+            select(*columns).where(id_in(session, key, frontier), statements.c.deleted_at.is_(None))
+        ).all()
+        for row in rows:
+            if row[0] not in nodes:
+                nodes[row[0]] = Node(*row)
+                found.append(row[0])
         frontier = found
-        first = False
+        key = statements.c.responds_to_id
     return nodes
 
 
@@ -221,11 +224,11 @@ def thread_positions(
 
 def actor_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
     """Names of the given actors, in one query per few thousand ids."""
-    names: dict[int, str] = {}
-    for part in chunks(list(ids)):
-        rows = session.execute(select(Actor.id, Actor.name).where(Actor.id.in_(part)))
-        names.update((number, name) for number, name in rows)
-    return names
+    actors = Actor.__table__
+    rows = session.execute(
+        select(actors.c.id, actors.c.name).where(id_in(session, actors.c.id, ids))
+    )
+    return {number: name for number, name in rows.all()}
 
 
 def positions_for(
@@ -287,12 +290,12 @@ def _live(session: Session, number: int) -> bool:
 def subjects_of(session: Session, statement_ids: Sequence[int]) -> dict[int, list[int]]:
     """Subject actor ids of each statement, in their recorded order."""
     subjects: dict[int, list[int]] = {}
-    for part in chunks(statement_ids):
-        rows = session.execute(
-            select(StatementSubject.statement_id, StatementSubject.actor_id)
-            .where(StatementSubject.statement_id.in_(part))
-            .order_by(StatementSubject.statement_id, StatementSubject.position)
-        )
-        for statement_id, actor_id in rows:
-            subjects.setdefault(statement_id, []).append(actor_id)
+    links = StatementSubject.__table__
+    rows = session.execute(
+        select(links.c.statement_id, links.c.actor_id)
+        .where(id_in(session, links.c.statement_id, statement_ids))
+        .order_by(links.c.statement_id, links.c.position)
+    ).all()
+    for statement_id, actor_id in rows:
+        subjects.setdefault(statement_id, []).append(actor_id)
     return subjects

@@ -15,6 +15,7 @@ it answers; ``since``/``until`` bound the response's date.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, select, union
@@ -34,6 +35,20 @@ Record = dict[str, Any]
 _statements = Statement.__table__
 response = _statements.alias("response")
 target = _statements.alias("target")
+
+
+@dataclass(frozen=True)
+class Keys:
+    """The first columns of a row: its id, its kind (None: no kind column), who answered."""
+
+    id: str
+    kind: str | None
+    actor: str
+
+
+RESPONSE_KEYS = Keys("response_id", "kind", "responder")
+DENIAL_KEYS = Keys("denial_id", None, "denier")
+ENDORSEMENT_KEYS = Keys("endorsement_id", None, "endorser")
 
 
 def _base(kind: str | None, *, use_kind_index: bool) -> Select[Any]:
@@ -72,6 +87,7 @@ def response_query(
     since: str | PartialDate | None = None,
     until: str | PartialDate | None = None,
     direct: bool = False,
+    keys: Keys = RESPONSE_KEYS,
 ) -> list[Record]:
     """Responses of ``kind`` (any response kind when None) matching every filter given, as
     rows ``{response_id, kind, responder, on_behalf_of, date, quote, statement_id,
@@ -79,6 +95,7 @@ def response_query(
 
     ``on_behalf_of`` lists the organizations the responder belonged to at the response's
     date, nearest first, up the chain. ``statement``: only answers to that statement id.
+    ``keys`` names the first columns (``who_denied`` and ``who_endorsed`` use their own).
     Raises InvalidInput / NotFound / UnknownActor naming the flag at fault."""
     if kind is not None and kind not in RESPONSE_KINDS:
         raise InvalidInput(f"--kind: {kind!r} is not one of {', '.join(RESPONSE_KINDS)}")
@@ -122,7 +139,7 @@ def response_query(
     if dates.until is not None:
         query = query.where(response.c.date <= dates.until)
 
-    rows = list(session.execute(query))
+    rows = session.execute(query).all()
     subjects: dict[int, list[int]] = {}
     if about_filter is not None:
         subjects = subjects_of(session, sorted({row[6] for row in rows}))
@@ -139,10 +156,15 @@ def response_query(
             continue
         kept.append(row)
     kept.sort(key=lambda row: date_key(row[3], row[0]))
-    return _records(session, kept, affiliations)
+    return _records(session, kept, affiliations, keys)
 
 
-def _records(session: Session, rows: Sequence[Any], affiliations: Affiliations) -> list[Record]:
+def _records(
+    session: Session,
+    rows: Sequence[Any],
+    affiliations: Affiliations,
+    keys: Keys,
+) -> list[Record]:
     behalf = {row[0]: affiliations.organizations(row[2], row[3]) for row in rows}
     names = actor_names(
         session,
@@ -151,48 +173,33 @@ def _records(session: Session, rows: Sequence[Any], affiliations: Affiliations) 
         | {org for orgs in behalf.values() for org in orgs},
     )
     sources = sources_of(session, [row[0] for row in rows])
-    return [
-        {
-            "response_id": rid,
-            "kind": kind,
-            "responder": names[actor_id],
-            "on_behalf_of": [names[org] for org in behalf[rid]],
-            "date": format_date(date, precision),
-            "quote": quote,
-            "statement_id": target_id,
-            "statement": target_text if target_text is not None else target_quote,
-            "author": names[author_id],
-            "sources": sources.get(rid, []),
-        }
-        for (
-            rid,
-            kind,
-            actor_id,
-            date,
-            precision,
-            quote,
-            target_id,
-            target_text,
-            target_quote,
-            author_id,
-            _tdate,
-        ) in rows
-    ]
-
-
-def _renamed(rows: list[Record], id_key: str, actor_key: str) -> list[Record]:
-    return [
-        {
-            id_key: row["response_id"],
-            actor_key: row["responder"],
-            **{
-                key: value
-                for key, value in row.items()
-                if key not in ("response_id", "responder", "kind")
-            },
-        }
-        for row in rows
-    ]
+    records: list[Record] = []
+    for (
+        rid,
+        kind,
+        actor_id,
+        date,
+        precision,
+        quote,
+        target_id,
+        target_text,
+        target_quote,
+        author_id,
+        _tdate,
+    ) in rows:
+        record: Record = {keys.id: rid}
+        if keys.kind is not None:
+            record[keys.kind] = kind
+        record[keys.actor] = names[actor_id]
+        record["on_behalf_of"] = [names[org] for org in behalf[rid]]
+        record["date"] = format_date(date, precision)
+        record["quote"] = quote
+        record["statement_id"] = target_id
+        record["statement"] = target_text if target_text is not None else target_quote
+        record["author"] = names[author_id]
+        record["sources"] = sources.get(rid, [])
+        records.append(record)
+    return records
 
 
 def who_denied(
@@ -210,7 +217,7 @@ def who_denied(
 ) -> list[Record]:
     """Denials as rows ``{denial_id, denier, on_behalf_of, date, quote, statement_id,
     statement, author, sources}``; filters as in ``response_query``."""
-    rows = response_query(
+    return response_query(
         session,
         "denial",
         statement=statement,
@@ -222,8 +229,8 @@ def who_denied(
         since=since,
         until=until,
         direct=direct,
+        keys=DENIAL_KEYS,
     )
-    return _renamed(rows, "denial_id", "denier")
 
 
 def who_endorsed(
@@ -241,7 +248,7 @@ def who_endorsed(
 ) -> list[Record]:
     """Endorsements as rows ``{endorsement_id, endorser, on_behalf_of, date, quote,
     statement_id, statement, author, sources}``; filters as in ``response_query``."""
-    rows = response_query(
+    return response_query(
         session,
         "endorsement",
         statement=statement,
@@ -253,5 +260,5 @@ def who_endorsed(
         since=since,
         until=until,
         direct=direct,
+        keys=ENDORSEMENT_KEYS,
     )
-    return _renamed(rows, "endorsement_id", "endorser")

@@ -51,6 +51,7 @@ class Affiliations:
 
     by_member: dict[int, list[Link]] = field(default_factory=dict)
     by_organization: dict[int, list[Link]] = field(default_factory=dict)
+    _chains: dict[tuple[int, dt.date | None], list[int]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, session: Session) -> Affiliations:
@@ -80,6 +81,9 @@ class Affiliations:
     def organizations(self, actor_id: int, when: dt.date | None) -> list[int]:
         """The organizations ``actor_id`` belonged to at ``when``, nearest first, up the
         chain (e.g. ``[ministry, state]``); never the actor itself."""
+        known = self._chains.get((actor_id, when))
+        if known is not None:
+            return list(known)
         found: list[int] = []
         seen = {actor_id}
         frontier = [actor_id]
@@ -92,7 +96,8 @@ class Affiliations:
                         found.append(link[1])
                         following.append(link[1])
             frontier = following
-        return found
+        self._chains[(actor_id, when)] = found
+        return list(found)
 
     def top_organizations(self, actor_id: int, when: dt.date | None) -> list[int]:
         """The outermost organizations ``actor_id`` spoke for at ``when`` (those that were
