@@ -21,7 +21,8 @@ def clean_text(value: str | None, field: str, *, required: bool = False) -> str 
         if required:
             raise InvalidInput(f"{field}: must not be empty")
         return None
-    cleaned = unicodedata.normalize("NFC", value).strip()
+    cleaned = unicodedata.normalize("NFC", value)
+    # checked before trimming: str.strip() would silently drop \x1c-\x1f, \x0b, \x0c, \x85
     for ch in cleaned:
         category = unicodedata.category(ch)
         if category == "Cc" and ch not in "\n\t":
@@ -29,6 +30,7 @@ def clean_text(value: str | None, field: str, *, required: bool = False) -> str 
         if category == "Cs":
             # a lone surrogate: undecodable bytes (or a bad \\u escape) that no database stores
             raise InvalidInput(f"{field}: is not valid UTF-8 text")
+    cleaned = cleaned.strip()
     if not cleaned:
         if required:
             raise InvalidInput(f"{field}: must not be empty")
