@@ -165,6 +165,8 @@ def _records(
     affiliations: Affiliations,
     keys: Keys,
 ) -> list[Record]:
+    if not rows:
+        return []
     behalf = {row[0]: affiliations.organizations(row[2], row[3]) for row in rows}
     names = actor_names(
         session,
