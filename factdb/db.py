@@ -17,13 +17,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import (
-    ArgumentError,
-    DataError,
-    DBAPIError,
-    IntegrityError,
-    OperationalError,
-)
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from factdb import audit
@@ -208,44 +202,69 @@ class Database:
 
     def run(self, work: Callable[[Session], T], *, write: bool = False) -> T:
         """Run ``work`` in one transaction, retrying a bounded number of times while another
-        process holds the SQLite write lock (or PostgreSQL reports a deadlock or a
-        serialization failure). A unique-constraint violation, such as losing a race to add
-        the same name, becomes a ``Conflict``; any other driver error a ``DatabaseError``:
-        one line each, the password masked."""
+        process holds the SQLite write lock, or PostgreSQL reports a deadlock, a
+        serialization failure, or a unique violation (a concurrent writer added the same
+        name first: the rerun finds its row). A duplicate becomes a ``Conflict``, a refused
+        value an ``InvalidInput``, any other driver error a ``DatabaseError``: one line each,
+        the password masked. Driver errors raised outside SQLAlchemy (such as COPY through
+        the raw connection) are handled the same way."""
+        caught: tuple[type[Exception], ...] = (DBAPIError, *self._driver_errors())
         for attempt in range(LOCK_RETRIES + 1):
             try:
                 with self.session(write=write) as session:
                     return work(session)
-            except IntegrityError as exc:
-                raise integrity_error(exc) from None
-            except DataError as exc:
-                raise InvalidInput(
-                    f"a value was refused by the database: {first_line(exc)}"
-                ) from None
             except UnicodeEncodeError:
                 raise InvalidInput("a value is not valid UTF-8 text") from None
             except OverflowError:
                 raise InvalidInput("a number is too large for the database") from None
-            except DBAPIError as exc:
-                if is_retryable(exc) and attempt < LOCK_RETRIES:
+            except caught as exc:
+                original = exc.orig if isinstance(exc, DBAPIError) else exc
+                retries = UNIQUE_RETRIES if _is_unique_violation(original) else LOCK_RETRIES
+                if attempt < retries and self._retryable(original):
                     time.sleep(0.05 * (2**attempt))
                     continue
-                raise DatabaseError(connection_message(self, exc)) from None
+                raise self._failure(original) from None
         raise AssertionError("unreachable")
+
+    def _driver_errors(self) -> tuple[type[Exception], ...]:
+        dbapi = getattr(self.engine.dialect, "loaded_dbapi", None)
+        error = getattr(dbapi, "Error", None)
+        return (error,) if isinstance(error, type) and issubclass(error, Exception) else ()
+
+    def _retryable(self, original: BaseException | None) -> bool:
+        if is_sqlite(self.url):
+            return _is_locked(original)
+        if _is_unique_violation(original):
+            return True
+        return getattr(original, "sqlstate", None) in _RETRYABLE_SQLSTATES
+
+    def _failure(self, original: BaseException | None) -> FactDBError:
+        if "IntegrityError" in _class_names(original):
+            return integrity_error(original)
+        if "DataError" in _class_names(original):
+            return InvalidInput(f"a value was refused by the database: {first_line(original)}")
+        return DatabaseError(connection_message(self, original))
+
+
+def _class_names(exc: BaseException | None) -> set[str]:
+    return {cls.__name__ for cls in type(exc).__mro__} if exc is not None else set()
+
+
+def _is_locked(original: BaseException | None) -> bool:
+    return "database is locked" in str(original) or "database is busy" in str(original)
 
 
 def is_locked(exc: DBAPIError) -> bool:
-    return "database is locked" in str(exc.orig) or "database is busy" in str(exc.orig)
+    return _is_locked(exc.orig)
+
+
+def _is_unique_violation(original: BaseException | None) -> bool:
+    return getattr(original, "sqlstate", None) == "23505"
 
 
 # SQLSTATE serialization_failure and deadlock_detected: the transaction can simply be rerun.
 _RETRYABLE_SQLSTATES = ("40001", "40P01")
-
-
-def is_retryable(exc: DBAPIError) -> bool:
-    if isinstance(exc, OperationalError) and is_locked(exc):
-        return True
-    return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
+UNIQUE_RETRIES = 2
 
 
 # Unique constraints users can collide on, by (table, column) as SQLite and PostgreSQL name
@@ -259,12 +278,14 @@ _UNIQUE_MESSAGES = {
 }
 
 
-def first_line(exc: DBAPIError) -> str:
-    lines = str(exc.orig).strip().splitlines() if exc.orig else []
-    return lines[0] if lines else type(exc).__name__
+def first_line(exc: BaseException | None) -> str:
+    """The first line of a driver error's message (of its original DBAPI error)."""
+    original = exc.orig if isinstance(exc, DBAPIError) else exc
+    lines = str(original).strip().splitlines() if original is not None else []
+    return lines[0] if lines else type(original).__name__
 
 
-def integrity_error(exc: IntegrityError) -> FactDBError:
+def integrity_error(exc: BaseException | None) -> FactDBError:
     """A ``Conflict`` for a duplicate (naming the field when it is a known one), else an
     ``InvalidInput`` for a broken rule of the record."""
     detail = first_line(exc)
@@ -280,7 +301,7 @@ def integrity_error(exc: IntegrityError) -> FactDBError:
     return Conflict(f"the change duplicates an existing record: {detail}")
 
 
-def connection_message(database: Database, exc: DBAPIError) -> str:
+def connection_message(database: Database, exc: BaseException | None) -> str:
     detail = first_line(exc)
     password = database.url.password
     if password:

@@ -171,8 +171,41 @@ def test_losing_the_race_to_add_an_actor_is_a_clean_conflict(pg: Database) -> No
         lambda s: add_actor(s, "Pakistan", "state"),
         lambda s: add_actor(s, "pakistan", "state").id,
     )
+    # the loser's insert fails at the unique index; its transaction is rerun, and the rerun
+    # gives the ordinary duplicate-name error instead of a driver traceback
     assert "value" not in outcome
     assert isinstance(outcome["error"], Conflict)
-    assert str(outcome["error"]) == "name: an actor with this name already exists"
+    assert str(outcome["error"]).startswith("NAME: there is already an actor called 'Pakistan'")
     assert _count(pg, Actor) == 1
     assert _inserts(pg, "actors") == 1
+
+
+IMPORT = "\n".join(
+    [
+        '{"factdb": 1}',
+        '{"type": "actor", "name": "Pakistan", "kind": "state", "country": "PK"}',
+        '{"type": "actor", "name": "Armenia", "kind": "state", "country": "AM"}',
+        '{"type": "statement", "ref": "c1", "kind": "claim", "by": "Armenia", "text": "x",'
+        ' "topics": ["Karabakh"], "sources": [{"url": "https://example.org/a"}]}',
+        '{"type": "statement", "ref": "d1", "kind": "denial", "by": "Pakistan",'
+        ' "responds_to": "c1"}',
+    ]
+)
+
+
+def test_two_imports_of_the_same_actors_at_once_both_succeed(pg: Database) -> None:
+    from factdb.interchange import import_jsonl
+
+    def load(session: Session) -> Any:
+        return import_jsonl(session, IMPORT.splitlines())
+
+    outcome = race(pg, load, lambda s: [row for row in load(s).rows()])
+    assert "error" not in outcome
+    assert {row["type"]: (row["created"], row["unchanged"]) for row in outcome["value"]} == {
+        "actor": (0, 2),
+        "source": (0, 1),
+        "topic": (0, 1),
+        "statement": (0, 2),
+    }
+    assert (_count(pg, Actor), _count(pg, Source), _count(pg, Topic)) == (1 + 1, 1, 1)
+    assert _inserts(pg, "actors") == 2
