@@ -90,8 +90,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Import factdb JSON Lines: check every line first, then write all of it or nothing.
 
-        Every problem is reported as `line N: field: problem` (the first 20, one per line on
-        stderr). Importing the same file twice changes nothing.
+        Each problem is reported as `line N: field: problem` on stderr (the first 20).
+
+        Importing the same file twice changes nothing.
 
         Example: factdb import nagorno-karabakh-2020.jsonl --dry-run
         """
@@ -143,18 +144,25 @@ def register(app: typer.Typer) -> None:
             ),
         ] = ExportFormat.jsonl,
         output: Annotated[
-            str | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
+            str | None,
+            typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
         ] = None,
         force: Annotated[
             bool, typer.Option("--force", help="Overwrite the --output file if it exists.")
         ] = False,
-        topic: Annotated[str | None, typer.Option("--topic", help="Only this topic.")] = None,
-        by: Annotated[str | None, typer.Option("--by", help="Only statements by ACTOR.")] = None,
+        topic: Annotated[
+            str | None, typer.Option("--topic", metavar="T", help="Only topic T.")
+        ] = None,
+        by: Annotated[
+            str | None, typer.Option("--by", metavar="ACTOR", help="Only statements by ACTOR.")
+        ] = None,
         since: Annotated[
-            str | None, typer.Option("--since", help="Only statements dated on or after D.")
+            str | None,
+            typer.Option("--since", metavar="D", help="Only statements dated on or after D."),
         ] = None,
         until: Annotated[
-            str | None, typer.Option("--until", help="Only statements dated on or before D.")
+            str | None,
+            typer.Option("--until", metavar="D", help="Only statements dated on or before D."),
         ] = None,
     ) -> None:
         """Export statements as factdb JSON Lines, CSV, ClaimReview JSON-LD or PLOVER events.
