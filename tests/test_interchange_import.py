@@ -417,6 +417,39 @@ def test_left_out_keys_are_not_compared(database: Database) -> None:
         pytest.param(
             [
                 HEADER,
+                *ACTORS,
+                line(
+                    type="statement",
+                    ref="a",
+                    kind="claim",
+                    by="Armenia",
+                    text="x",
+                    about=["Pakistan Foreign Office", "Ministry of Foreign Affairs of Pakistan"],
+                ),
+            ],
+            [
+                "line 5: about[1]: 'Ministry of Foreign Affairs of Pakistan' is "
+                "'Pakistan Foreign Office' again (the same actor)"
+            ],
+            id="same-subject-twice",
+        ),
+        pytest.param(
+            [
+                HEADER,
+                line(
+                    type="actor",
+                    name="A",
+                    kind="state",
+                    aliases=["Aa"],
+                    affiliations=[{"organization": "aa"}],
+                ),
+            ],
+            ["line 2: affiliations[0].organization: 'aa' is A itself"],
+            id="member-of-itself",
+        ),
+        pytest.param(
+            [
+                HEADER,
                 line(type="actor", name="A", kind="state", affiliations=[{"organization": "B"}]),
                 line(type="actor", name="B", kind="state", affiliations=[{"organization": "A"}]),
             ],

@@ -443,6 +443,7 @@ class _Import:
         self._check_cycles()
         self._check_dates()
         self._check_retractions()
+        self._check_subjects()
         self._find_existing()
         self._compare_spooled()
         self._count()
@@ -615,9 +616,22 @@ class _Import:
                 continue
             seen_terms: set[tuple[Any, ...]] = set()
             for position, affiliation in enumerate(actor.affiliations):
-                org_key = name_key(affiliation.organization)
+                try:
+                    target = self._target(name_key(affiliation.organization))
+                except InvalidInput:
+                    continue  # reported with the names
+                if target is None:
+                    continue
+                if target is actor:
+                    self.problem(
+                        actor.line,
+                        f"affiliations[{position}].organization: "
+                        f"{affiliation.organization!r} is {actor.name} itself",
+                    )
+                    continue
+                organization = target.key if isinstance(target, ActorLine) else target
                 terms = (
-                    org_key,
+                    organization,
                     name_key(affiliation.role or ""),
                     str(affiliation.start),
                     str(affiliation.end),
@@ -628,8 +642,8 @@ class _Import:
                         f"affiliations[{position}]: the same affiliation is listed twice",
                     )
                 seen_terms.add(terms)
-                if org_key in self.actors and org_key not in self.db_named:
-                    graph.setdefault(actor.key, []).append(org_key)
+                if isinstance(target, ActorLine):
+                    graph.setdefault(actor.key, []).append(target.key)
         state: dict[str, int] = {}
         for start in graph:
             if state.get(start):
@@ -829,6 +843,38 @@ class _Import:
                         self.lines[index],
                         f"date: is before the date of {db_parent.label}, the statement it answers",
                     )
+
+    def _check_subjects(self) -> None:
+        """Two names in one ``about`` list must not be the same actor (an alias and its
+        name): read the spool again only when some actor is named two ways."""
+        if self.problems:
+            return
+        seen: dict[int | str, str] = {}
+        named_twice = False
+        for key in self.names:
+            target = self.resolved.get(key)
+            if target is None:
+                continue
+            node = target.key if isinstance(target, ActorLine) else target
+            if seen.setdefault(node, key) != key:
+                named_twice = True
+                break
+        if not named_twice:
+            return
+        for tag, record, _index in _read_spool(self.spool):
+            if tag != "s" or len(record[S_ABOUT]) < 2:
+                continue
+            nodes: dict[int | str, str] = {}
+            for position, name in enumerate(record[S_ABOUT]):
+                target = self.resolved[name_key(name)]
+                node = target.key if isinstance(target, ActorLine) else target
+                if node in nodes:
+                    self.problem(
+                        record[S_LINE],
+                        f"about[{position}]: {name!r} is {nodes[node]!r} again (the same actor)",
+                    )
+                    break
+                nodes[node] = name
 
     def _find_existing(self) -> None:
         has_refs = self.session.scalar(
