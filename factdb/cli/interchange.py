@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import IO, TYPE_CHECKING, Annotated, Any
+from typing import IO, TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 
@@ -63,6 +64,22 @@ def _progress_bar(path: str | None) -> Iterator[Callable[[int], None] | None]:
     ) as bar:
         task = bar.add_task("import", total=total)
         yield lambda done: bar.advance(task, done)
+
+
+@contextmanager
+def _utf8_stdout() -> Iterator[TextIO]:
+    """Standard output as UTF-8 whatever the locale (the formats are UTF-8)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        yield sys.stdout
+        return
+    sys.stdout.flush()
+    out = io.TextIOWrapper(buffer, encoding="utf-8", newline="")
+    try:
+        yield out
+    finally:
+        out.flush()
+        out.detach()
 
 
 def _open_input(file: str) -> IO[bytes]:
@@ -191,7 +208,8 @@ def register(app: typer.Typer) -> None:
         filters = {"topic": topic, "by": by, "since": since, "until": until}
         warnings: list[str] = []
         if output is None:
-            run(ctx, lambda session: exporter(session, sys.stdout, warnings, **filters))
+            with _utf8_stdout() as out:
+                run(ctx, lambda session: exporter(session, out, warnings, **filters))
         else:
             temporary = f"{output}.partial-{os.getpid()}"
             try:
