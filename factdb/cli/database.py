@@ -166,7 +166,9 @@ def check_command(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) ->
 @db_app.command("backup")
 def backup_command(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="Where to write the copy.", show_default=False)],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="Where to write the copy.", show_default=False)
+    ],
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
