@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import shutil
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -99,6 +101,35 @@ def test_refless_and_deleted_statements_round_trip(database: Database) -> None:
     wipe(rich)
     load(rich, first)
     assert export(rich) == first
+
+
+def test_reimporting_an_export_into_its_own_database_changes_nothing(
+    database: Database, snapshot: Callable[[], dict[str, Any]]
+) -> None:
+    rich_data(database)
+    exported = export(database)
+    before = snapshot()
+    result = database.run(lambda s: import_jsonl(s, exported.splitlines(keepends=True)), write=True)
+    assert result.statements.created == 0
+    assert snapshot() == before
+
+
+def test_an_s_ref_that_is_another_statement_here_is_new(database: Database) -> None:
+    load(database, EXAMPLE.read_text(encoding="utf-8"))
+    database.run(lambda s: add_claim(s, "Mine, without a ref", by="Armenia"), write=True)
+    other = (
+        '{"factdb": 1}\n'
+        '{"type": "statement", "ref": "s18", "kind": "claim", "by": "Armenia", '
+        '"text": "Theirs, from another database"}\n'
+    )
+    result = database.run(lambda s: import_jsonl(s, other.splitlines()), write=True)
+    assert (result.statements.created, result.statements.unchanged) == (1, 0)
+    assert export(database).splitlines()[-2:] == [
+        '{"type": "statement", "ref": "s18.2", "kind": "claim", "by": "Armenia", '
+        '"text": "Mine, without a ref"}',
+        '{"type": "statement", "ref": "s18", "kind": "claim", "by": "Armenia", '
+        '"text": "Theirs, from another database"}',
+    ]
 
 
 def test_filtered_export_carries_what_it_needs(database: Database) -> None:

@@ -15,6 +15,7 @@ import datetime as dt
 import difflib
 import json
 import marshal
+import re
 import struct
 import tempfile
 from array import array
@@ -49,6 +50,7 @@ from factdb.interchange.format import (
     S_TEXT,
     S_TOPICS,
     S_VERDICT,
+    STATEMENT_KEYS,
     ActorLine,
     DuplicateKey,
     SourceLine,
@@ -83,6 +85,7 @@ PROGRESS_EVERY = 1000
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 _encode_string = json.encoder.encode_basestring  # a JSON string, as _ENCODER writes it
 _LENGTH = struct.Struct("<I")
+_EXPORTED_REF = re.compile(r"^s([0-9]{1,18})(?:\.[0-9]+)?$")
 _DECODER = json.JSONDecoder(object_pairs_hook=unique_object)
 
 CLAIM = -1  # parent of a claim
@@ -227,6 +230,7 @@ class _Import:
         self.retractions: list[int] = []
         self.db_parents: dict[int, _DbParent] = {}
         self.existing: dict[str, int] = {}  # ref -> id of statements already in the database
+        self.tentative: set[str] = set()  # s<N> refs that may stand for ref-less #N
         self.existing_sources: dict[str, int] = {}
         self.new_sources = 0
         self.line_count = 0
@@ -880,13 +884,33 @@ class _Import:
         has_refs = self.session.scalar(
             select(Statement.id).where(Statement.ref.is_not(None)).limit(1)
         )
-        if has_refs is None:
+        if has_refs is not None:
+            for chunk in _chunks(self.refs):
+                for statement_id, ref in self.session.execute(
+                    select(Statement.id, Statement.ref).where(Statement.ref.in_(chunk))
+                ):
+                    self.existing[str(ref)] = statement_id
+        self._find_exported()
+
+    def _find_exported(self) -> None:
+        """Export names a statement without a ref ``s<id>`` (or ``s<id>.2`` …). Reading
+        such a file back into the same database must not duplicate those statements:
+        ``s<N>`` (when no statement has it as its ref) stands for statement #N if #N has no
+        ref and is the same in every key; otherwise it is an ordinary new ref."""
+        refless = self.session.scalar(select(Statement.id).where(Statement.ref.is_(None)).limit(1))
+        if refless is None:
             return
-        for chunk in _chunks(self.refs):
-            for statement_id, ref in self.session.execute(
-                select(Statement.id, Statement.ref).where(Statement.ref.in_(chunk))
+        wanted: dict[int, str] = {}
+        for ref in self.refs:
+            match = _EXPORTED_REF.match(ref)
+            if match and ref not in self.existing:
+                wanted[int(match.group(1))] = ref
+        for chunk in _chunks(sorted(wanted)):
+            for (statement_id,) in self.session.execute(
+                select(Statement.id).where(Statement.id.in_(chunk), Statement.ref.is_(None))
             ):
-                self.existing[str(ref)] = statement_id
+                self.existing[wanted[statement_id]] = statement_id
+                self.tentative.add(wanted[statement_id])
 
     def _compare_spooled(self) -> None:
         """Compare records that already exist (by ref, by URL) with the database."""
@@ -977,8 +1001,11 @@ class _Import:
         for record in records:
             statement_id = self.existing[record[S_REF]]
             row = rows[statement_id]
-            differs = self._difference(record, row, about, topics, sources)
-            if differs is not None:
+            tentative = record[S_REF] in self.tentative
+            differs = self._difference(record, row, about, topics, sources, strict=tentative)
+            if differs is not None and tentative:
+                del self.existing[record[S_REF]]  # not that statement: a new one
+            elif differs is not None:
                 self.problem(
                     record[S_LINE],
                     f"{differs}: the statement {record[S_REF]!r} (#{statement_id}) already "
@@ -993,8 +1020,12 @@ class _Import:
         about: dict[int, list[int]],
         topics: dict[int, list[str]],
         sources: dict[int, list[list[str | None]]],
+        *,
+        strict: bool = False,
     ) -> str | None:
-        given = set(record[S_GIVEN])
+        """The first key in which the record differs from the row; only keys the record
+        gives are compared, unless ``strict`` (then a left-out key means empty)."""
+        given = set(STATEMENT_KEYS) if strict else set(record[S_GIVEN])
         if record[S_KIND] != row.kind:
             return "kind"
         if self._target(name_key(record[S_BY])) != row.actor_id:
