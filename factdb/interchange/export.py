@@ -105,7 +105,7 @@ class ExportedStatement:
 def _clauses(session: Session, filters: Filters) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
     if filters.topic:
-        topic = resolve_topic(session, filters.topic)
+        topic = resolve_topic(session, filters.topic, "--topic")
         clauses.append(
             Statement.id.in_(
                 select(StatementTopic.statement_id).where(StatementTopic.topic_id == topic.id)

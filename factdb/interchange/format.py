@@ -126,11 +126,16 @@ def json_type(value: Any) -> str:
 def check_keys(
     record: dict[str, Any], allowed: tuple[str, ...], what: str, prefix: str = ""
 ) -> None:
+    if record.keys() <= _KEY_SETS.setdefault(allowed, frozenset(allowed)):
+        return
     for key in record:
         if key not in allowed:
             raise InvalidInput(
                 f"{prefix}{key}: unknown key for {what} (known keys: {', '.join(allowed)})"
             )
+
+
+_KEY_SETS: dict[tuple[str, ...], frozenset[str]] = {}
 
 
 def opt_text(record: dict[str, Any], key: str, label: str | None = None) -> str | None:
@@ -156,7 +161,13 @@ def req_text(record: dict[str, Any], key: str, label: str | None = None) -> str:
 
 def opt_date(record: dict[str, Any], key: str, label: str | None = None) -> PartialDate | None:
     text = opt_text(record, key, label)
-    return None if text is None else parse_date(text, label or key)
+    return None if text is None else cached_date(text, label or key)
+
+
+@lru_cache(maxsize=8192)
+def cached_date(text: str, field_name: str = "date") -> PartialDate:
+    """``factdb.dates.parse_date``, remembered: a file repeats the same days."""
+    return parse_date(text, field_name)
 
 
 def text_list(record: dict[str, Any], key: str) -> list[str]:

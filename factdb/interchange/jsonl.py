@@ -54,6 +54,7 @@ from factdb.interchange.format import (
     ActorLine,
     DuplicateKey,
     SourceLine,
+    cached_date,
     json_type,
     name_key,
     parse_actor,
@@ -192,7 +193,7 @@ def _read_spool(spool: IO[bytes]) -> Iterator[tuple[str, tuple[Any, ...], int]]:
 
 
 def _period(value: str | None) -> PartialDate | None:
-    return None if value is None else parse_date(value)
+    return None if value is None else cached_date(value)
 
 
 def _iso(value: dt.date | dt.datetime | None) -> str | None:
