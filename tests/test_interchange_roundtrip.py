@@ -10,10 +10,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from factdb.db import Database, dispose_engines
+from factdb.errors import NotFound
 from factdb.interchange import export_jsonl, import_jsonl
 from factdb.statements import add_claim, add_response, delete_statement
 
@@ -157,6 +159,31 @@ def test_filtered_export_carries_what_it_needs(database: Database) -> None:
     wipe(database)
     load(database, part)
     assert export(database) == part
+
+
+def test_export_filters_by_topic_and_date(database: Database) -> None:
+    load(database, EXAMPLE.read_text(encoding="utf-8"))
+    by_topic = export(database, topic="nagorno-karabakh 2020")
+    assert sum('"type": "statement"' in line for line in by_topic.splitlines()) == 17
+    october_17 = export(database, since="2020-10-17", until="2020-10-17")
+    refs = [
+        line.split('"ref": "')[1].split('"')[0]
+        for line in october_17.splitlines()
+        if '"type": "statement"' in line
+    ]
+    # the day's statements, and the claims they answer (from 2020-10 and 2020-10-10)
+    assert refs == [
+        "nk-special-forces",
+        "nk-special-forces-rejected",
+        "nk-pakistan-self-defence",
+        "nk-ganja-strike",
+        "nk-moscow-ceasefire",
+        "nk-humanitarian-truce",
+        "nk-humanitarian-truce-azerbaijan",
+        "nk-lavrov-mediation",
+    ]
+    with pytest.raises(NotFound, match=r"^--topic: there is no topic called 'Elsewhere'"):
+        export(database, topic="Elsewhere")
 
 
 def test_round_trip_across_backends(
