@@ -84,19 +84,40 @@ def parse_statement_id(text: str, field: str = "ID") -> int:
 
 
 def get_statement(
-    session: Session, statement_id: int | str, *, include_deleted: bool = False
+    session: Session,
+    statement_id: int | str,
+    *,
+    include_deleted: bool = False,
+    field: str | None = None,
 ) -> Statement:
-    """The statement with this id; deleted ones only when asked for."""
+    """The statement with this id; deleted ones only when asked for. ``field`` (``ID``) starts
+    the error message when given."""
     number = parse_statement_id(statement_id) if isinstance(statement_id, str) else statement_id
     statement = session.get(Statement, number)
     if statement is None or (statement.deleted_at is not None and not include_deleted):
-        raise NotFound(f"there is no statement #{number}")
+        prefix = f"{field}: " if field else ""
+        raise NotFound(f"{prefix}there is no statement #{number}")
     return statement
 
 
-def resolve_topic(session: Session, name: str) -> Topic:
+def resolve_topic(session: Session, name: str, field: str = "topic") -> Topic:
     """An existing topic by name (case-, space- and diacritics-insensitive)."""
-    topic = session.scalar(select(Topic).where(Topic.name_key == name_key(name)))
+    key = name_key(name)
+    topic = session.scalar(select(Topic).where(Topic.name_key == key))
     if topic is None:
-        raise NotFound(f"topic: there is no topic called {name!r}")
+        raise NotFound(f"{field}: there is no topic called {name!r}{suggest_topics(session, key)}")
     return topic
+
+
+def suggest_topics(session: Session, key: str) -> str:
+    """``; did you mean …?`` with the topics whose names contain or resemble ``key``."""
+    names = {
+        topic_key: topic_name
+        for topic_key, topic_name in session.execute(select(Topic.name_key, Topic.name))
+    }
+    containing = sorted(topic_key for topic_key in names if key and key in topic_key)
+    close = difflib.get_close_matches(key, list(names), n=MAX_SUGGESTIONS, cutoff=0.6)
+    suggestions = list(dict.fromkeys(names[match] for match in [*containing, *close]))
+    if not suggestions:
+        return ""
+    return f"; did you mean {', '.join(suggestions[:MAX_SUGGESTIONS])}?"
