@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -36,24 +38,25 @@ class ExportFormat(StrEnum):
     plover = "plover"
 
 
-def _count_lines(path: str) -> int:
+def _count_lines(source: IO[bytes]) -> int:
     count = 0
-    with open(path, "rb") as handle:
-        while block := handle.read(1 << 20):
-            count += block.count(b"\n")
+    source.seek(0)
+    while block := source.read(1 << 20):
+        count += block.count(b"\n")
+    source.seek(0)
     return count + 1
 
 
 @contextmanager
-def _progress_bar(path: str | None) -> Iterator[Callable[[int], None] | None]:
+def _progress_bar(source: IO[bytes]) -> Iterator[Callable[[int], None] | None]:
     """A rich progress bar on stderr when it is a terminal (total: two steps per line)."""
-    if path is None or not sys.stderr.isatty():
+    if not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    total = 2 * _count_lines(path)
+    total = 2 * _count_lines(source)
     with Progress(
         TextColumn("importing"),
         BarColumn(),
@@ -64,6 +67,29 @@ def _progress_bar(path: str | None) -> Iterator[Callable[[int], None] | None]:
     ) as bar:
         task = bar.add_task("import", total=total)
         yield lambda done: bar.advance(task, done)
+
+
+@contextmanager
+def _input(file: str) -> Iterator[IO[bytes]]:
+    """The file to import, opened in binary; standard input (or a pipe) copied to a
+    temporary file."""
+    if file == "-":
+        handle: IO[bytes] = sys.stdin.buffer
+    else:
+        try:
+            handle = open(file, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            fail(f"FILE: cannot read {file!r}: {exc.strerror or exc}", 2)
+    try:
+        if file != "-" and handle.seekable():
+            yield handle
+            return
+        with tempfile.TemporaryFile("w+b") as copy:
+            shutil.copyfileobj(handle, copy, 1 << 20)
+            yield copy
+    finally:
+        if file != "-":
+            handle.close()
 
 
 @contextmanager
@@ -80,15 +106,6 @@ def _utf8_stdout() -> Iterator[TextIO]:
     finally:
         out.flush()
         out.detach()
-
-
-def _open_input(file: str) -> IO[bytes]:
-    if file == "-":
-        return sys.stdin.buffer
-    try:
-        return open(file, "rb")
-    except OSError as exc:
-        fail(f"FILE: cannot read {file!r}: {exc.strerror or exc}", 2)
 
 
 def register(app: typer.Typer) -> None:
@@ -119,26 +136,21 @@ def register(app: typer.Typer) -> None:
         path = None if file == "-" else file
         if path is not None and os.path.isdir(path):
             fail(f"FILE: {file!r} is a folder, not a file", 2)
-        handle = _open_input(file)
+        # Standard input is copied to a temporary file first, so that a transaction the
+        # database asks to rerun reads the same bytes again.
+        with _input(file) as source:
 
-        def work(session: Session) -> ImportResult:
-            source = handle if path is None else open(path, "rb")  # noqa: SIM115
-            try:
+            def work(session: Session) -> ImportResult:
+                source.seek(0)
                 return import_jsonl(session, source, dry_run=dry_run, progress=progress)
-            finally:
-                if source is not handle:
-                    source.close()
 
-        try:
-            with _progress_bar(path) as progress:
-                result = database(ctx).run(work, write=not dry_run)
-        except FactDBError as exc:
-            for line in str(exc).splitlines() or [""]:
-                sys.stderr.write(error_line(line) + "\n")
-            raise typer.Exit(1) from None
-        finally:
-            if handle is not sys.stdin.buffer:
-                handle.close()
+            try:
+                with _progress_bar(source) as progress:
+                    result = database(ctx).run(work, write=not dry_run)
+            except FactDBError as exc:
+                for line in str(exc).splitlines() or [""]:
+                    sys.stderr.write(error_line(line) + "\n")
+                raise typer.Exit(1) from None
         if fmt is OutputFormat.json:
             summary: dict[str, Any] = {"dry_run": result.dry_run, "lines": result.lines}
             for row in result.rows():
