@@ -30,7 +30,11 @@ CASES = [
         "line 3: text: contains a control character (0x1b)",
     ),
     ("NUL", statement(text="nul\x00"), "line 3: text: contains a control character (0x00)"),
-    ("lone surrogate", statement(text="\ud800"), "line 3: text: contains a lone surrogate (\\ud800)"),
+    (
+        "lone surrogate",
+        statement(text="\ud800"),
+        "line 3: text: contains a lone surrogate (\\ud800)",
+    ),
     (
         "invalid UTF-8",
         b'{"type": "statement", "ref": "s1", "text": "\xff"}\n',
