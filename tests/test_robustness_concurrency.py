@@ -209,3 +209,16 @@ def test_two_imports_of_the_same_actors_at_once_both_succeed(pg: Database) -> No
     }
     assert (_count(pg, Actor), _count(pg, Source), _count(pg, Topic)) == (1 + 1, 1, 1)
     assert _inserts(pg, "actors") == 2
+
+
+def test_two_writers_adding_the_same_source_with_details_both_succeed(pg: Database) -> None:
+    from factdb.sources import add_source
+
+    outcome = race(
+        pg,
+        lambda s: add_source(s, "https://example.com/b", outlet="Dawn"),
+        lambda s: add_source(s, "https://example.com/b", outlet="Dawn").action,
+    )
+    assert outcome == {"value": "unchanged"}
+    assert _count(pg, Source) == 1
+    assert _inserts(pg, "sources") == 1
