@@ -15,7 +15,7 @@ from factdb.dates import PartialDate, parse_optional_date
 from factdb.errors import InvalidInput, NotFound
 from factdb.models import Source, StatementSource, Topic
 from factdb.positions import id_in
-from factdb.resolve import resolve_actor
+from factdb.resolve import resolve_actor, suggest_topics
 from factdb.rollup import Affiliations
 from factdb.text import name_key
 
@@ -67,7 +67,7 @@ def topic_id(session: Session, name: str | None, field: str = "--topic") -> int 
         raise InvalidInput(f"{field}: a topic name must not be empty")
     found = session.scalar(select(Topic.id).where(Topic.name_key == key))
     if found is None:
-        raise NotFound(f"{field}: there is no topic called {name!r}")
+        raise NotFound(f"{field}: there is no topic called {name!r}{suggest_topics(session, key)}")
     return found
 
 

@@ -408,9 +408,8 @@ BAD_COMMANDS: list[tuple[str, tuple[str, ...], int, str]] = [
         "unknown verdict",
         ("fact-check", "1", "--by", "AFP Fact Check", "--verdict", "maybe"),
         USAGE,
-        "Invalid value for '--verdict': Value error, 'maybe' is not one of 'true', "
-        "'mostly_true', 'mixed', 'mostly_false', 'false', 'unproven'. "
-        "(see `factdb fact-check --help`)",
+        "Invalid value for '--verdict': 'maybe' is not one of true, mostly_true, mixed, "
+        "mostly_false, false, unproven (see `factdb fact-check --help`)",
     ),
     (
         "missing verdict",

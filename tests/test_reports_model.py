@@ -222,7 +222,7 @@ def test_actor_report_of_armenia_shows_its_admission(example: Database) -> None:
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda s: claim_report(s, 999), NotFound, "there is no statement #999"),
+        (lambda s: claim_report(s, 999), NotFound, "ID: there is no statement #999"),
         (
             lambda s: claim_report(s, 1, as_of="2020-13"),
             InvalidInput,
@@ -231,12 +231,12 @@ def test_actor_report_of_armenia_shows_its_admission(example: Database) -> None:
         (
             lambda s: topic_report(s, "Karabakh"),
             NotFound,
-            "topic: there is no topic called 'Karabakh'",
+            "NAME: there is no topic called 'Karabakh'; did you mean Nagorno-Karabakh 2020?",
         ),
         (
             lambda s: actor_report(s, "Pakistn"),
             UnknownActor,
-            "actor: no actor is called 'Pakistn'; did you mean Pakistan?",
+            "ACTOR: no actor is called 'Pakistn'; did you mean Pakistan?",
         ),
     ],
 )

@@ -172,13 +172,22 @@ def test_as_of_and_roll_up_options(cli: Cli, claim_id: int) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (("report", "claim", "999"), 1, "error: there is no statement #999"),
+        (("report", "claim", "999"), 1, "error: ID: there is no statement #999"),
         (("report", "claim", "x1"), 1, "error: ID: 'x1' is not a statement id (use 12 or #12)"),
-        (("report", "topic", "Karabakh"), 1, "error: topic: there is no topic called 'Karabakh'"),
+        (
+            ("report", "topic", "Karabakh"),
+            1,
+            "error: NAME: there is no topic called 'Karabakh'; did you mean Nagorno-Karabakh 2020?",
+        ),
+        (
+            ("report", "topic", "Crimea 2014"),
+            1,
+            "error: NAME: there is no topic called 'Crimea 2014'",
+        ),
         (
             ("report", "actor", "Pakistn"),
             1,
-            "error: actor: no actor is called 'Pakistn'; did you mean Pakistan?",
+            "error: ACTOR: no actor is called 'Pakistn'; did you mean Pakistan?",
         ),
         (
             ("report", "claim", "1", "--as-of", "2020-13"),
@@ -200,8 +209,8 @@ def test_bad_format_is_a_usage_error(cli: Cli, example: Database) -> None:
     result = cli("report", "claim", "1", "--format", "pdf")
     assert result.exit_code == 2
     assert result.stderr == (
-        "error: Invalid value for '--format' / '-f': Value error, 'pdf' is not one of 'text', "
-        "'md', 'html', 'json'. (see `factdb report claim --help`)\n"
+        "error: Invalid value for '--format' / '-f': 'pdf' is not one of text, md, html, json "
+        "(see `factdb report claim --help`)\n"
     )
 
 
@@ -295,5 +304,5 @@ def test_output_replaces_a_link_instead_of_following_it(
 def test_failed_report_writes_no_file(cli: Cli, example: Database, tmp_path: Path) -> None:
     target = tmp_path / "missing.html"
     result = cli("report", "claim", "999", "-f", "html", "-o", str(target))
-    assert (result.exit_code, result.stderr) == (1, "error: there is no statement #999\n")
+    assert (result.exit_code, result.stderr) == (1, "error: ID: there is no statement #999\n")
     assert not target.exists()

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -117,7 +118,7 @@ class FactDBGroup(TyperGroup):
             hint = ""
             if exc.ctx is not None:
                 hint = f" (see `{exc.ctx.command_path} --help`)"
-            sys.stderr.write(error_line(exc.format_message()) + hint + "\n")
+            sys.stderr.write(error_line(plain_choice_error(exc.format_message())) + hint + "\n")
             sys.exit(exc.exit_code)
         except click_exceptions.ClickException as exc:
             sys.stderr.write(error_line(exc.format_message()) + "\n")
@@ -152,6 +153,21 @@ class FactDBGroup(TyperGroup):
         if isinstance(result, int) and result != 0:
             sys.exit(result)
         sys.exit(0)
+
+
+_CHOICE_ERROR = re.compile(
+    r"""Value error, ('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*") is not one of (.*?)\.?$"""
+)
+
+
+def plain_choice_error(message: str) -> str:
+    """Typer words a bad choice as ``Value error, 'x' is not one of 'a', 'b'.``; say it as the
+    rest of factdb does: ``'x' is not one of a, b``."""
+    match = _CHOICE_ERROR.search(message)
+    if match is None:
+        return message
+    choices = ", ".join(choice.strip("'") for choice in match.group(2).split(", "))
+    return f"{message[: match.start()]}{match.group(1)} is not one of {choices}"
 
 
 def undecodable_argument(arguments: Sequence[str]) -> str | None:

@@ -83,7 +83,7 @@ def claim_report(
     """The claim-rebuttal report of one statement (usually a claim; any statement works, its
     thread being the answers it drew)."""
     _cutoff(as_of)  # a bad --as-of fails before any query
-    root = get_statement(session, statement_id)
+    root = get_statement(session, statement_id, field="ID")
     context = _Context(session)
     [block] = _claim_blocks(session, context, [root.id], as_of, roll_up)
     return {
@@ -101,7 +101,7 @@ def topic_report(
     the actors. A claim belongs to the topic when it, or any answer in its thread, is tagged
     with it."""
     cutoff = _cutoff(as_of)
-    topic = resolve_topic(session, name)
+    topic = resolve_topic(session, name, "NAME")
     tagged = session.scalars(
         select(Statement.id)
         .join(StatementTopic, StatementTopic.statement_id == Statement.id)
@@ -139,7 +139,7 @@ def actor_report(
     """What an actor (and, unless ``direct``, whoever spoke for it at the time) claimed,
     denied, endorsed and admitted, and the claims about it with how they were answered."""
     cutoff = _cutoff(as_of)
-    actor = resolve_actor(session, name, "actor")
+    actor = resolve_actor(session, name, "ACTOR")
     context = _Context(session)
     candidates = context.aliases_of(actor.id) | (set() if direct else context.members_of(actor.id))
 
