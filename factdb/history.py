@@ -64,11 +64,13 @@ def history(
     statement_id: int | str | None = None,
     actor: str | None = None,
     since: str | None = None,
+    until: str | None = None,
 ) -> list[Record]:
     """Audit records, oldest first, as ``{id, at, user, action, table, row_id, before,
     after}``. ``statement_id`` keeps the statement's own rows and its source, subject and
     topic links; ``actor`` keeps the actor's rows (with its aliases and affiliations) and
-    those of statements it made; ``since`` (a date) keeps rows from that day on. Filters
+    those of statements it made; ``since`` (a date) keeps rows from that day on, ``until``
+    rows up to its last day (``2020-10`` includes all of October), both in UTC. Filters
     combine."""
     conditions: list[ColumnElement[bool]] = []
     actor_ids: set[int] = set()
@@ -95,6 +97,9 @@ def history(
     if since is not None:
         start = parse_date(since, "--since").start
         conditions.append(AuditEntry.at >= dt.datetime.combine(start, dt.time()))
+    if until is not None:
+        end = parse_date(until, "--until").end
+        conditions.append(AuditEntry.at <= dt.datetime.combine(end, dt.time.max))
     entries = session.scalars(select(AuditEntry).where(*conditions).order_by(AuditEntry.id))
     records = [audit_record(entry) for entry in entries]
     if actor_ids:

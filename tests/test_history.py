@@ -149,12 +149,23 @@ def test_history_since_a_date(logged: Database) -> None:
     assert read(logged, since="9999") == []
 
 
+def test_history_until_a_date_includes_its_last_day(logged: Database) -> None:
+    everything = read(logged)
+    day = everything[0]["at"][:10]
+    assert read(logged, until=day) == everything
+    assert read(logged, until=day[:7]) == everything
+    assert read(logged, until="2020-12") == []
+    assert read(logged, since="2020", until="2020") == []
+    assert read(logged, since=day, until=day) == everything
+
+
 @pytest.mark.parametrize(
     ("filters", "error", "message"),
     [
         ({"statement_id": 9}, NotFound, "ID: there is no statement #9"),
         ({"statement_id": "x"}, InvalidInput, "ID: 'x' is not a statement id (use 12 or #12)"),
         ({"since": "2020-13"}, InvalidInput, "--since: '2020-13' is not a real date"),
+        ({"until": "2020-02-30"}, InvalidInput, "--until: '2020-02-30' is not a real date"),
         (
             {"actor": "Narnia"},
             NotFound,
@@ -252,11 +263,19 @@ def test_history_command_table_and_csv(cli: Cli) -> None:
     assert ",update,statements,1," in lines[2]
 
 
+def test_history_command_until(cli: Cli) -> None:
+    cli.ok("actor", "add", "Pakistan", "--kind", "state")
+    assert cli.json("history", "--until", "2020-10") == []
+    [row] = cli.json("history", "--until", "9999", "--since", "2020")
+    assert (row["action"], row["table"], row["after"]["name"]) == ("insert", "actors", "Pakistan")
+
+
 @pytest.mark.parametrize(
     ("args", "line"),
     [
         (("history", "7"), "error: ID: there is no statement #7"),
         (("history", "--since", "2020-02-30"), "error: --since: '2020-02-30' is not a real date"),
+        (("history", "--until", "2020-13"), "error: --until: '2020-13' is not a real date"),
         (
             ("history", "--actor", "Pakistn"),
             "error: --actor: no actor is called 'Pakistn'; did you mean Pakistan?",

@@ -1,4 +1,4 @@
-"""Command: ``factdb history [ID] [--actor A] [--since D]`` — the audit trail."""
+"""Command: ``factdb history [ID] [--actor A] [--since D] [--until D]`` — the audit trail."""
 
 from __future__ import annotations
 
@@ -47,11 +47,19 @@ def history(
     ] = None,
     actor: Annotated[
         str | None,
-        typer.Option("--actor", metavar="A", help="Only this actor and the statements it made."),
+        typer.Option(
+            "--actor", metavar="ACTOR", help="Only this actor and the statements it made."
+        ),
     ] = None,
     since: Annotated[
         str | None,
         typer.Option("--since", metavar="DATE", help="Only changes from this date on (UTC)."),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until", metavar="DATE", help="Only changes up to this date's last day (UTC)."
+        ),
     ] = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -61,7 +69,7 @@ def history(
     """
     from factdb.history import history as read_history
 
-    records = run(ctx, lambda session: read_history(session, statement_id, actor, since))
+    records = run(ctx, lambda session: read_history(session, statement_id, actor, since, until))
     if fmt is OutputFormat.json:
         write_json(records)
     elif fmt is OutputFormat.csv:
