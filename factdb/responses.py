@@ -110,7 +110,7 @@ def response_query(
     )
     query = _base(kind, use_kind_index=by_filter is not None or not selective)
     if statement is not None:
-        answered = get_statement(session, statement)
+        answered = get_statement(session, statement, field="ID")
         query = query.where(response.c.responds_to_id == answered.id)
     if by_filter is not None:
         query = query.where(response.c.actor_id.in_(sorted(by_filter.candidates)))

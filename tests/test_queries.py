@@ -550,7 +550,7 @@ def test_query_errors_name_the_flag(database: Database, example: dict[str, int])
             InvalidInput,
             "--until: 2020 is before --since 2021",
         ),
-        (lambda s: who_denied(s, 999), NotFound, "there is no statement #999"),
+        (lambda s: who_denied(s, 999), NotFound, "ID: there is no statement #999"),
         (
             lambda s: who_denied(s, "abc"),
             InvalidInput,

@@ -224,7 +224,7 @@ def test_search_for_a_dash_word_needs_the_double_dash(cli: Any, example: dict[st
             1,
             "error: --topic: there is no topic called 'Crimea 2014'",
         ),
-        (["who-denied", "999"], 1, "error: there is no statement #999"),
+        (["who-denied", "999"], 1, "error: ID: there is no statement #999"),
         (
             ["who-endorsed", "--since", "2020-02-30"],
             1,
