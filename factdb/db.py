@@ -53,7 +53,7 @@ def resolve_url(target: str | None = None) -> URL:
         return URL.create("sqlite+pysqlite", database=str(Path(chosen).expanduser()))
     try:
         url = make_url(chosen)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise DatabaseError(f"--db: {safe_url_text(chosen)!r} is not a database URL") from None
     if url.drivername in ("postgresql", "postgres", "postgresql+psycopg"):
         return url.set(drivername="postgresql+psycopg")
@@ -68,7 +68,7 @@ def safe_url_text(raw: str) -> str:
     """A URL as text with any password masked (also for URLs that do not parse)."""
     try:
         return make_url(raw).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         scheme, sep, rest = raw.partition("://")
         if sep and "@" in rest:
             credentials, _, host = rest.rpartition("@")

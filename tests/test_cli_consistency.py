@@ -10,6 +10,7 @@ import typer
 from conftest import Cli
 from typer._click.core import Command
 from typer.core import TyperGroup
+from typer.testing import CliRunner
 
 from factdb.cli import app
 from factdb.cli.common import plain_choice_error
@@ -120,3 +121,13 @@ def test_unknown_topics_suggest_close_ones(cli: Cli, args: tuple[str, ...], line
     cli.ok("claim", "add", "Another", "--by", "Armenia", "--topic", "Ceasefire")
     result = cli(*args)
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"error: {line}\n")
+
+
+def test_a_database_url_with_a_bad_port_is_one_clear_line_without_the_password() -> None:
+    url = "postgresql://analyst:s3cret@127.0.0.1:notaport/factdb"
+    result = CliRunner().invoke(app, ["--db", url, "db", "path"])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        "error: --db: 'postgresql://analyst:***@127.0.0.1:notaport/factdb' is not a database URL\n",
+    )
