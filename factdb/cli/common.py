@@ -259,12 +259,14 @@ def write_table(
 ) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=title, show_lines=False)
     for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(*(cell(row.get(column)) for column in columns))
+        # Text, not str: recorded text such as "[nearly]" must not be read as rich markup.
+        table.add_row(*(Text(cell(row.get(column))) for column in columns))
     Console().print(table)
 
 
@@ -296,6 +298,7 @@ def emit_record(record: dict[str, Any], fmt: OutputFormat, *, title: str | None 
     else:
         from rich.console import Console
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(title=title, show_header=False, box=None, pad_edge=False)
         table.add_column("field", style="bold")
@@ -303,5 +306,5 @@ def emit_record(record: dict[str, Any], fmt: OutputFormat, *, title: str | None 
         for key, value in record.items():
             if value in (None, [], ""):
                 continue
-            table.add_row(key, cell(value))
+            table.add_row(key, Text(cell(value)))
         Console().print(table)
