@@ -18,7 +18,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from factdb.db import Database, connection_message, is_sqlite
-from factdb.errors import Conflict, DatabaseError, InvalidInput, NotFound
+from factdb.errors import DatabaseError, InvalidInput, NotFound
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -177,24 +177,31 @@ def backup_path_for(source: Path) -> Path:
     return target
 
 
+def _sqlite_copy(source: Path, copy: Path) -> None:
+    """Copy an SQLite database into the (new or empty) file ``copy`` with SQLite's backup API,
+    as one self-contained file (no WAL), and check the copy."""
+    try:
+        with (
+            closing(sqlite3.connect(source, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)) as src,
+            closing(sqlite3.connect(copy)) as dst,
+        ):
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")
+            verdict = dst.execute("PRAGMA quick_check").fetchone()
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot back up {source}: {exc}") from None
+    if verdict is None or verdict[0] != "ok":
+        raise DatabaseError(f"the copy of {source} failed its check: {verdict}")
+
+
 def sqlite_backup(source: Path, target: Path) -> int:
     """Copy an SQLite database consistently while others may be using it (SQLite's backup
     API), as one self-contained file (no WAL). Written to a temporary file and renamed, so
     ``target`` is never left half-written. Returns the size in bytes."""
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     try:
-        with (
-            closing(sqlite3.connect(source, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)) as src,
-            closing(sqlite3.connect(partial)) as dst,
-        ):
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode = DELETE")
-            verdict = dst.execute("PRAGMA quick_check").fetchone()
-        if verdict is None or verdict[0] != "ok":
-            raise DatabaseError(f"the copy of {source} failed its check: {verdict}")
+        _sqlite_copy(source, partial)
         os.replace(partial, target)
-    except sqlite3.Error as exc:
-        raise DatabaseError(f"cannot back up {source}: {exc}") from None
     finally:
         partial.unlink(missing_ok=True)
     return target.stat().st_size
@@ -202,7 +209,10 @@ def sqlite_backup(source: Path, target: Path) -> int:
 
 def backup(database: Database, target: Path, *, force: bool = False) -> dict[str, Any]:
     """Write a consistent copy of an SQLite database to ``target`` (never over an existing file
-    unless ``force``). PostgreSQL databases are backed up with ``pg_dump``."""
+    unless ``force``; see :mod:`factdb.outfiles`). PostgreSQL databases are backed up with
+    ``pg_dump``."""
+    from factdb.outfiles import output_path
+
     if not is_sqlite(database.url):
         url = database.url
         plain = URL.create(
@@ -216,19 +226,12 @@ def backup(database: Database, target: Path, *, force: bool = False) -> dict[str
     if not source.is_file():
         raise NotFound(f"the database {source} does not exist")
     target = target.expanduser()
-    if target.is_dir():
-        raise InvalidInput(f"FILE: {str(target)!r} is a folder; name the backup file")
-    if not target.parent.is_dir():
-        raise InvalidInput(f"FILE: the folder {str(target.parent)!r} does not exist")
-    if target.exists():
-        if target.resolve() == source.resolve():
-            raise InvalidInput(f"FILE: {str(target)!r} is the database itself")
-        if not force:
-            raise Conflict(f"FILE: {str(target)!r} already exists; add --force to replace it")
-        if not target.is_file():
-            raise InvalidInput(f"FILE: {str(target)!r} is not a regular file")
-    try:
-        size = sqlite_backup(source, target)
-    except OSError as exc:
-        raise InvalidInput(f"FILE: cannot write {str(target)!r}: {exc.strerror}") from None
-    return {"database": where(database), "backup": str(target.resolve()), "bytes": size}
+    if target.exists() and target.resolve() == source.resolve():
+        raise InvalidInput(f"FILE: {str(target)!r} is the database itself")
+    with output_path(str(target), force=force, field="FILE") as copy:
+        _sqlite_copy(source, copy)
+    return {
+        "database": where(database),
+        "backup": str(target.resolve()),
+        "bytes": target.stat().st_size,
+    }

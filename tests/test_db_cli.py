@@ -403,14 +403,14 @@ def test_db_backup_never_overwrites_without_force(sqlite_url: str) -> None:
         )
     folder = Path(db_url).parent
     result = cli("db", "backup", str(folder))
-    assert result.stderr == f"error: FILE: {str(folder)!r} is a folder; name the backup file\n"
+    assert result.stderr == f"error: FILE: {str(folder)!r} is a folder, not a file name\n"
     result = cli("db", "backup", str(folder / "no" / "such" / "x.sqlite3"))
     assert result.stderr == (
-        f"error: FILE: the folder {str(folder / 'no' / 'such')!r} does not exist\n"
+        f"error: FILE: the folder {str(folder / 'no' / 'such')!r} does not exist; create it first\n"
     )
     result = cli("db", "backup", db_url, "--force")
     assert result.stderr == f"error: FILE: {db_url!r} is the database itself\n"
-    assert sorted(p.name for p in folder.iterdir() if p.name.endswith(".partial")) == []
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == []
 
 
 def test_db_backup_points_postgresql_to_pg_dump(pg_database_url: str) -> None:

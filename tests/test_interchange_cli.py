@@ -86,14 +86,13 @@ def test_export_to_a_file_refuses_to_overwrite(cli: Cli, tmp_path: Path) -> None
     cli.ok("import", str(example_file(tmp_path)))
     (tmp_path / "out").mkdir()
     target = tmp_path / "out" / "out.jsonl"
-    cli.ok("export", "-o", str(target))
+    written = cli.ok("export", "-o", str(target))
+    assert (written.stdout, written.stderr) == ("", f"Wrote 17 statements to {target}.\n")
     assert target.read_bytes() == cli.ok("export").stdout.encode()
     target.write_text("keep me", encoding="utf-8")
     refused = cli("export", "-o", str(target))
-    assert refused.exit_code == 2
-    assert refused.stderr == (
-        f"error: --output: '{target}' already exists; add --force to overwrite it\n"
-    )
+    assert refused.exit_code == 1
+    assert refused.stderr == (f"error: -o: '{target}' already exists; add --force to replace it\n")
     assert target.read_text(encoding="utf-8") == "keep me"
     cli.ok("export", "-o", str(target), "--force", "--format", "csv")
     assert target.read_text(encoding="utf-8").startswith("id,ref,kind,author,")
@@ -115,7 +114,7 @@ def test_export_formats_and_filters(cli: Cli, tmp_path: Path) -> None:
     )
     bad_date = cli("export", "--since", "2020-13")
     assert (bad_date.exit_code, bad_date.stderr) == (
-        2,
+        1,
         "error: --since: '2020-13' is not a real date\n",
     )
     unknown = cli("export", "--by", "Nobody At All")

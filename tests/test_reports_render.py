@@ -231,7 +231,7 @@ def test_output_file_is_written_and_never_overwritten_silently(
     refused = cli("report", "claim", "1", "-f", "md", "-o", str(target))
     assert refused.exit_code == 1
     assert refused.stderr == (
-        f"error: -o: {str(target)!r} already exists; add --force to overwrite it\n"
+        f"error: -o: {str(target)!r} already exists; add --force to replace it\n"
     )
     assert target.read_text(encoding="utf-8") == "mine"
     assert snapshot() == before

@@ -81,8 +81,7 @@ def test_an_existing_file_is_kept_without_force(sqlite_cli: Cli, place: Path, co
         sqlite_cli,
         place,
         WRITERS[command](str(place / "kept.txt")),
-        "already exists; add --force to "
-        + ("replace it" if command == "db backup" else "overwrite it"),
+        "already exists; add --force to replace it",
     )
 
 

@@ -18,7 +18,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from typer._click import exceptions as click_exceptions  # typer vendors click
+from typer._click import Context as ClickContext  # typer vendors click
+from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
 
 if TYPE_CHECKING:
@@ -116,8 +117,9 @@ class FactDBGroup(TyperGroup):
             sys.exit(0)
         except click_exceptions.UsageError as exc:
             hint = ""
-            if exc.ctx is not None:
-                hint = f" (see `{exc.ctx.command_path} --help`)"
+            failed_in = exc.ctx if exc.ctx is not None else _parsing_context(exc)
+            if failed_in is not None:
+                hint = f" (see `{failed_in.command_path} --help`)"
             sys.stderr.write(error_line(plain_choice_error(exc.format_message())) + hint + "\n")
             sys.exit(exc.exit_code)
         except click_exceptions.ClickException as exc:
@@ -153,6 +155,23 @@ class FactDBGroup(TyperGroup):
         if isinstance(result, int) and result != 0:
             sys.exit(result)
         sys.exit(0)
+
+
+def _parsing_context(exc: BaseException) -> ClickContext | None:
+    """The context of the command whose arguments were being parsed when ``exc`` was raised.
+
+    Click's parser raises some usage errors (``Option '--by' requires an argument.``) without
+    their context; the innermost frame of the traceback that has a ``ctx`` (the command's
+    ``parse_args(self, ctx, args)``) holds it.
+    """
+    found: ClickContext | None = None
+    trace = exc.__traceback__
+    while trace is not None:
+        candidate = trace.tb_frame.f_locals.get("ctx")
+        if isinstance(candidate, ClickContext):
+            found = candidate
+        trace = trace.tb_next
+    return found
 
 
 _CHOICE_ERROR = re.compile(

@@ -177,7 +177,7 @@ def register(app: typer.Typer) -> None:
             typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
         ] = None,
         force: Annotated[
-            bool, typer.Option("--force", help="Overwrite the --output file if it exists.")
+            bool, typer.Option("--force", help="Let -o replace an existing file.")
         ] = False,
         topic: Annotated[
             str | None, typer.Option("--topic", metavar="T", help="Only topic T.")
@@ -199,23 +199,18 @@ def register(app: typer.Typer) -> None:
         Example: factdb export --topic "Nagorno-Karabakh 2020" -o nk.jsonl
         """
         from factdb.dates import parse_date
-        from factdb.errors import InvalidInput
+        from factdb.errors import FactDBError
         from factdb.interchange import EXPORTERS
+        from factdb.outfiles import check_target, open_output
 
-        for flag, value in (("--since", since), ("--until", until)):
-            if value is not None:
-                try:
+        try:
+            for flag, value in (("--since", since), ("--until", until)):
+                if value is not None:
                     parse_date(value, flag)
-                except InvalidInput as exc:
-                    fail(str(exc), 2)
-        if output is not None and os.path.lexists(output):
-            if os.path.isdir(output):
-                fail(f"--output: {output!r} is a folder, not a file name", 2)
-            if not force:
-                fail(f"--output: {output!r} already exists; add --force to overwrite it", 2)
-            if not (os.path.islink(output) or os.path.isfile(output)):
-                # a device or pipe would be swapped for a plain file by the rename below
-                fail(f"--output: {output!r} is not a regular file", 2)
+            if output is not None:
+                check_target(output, force=force, field="-o")
+        except FactDBError as exc:
+            fail(str(exc))
         exporter = EXPORTERS[fmt.value]
         filters = {"topic": topic, "by": by, "since": since, "until": until}
         warnings: list[str] = []
@@ -223,15 +218,20 @@ def register(app: typer.Typer) -> None:
             with _utf8_stdout() as out:
                 run(ctx, lambda session: exporter(session, out, warnings, **filters))
         else:
-            temporary = f"{output}.partial-{os.getpid()}"
             try:
-                with open(temporary, "w", encoding="utf-8", newline="") as out:
-                    run(ctx, lambda session: exporter(session, out, warnings, **filters))
-                os.replace(temporary, output)
-            except OSError as exc:
-                fail(f"--output: cannot write {output!r}: {exc.strerror or exc}")
-            finally:
-                if os.path.exists(temporary):
-                    os.remove(temporary)
+                with open_output(output, force=force, field="-o") as file_out:
+
+                    def work(session: Session) -> int:
+                        # a rerun transaction starts the file again
+                        file_out.seek(0)
+                        file_out.truncate()
+                        warnings.clear()
+                        return int(exporter(session, file_out, warnings, **filters))
+
+                    count = run(ctx, work)
+            except FactDBError as exc:
+                fail(str(exc))
+            noun = "statement" if count == 1 else "statements"
+            sys.stderr.write(f"Wrote {count} {noun} to {output}.\n")
         for warning in warnings:
             sys.stderr.write(f"warning: {warning}\n")

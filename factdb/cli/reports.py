@@ -86,14 +86,14 @@ def _report(
     force: bool,
 ) -> None:
     from factdb.errors import FactDBError
-    from factdb.reports.files import check_target, write_report
+    from factdb.outfiles import check_target, write_text
 
     try:
         if output is not None:
-            check_target(output, force=force)
+            check_target(output, force=force, field="-o")
         report = run(ctx, build)
         if output is not None:
-            write_report(output, render(report, fmt), force=force)
+            write_text(output, render(report, fmt), force=force, field="-o")
             sys.stderr.write(f"Wrote {output}\n")
         elif fmt is ReportFormat.text:
             from factdb.cli.report_text import print_report
