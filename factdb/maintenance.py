@@ -207,7 +207,7 @@ def sqlite_backup(source: Path, target: Path) -> int:
     return target.stat().st_size
 
 
-def backup(database: Database, target: Path, *, force: bool = False) -> dict[str, Any]:
+def backup(database: Database, file: str | Path, *, force: bool = False) -> dict[str, Any]:
     """Write a consistent copy of an SQLite database to ``target`` (never over an existing file
     unless ``force``; see :mod:`factdb.outfiles`). PostgreSQL databases are backed up with
     ``pg_dump``."""
@@ -220,15 +220,17 @@ def backup(database: Database, target: Path, *, force: bool = False) -> dict[str
         )
         raise DatabaseError(
             "db backup copies SQLite files only; back up PostgreSQL with pg_dump, e.g. "
-            f"pg_dump --format=custom --file={target} '{plain.render_as_string()}'"
+            f"pg_dump --format=custom --file={file} '{plain.render_as_string()}'"
         )
     source = Path(str(database.url.database))
     if not source.is_file():
         raise NotFound(f"the database {source} does not exist")
-    target = target.expanduser()
+    # a string, not a Path: a trailing / (a folder) must reach check_target
+    path = os.path.expanduser(str(file))
+    target = Path(path)
     if target.exists() and target.resolve() == source.resolve():
-        raise InvalidInput(f"FILE: {str(target)!r} is the database itself")
-    with output_path(str(target), force=force, field="FILE") as copy:
+        raise InvalidInput(f"FILE: {path!r} is the database itself")
+    with output_path(path, force=force, field="FILE") as copy:
         _sqlite_copy(source, copy)
     return {
         "database": where(database),

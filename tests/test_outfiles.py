@@ -87,6 +87,13 @@ def test_a_folder_is_refused_in_the_same_words(sqlite_cli: Cli, place: Path, com
             [*args(str(place / "folder")), *force],
             f"{field}: {str(place / 'folder')!r} is a folder, not a file name",
         )
+    # a name ending in / is a folder even when there is nothing there
+    assert_refused(
+        sqlite_cli,
+        place,
+        args(f"{place / 'new'}/"),
+        f"{field}: {str(place / 'new') + '/'!r} is a folder, not a file name",
+    )
 
 
 @pytest.mark.parametrize("command", WRITERS)

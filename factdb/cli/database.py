@@ -7,7 +7,6 @@ how a database that is behind head is found and fixed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -168,7 +167,7 @@ def check_command(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) ->
 def backup_command(
     ctx: typer.Context,
     file: Annotated[
-        Path, typer.Argument(metavar="FILE", help="Where to write the copy.", show_default=False)
+        str, typer.Argument(metavar="FILE", help="Where to write the copy.", show_default=False)
     ],
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
     fmt: FormatOption = OutputFormat.table,
