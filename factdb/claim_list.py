@@ -50,13 +50,15 @@ def list_claims(
     direct: bool = False,
     limit: int | None = None,
 ) -> list[Record]:
-    """Claims as ``statement_record`` dicts plus ``status`` (None for a deleted claim), in
-    date order (undated last), then by id.
+    """Claims as ``statement_record`` dicts plus ``status``, in date order (undated last),
+    then by id.
 
     ``by``/``about`` roll up through dated affiliations unless ``direct``; ``denied_by`` /
     ``endorsed_by`` keep claims directly answered by a denial / endorsement from that actor
     (or its affiliates at the answer's date); ``unanswered`` is ``status="unanswered"``.
-    Deleted claims only with ``include_deleted``."""
+    Deleted claims only with ``include_deleted``: they carry ``deleted: true`` and the
+    status they would have if restored (``factdb restore`` brings back the answers deleted
+    with them), and ``status`` filters them like any other claim."""
     check_status(status)
     if unanswered:
         if status not in (None, "unanswered"):
@@ -120,7 +122,7 @@ def list_claims(
         rows = [row for row in rows if by_filter.matches(affiliations, row[1], row[2])]
     rows.sort(key=lambda row: date_key(row[2], row[0]))
     ids = [row[0] for row in rows]
-    found = statuses(session, ids)
+    found = statuses(session, ids, as_restored=include_deleted)
     if status is not None:
         ids = [number for number in ids if found.get(number) == status]
     if limit is not None:

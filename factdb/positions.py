@@ -3,10 +3,27 @@
 Every statement in a thread gets a stance towards the thread's root: the root's author
 ``supports`` it; a denial flips the stance of what it denies (denying a denial supports the
 root), an endorsement copies it (endorsing a denial opposes the root), a dispute flips it as a
-question, an admission concedes, a retraction withdraws, and a fact-check assesses (a verdict
-on a denial is turned around: a denial found ``false`` means the root is assessed ``true``).
-An actor's position is the stance of its latest statement in the thread (undated ones count
-as the earliest); ``via`` lists the statement ids that put it there.
+question, an admission concedes, and a fact-check assesses (a verdict on a denial is turned
+around: a denial found ``false`` means the root is assessed ``true``).
+
+Retractions withdraw the statement they answer (the write path lets only its author or an
+affiliate retract it). A withdrawn statement no longer counts: it gives its author no stance
+(a retracted root still anchors the thread, so the answers to it keep theirs; a retraction
+of a retraction restores what it withdrew). A retraction counts only once it has been said:
+under ``as_of`` one dated after the cut-off (or undated) withdraws nothing.
+
+An actor's position is the stance of its latest *live* statement in the thread (undated
+ones count as the earliest); ``via`` lists the live statement ids with that stance. An actor
+with no live stance left, but whose statement was withdrawn or who withdrew one, is
+``withdrawn``, ``via`` the retractions. So the author of a retracted claim is ``withdrawn``,
+as are both a ministry whose endorsement was retracted and the state that retracted it for
+the ministry; an actor that also said something else live keeps that stance.
+
+With roll-up each statement is credited to the outermost organizations its author spoke for
+at its date (a withdrawal to those of the retractor at the retraction's date and of the
+withdrawn statement's author at that statement's date), and the same rule applies: an
+organization's position comes from its members' live stances, so one member's withdrawal
+does not hide another member's live support.
 """
 
 from __future__ import annotations
@@ -99,24 +116,38 @@ class Position:
 _NODE_COLUMNS = ("id", "kind", "actor_id", "responds_to_id", "date", "verdict")
 
 
-def load_threads(session: Session, root_ids: Sequence[int]) -> dict[int, Node]:
+def load_threads(
+    session: Session, root_ids: Sequence[int], *, as_restored: bool = False
+) -> dict[int, Node]:
     """The live statements ``root_ids`` and every live answer below them, level by level
     (each level is one indexed ``responds_to_id IN (…)`` query). Deleted statements and
-    everything below them are left out."""
+    everything below them are left out. ``as_restored``: deleted roots too, each with the
+    thread ``factdb restore`` would bring back (the answers deleted together with it)."""
     nodes: dict[int, Node] = {}
     statements = Statement.__table__
     columns = [statements.c[name] for name in _NODE_COLUMNS]
+    if as_restored:
+        columns.append(statements.c.deleted_at)
+    stamps: dict[int, object] = {}  # as_restored: the deletion stamp each thread brings back
     frontier = list(root_ids)
     key = statements.c.id
     while frontier:
         found: list[int] = []
-        rows = session.execute(
-            select(*columns).where(id_in(session, key, frontier), statements.c.deleted_at.is_(None))
-        ).all()
-        for row in rows:
-            if row[0] not in nodes:
-                nodes[row[0]] = Node(*row)
-                found.append(row[0])
+        query = select(*columns).where(id_in(session, key, frontier))
+        if not as_restored:
+            query = query.where(statements.c.deleted_at.is_(None))
+        for row in session.execute(query).all():
+            if row[0] in nodes:
+                continue
+            if as_restored:
+                stamp = row[-1]
+                if key is not statements.c.id:
+                    if stamp is not None and stamp != stamps[row[3]]:
+                        continue  # deleted on its own: restoring the root leaves it deleted
+                    stamp = stamps[row[3]]
+                stamps[row[0]] = stamp
+            nodes[row[0]] = Node(*row[: len(_NODE_COLUMNS)])
+            found.append(row[0])
         frontier = found
         key = statements.c.responds_to_id
     return nodes
@@ -188,6 +219,41 @@ def said_by(node: Node, until: dt.date | None) -> bool:
     return until is None or (node.date is not None and node.date <= until)
 
 
+def thread_of(root_id: int, children: dict[int, list[Node]]) -> list[int]:
+    """The ids of the thread under ``root_id`` (the root first), level by level."""
+    order = [root_id]
+    seen = {root_id}
+    for node_id in order:  # grows while it is read: a breadth-first walk
+        for child in children.get(node_id, ()):
+            if child.id not in seen:
+                seen.add(child.id)
+                order.append(child.id)
+    return order
+
+
+def withdrawals(
+    root_id: int,
+    nodes: dict[int, Node],
+    children: dict[int, list[Node]],
+    until: dt.date | None = None,
+) -> dict[int, list[int]]:
+    """``{statement id: [ids of the retractions that withdraw it]}`` in the thread under
+    ``root_id``. A retraction withdraws what it answers when ``until`` keeps it and it has
+    not been withdrawn itself (retracting a retraction restores what that one withdrew)."""
+    if root_id not in nodes:
+        return {}
+    withdrawn: dict[int, list[int]] = {}
+    for node_id in reversed(thread_of(root_id, children)):  # answers before what they answer
+        undone = [
+            child.id
+            for child in children.get(node_id, ())
+            if child.kind == "retraction" and said_by(child, until) and child.id not in withdrawn
+        ]
+        if undone:
+            withdrawn[node_id] = sorted(undone)
+    return withdrawn
+
+
 def thread_positions(
     root_id: int,
     nodes: dict[int, Node],
@@ -197,27 +263,45 @@ def thread_positions(
     affiliations: Affiliations | None = None,
 ) -> list[tuple[int, str, list[int]]]:
     """``(actor_id, position, via)`` for each actor in the thread under ``root_id``, in the
-    order the actors first spoke. With ``affiliations``, each statement is credited to the
-    outermost organizations its author spoke for at its date (roll-up)."""
+    order the actors first spoke (see the module docstring for the rules). With
+    ``affiliations``, each statement is credited to the outermost organizations its author
+    spoke for at its date (roll-up)."""
     placed = stances(root_id, nodes, children)
-    spoken: dict[int, list[Node]] = {}
-    for node_id, _stance_value in placed.items():
+    withdrawn = withdrawals(root_id, nodes, children, until)
+
+    def speakers(node: Node) -> list[int]:
+        if affiliations is None:
+            return [node.actor_id]
+        return affiliations.top_organizations(node.actor_id, node.date)
+
+    spoken: dict[int, list[Node]] = {}  # everything each actor said here, for the order
+    live: dict[int, list[Node]] = {}
+    withdrew: dict[int, set[int]] = {}
+    for node_id in placed:
         node = nodes[node_id]
-        if not said_by(node, until):
+        if not said_by(node, until) or node.kind == "retraction":
             continue
-        speakers = (
-            [node.actor_id]
-            if affiliations is None
-            else affiliations.top_organizations(node.actor_id, node.date)
-        )
-        for speaker in speakers:
+        retractions = withdrawn.get(node_id, [])
+        for speaker in speakers(node):
             spoken.setdefault(speaker, []).append(node)
+            if retractions:
+                withdrew.setdefault(speaker, set()).update(retractions)
+            else:
+                live.setdefault(speaker, []).append(node)
+        for retraction in retractions:
+            for retractor in speakers(nodes[retraction]):
+                spoken.setdefault(retractor, []).append(nodes[retraction])
+                withdrew.setdefault(retractor, set()).add(retraction)
     result: list[tuple[tuple[dt.date, int], int, str, list[int]]] = []
     for actor_id, said in spoken.items():
-        said.sort(key=lambda item: item.order)
-        final = placed[said[-1].id].position
-        via = sorted(item.id for item in said if placed[item.id].position == final)
-        result.append((said[0].order, actor_id, final, via))
+        first = min(item.order for item in said)
+        stances_left = sorted(live.get(actor_id, []), key=lambda item: item.order)
+        if stances_left:
+            final = placed[stances_left[-1].id].position
+            via = sorted(item.id for item in stances_left if placed[item.id].position == final)
+        else:
+            final, via = "withdrawn", sorted(withdrew.get(actor_id, ()))
+        result.append((first, actor_id, final, via))
     result.sort(key=lambda item: (item[0], item[1]))
     return [(actor_id, position, via) for _order, actor_id, position, via in result]
 

@@ -2,8 +2,8 @@
 
 In order of precedence:
 
-- ``retracted``: its author (or an affiliate) withdrew it (a retraction answering it that
-  still stands as its author's last word);
+- ``retracted``: its author (or an affiliate) withdrew it: a retraction answers it (said by
+  the ``as_of`` date, and not itself retracted);
 - ``admitted``: a subject of it (or an affiliate of a subject at that date) concedes it;
 - ``contested``: others both support it and oppose or question it;
 - ``denied``: others oppose it (denials, fact-checks rating it false or mostly false);
@@ -12,7 +12,8 @@ In order of precedence:
 - ``unanswered``: nobody but its author has taken a position.
 
 "Others" are actors other than the author; positions are followed through the whole thread
-(denying a denial supports the claim).
+(denying a denial supports the claim), and a withdrawn answer counts for nothing
+(``factdb.positions``: an endorsement its endorser retracted no longer endorses).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from factdb.positions import (
     load_threads,
     subjects_of,
     thread_positions,
+    withdrawals,
 )
 from factdb.rollup import Affiliations
 
@@ -56,11 +58,6 @@ def _status(
 ) -> str:
     sides: set[str] = set()
     for actor_id, position, via in rows:
-        if position == "withdrawn" and any(
-            nodes[item].kind == "retraction" and nodes[item].responds_to_id == root.id
-            for item in via
-        ):
-            return "retracted"
         if actor_id == root.actor_id:
             continue
         if position == "concedes" and any(
@@ -87,19 +84,27 @@ def _status(
 
 
 def statuses(
-    session: Session, statement_ids: Sequence[int], *, as_of: str | PartialDate | None = None
+    session: Session,
+    statement_ids: Sequence[int],
+    *,
+    as_of: str | PartialDate | None = None,
+    as_restored: bool = False,
 ) -> dict[int, str]:
     """The derived status of each live statement in ``statement_ids`` (deleted or missing ids
     are left out), in a handful of queries whatever the number of ids. ``as_of`` ignores
-    everything said after that date (and everything undated)."""
+    everything said after that date (and everything undated). ``as_restored``: deleted
+    statements too, each with the status it would have if restored (``factdb restore``
+    brings back the answers deleted together with it)."""
     until = as_of_end(as_of)
-    nodes = load_threads(session, statement_ids)
+    nodes = load_threads(session, statement_ids, as_restored=as_restored)
     children = children_of(nodes)
     affiliations = Affiliations.load(session)
     roots = [number for number in statement_ids if number in nodes]
     subjects = subjects_of(session, roots)
     return {
-        root: _status(
+        root: "retracted"
+        if root in withdrawals(root, nodes, children, until)
+        else _status(
             nodes[root],
             thread_positions(root, nodes, children, until=until),
             nodes,

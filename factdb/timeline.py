@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate
+from factdb.errors import InvalidInput
 from factdb.filters import DateRange, actor_filter, topic_id
 from factdb.models import Statement, StatementTopic
 from factdb.positions import chunks
@@ -36,17 +37,22 @@ def timeline(
     session: Session,
     *,
     topic: str | None = None,
-    actor: str | None = None,
+    by: str | None = None,
     since: str | PartialDate | None = None,
     until: str | PartialDate | None = None,
     direct: bool = False,
+    actor: str | None = None,
 ) -> list[Record]:
     """Live statements of every kind as ``statement_record`` dicts in timeline order
-    (``timeline_key``). ``actor`` keeps statements by that actor or (unless ``direct``) by
+    (``timeline_key``). ``by`` keeps statements by that actor or (unless ``direct``) by
     its affiliates at the statement's date; ``since``/``until`` keep dated statements from
-    the first day of ``since`` to the last day of ``until``."""
+    the first day of ``since`` to the last day of ``until``. ``actor`` is the old name of
+    ``by`` (``--actor``), still accepted."""
+    if by is not None and actor is not None and by != actor:
+        raise InvalidInput("--actor: is the old name of --by; give one of them")
+    field = "--by" if by is not None or actor is None else "--actor"
     affiliations = Affiliations.load(session)
-    wanted = actor_filter(session, actor, "--actor", affiliations, direct=direct)
+    wanted = actor_filter(session, by or actor, field, affiliations, direct=direct)
     topic_number = topic_id(session, topic)
     dates = DateRange.parse(since, until)
     query = select(

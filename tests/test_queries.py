@@ -201,7 +201,7 @@ def test_timeline_of_the_example_respects_precision(
         ("2020-10-11", "nk-azerbaijan-rejects-violation"),
         ("2020-10-11", "nk-armenia-rejects-violation"),
     ]
-    pakistan = read(database, lambda s: timeline(s, actor="Pakistan", since="2020-10-18"))
+    pakistan = read(database, lambda s: timeline(s, by="Pakistan", since="2020-10-18"))
     assert [row["ref"] for row in pakistan] == ["nk-imran-khan-stands-with-azerbaijan"]
 
 
@@ -493,8 +493,10 @@ def test_deleted_answers_do_not_count(database: Database, thread: dict[str, int]
     write(database, lambda s: delete_statement(s, thread["claim"]))
     assert read(database, lambda s: list_claims(s)) == []
     deleted = read(database, lambda s: list_claims(s, include_deleted=True))
+    # as restored: the answers were deleted on their own, so restoring the claim leaves it
+    # unanswered
     assert [(row["id"], row["deleted"], row["status"]) for row in deleted] == [
-        (thread["claim"], True, None)
+        (thread["claim"], True, "unanswered")
     ]
     with pytest.raises(NotFound, match=r"^ID: there is no statement #1$"):
         read(database, lambda s: positions(s, thread["claim"]))
@@ -744,3 +746,180 @@ def test_search_puts_whole_words_before_longer_words(
         example["nk-pakistan-self-defence"],
         example["nk-imran-khan-stands-with-azerbaijan"],
     }
+
+
+# ----------------------------------------------------------------------------- retractions
+
+
+@pytest.fixture
+def retracted(database: Database) -> dict[str, int]:
+    """The prime minister's claim, endorsed by the ministry, whose endorsement the state
+    retracts for it."""
+
+    def work(session: Session) -> dict[str, int]:
+        add_actor(session, "Armenia", "state")
+        add_actor(session, "Nikol Pashinyan", "person", member_of="Armenia")
+        add_actor(session, "Armenian MoD", "ministry", member_of="Armenia")
+        claim = add_claim(session, "X", "Nikol Pashinyan", date="2020-10-01").id
+        endorsement = add_response(
+            session, "endorsement", claim, "Armenian MoD", date="2020-10-02"
+        ).id
+        retraction = add_response(
+            session, "retraction", endorsement, "Armenia", date="2020-10-03"
+        ).id
+        return {"claim": claim, "endorsement": endorsement, "retraction": retraction}
+
+    return dict(write(database, work))
+
+
+def _positions(database: Database, claim: int, **options: Any) -> list[tuple[str, str, list[int]]]:
+    rows = read(database, lambda s: positions(s, claim, **options))
+    return [(row["actor"], row["position"], row["via"]) for row in rows]
+
+
+def test_a_retracted_endorsement_no_longer_counts(
+    database: Database, retracted: dict[str, int]
+) -> None:
+    claim, endorsement, retraction = (
+        retracted["claim"],
+        retracted["endorsement"],
+        retracted["retraction"],
+    )
+    assert _positions(database, claim) == [
+        ("Nikol Pashinyan", "supports", [claim]),
+        ("Armenian MoD", "withdrawn", [retraction]),
+        ("Armenia", "withdrawn", [retraction]),
+    ]
+    assert read(database, lambda s: statuses(s, [claim])) == {claim: "unanswered"}
+    assert [row["status"] for row in read(database, lambda s: list_claims(s))] == ["unanswered"]
+    assert (
+        read(database, lambda s: list_claims(s, endorsed_by="Armenian MoD", status="endorsed"))
+        == []
+    )
+    # before the retraction the endorsement stood
+    assert _positions(database, claim, as_of="2020-10-02") == [
+        ("Nikol Pashinyan", "supports", [claim]),
+        ("Armenian MoD", "supports", [endorsement]),
+    ]
+    assert read(database, lambda s: statuses(s, [claim], as_of="2020-10-02")) == {claim: "endorsed"}
+
+
+def test_roll_up_keeps_a_members_live_stance_past_anothers_withdrawal(
+    database: Database, retracted: dict[str, int]
+) -> None:
+    assert _positions(database, retracted["claim"], roll_up=True) == [
+        ("Armenia", "supports", [retracted["claim"]]),
+    ]
+    assert _positions(database, retracted["claim"], roll_up=True, as_of="2020-10-02") == [
+        ("Armenia", "supports", [retracted["claim"], retracted["endorsement"]]),
+    ]
+
+
+def test_a_retracted_claim_withdraws_only_its_author(
+    database: Database, retracted: dict[str, int]
+) -> None:
+    def work(session: Session) -> dict[str, int]:
+        add_actor(session, "Azerbaijan", "state")
+        ids = {"claim": add_claim(session, "Y", "Nikol Pashinyan", date="2020-11-01").id}
+        ids["denial"] = add_response(
+            session, "denial", ids["claim"], "Azerbaijan", date="2020-11-02"
+        ).id
+        ids["withdrawal"] = add_response(
+            session, "retraction", ids["claim"], "Nikol Pashinyan", date="2020-11-03"
+        ).id
+        return ids
+
+    ids = write(database, work)
+    assert _positions(database, ids["claim"]) == [
+        ("Nikol Pashinyan", "withdrawn", [ids["withdrawal"]]),
+        ("Azerbaijan", "opposes", [ids["denial"]]),
+    ]
+    assert _positions(database, ids["claim"], roll_up=True) == [
+        ("Armenia", "withdrawn", [ids["withdrawal"]]),
+        ("Azerbaijan", "opposes", [ids["denial"]]),
+    ]
+    assert read(database, lambda s: statuses(s, [ids["claim"]])) == {ids["claim"]: "retracted"}
+    assert read(database, lambda s: statuses(s, [ids["claim"]], as_of="2020-11-02")) == {
+        ids["claim"]: "denied"
+    }
+    assert _positions(database, ids["claim"], as_of="2020-11-02") == [
+        ("Nikol Pashinyan", "supports", [ids["claim"]]),
+        ("Azerbaijan", "opposes", [ids["denial"]]),
+    ]
+
+
+def test_another_live_stance_outlasts_a_withdrawal(
+    database: Database, retracted: dict[str, int]
+) -> None:
+    def work(session: Session) -> dict[str, int]:
+        add_actor(session, "Azerbaijan", "state")
+        claim = retracted["claim"]
+        denial = add_response(session, "denial", claim, "Azerbaijan", date="2020-10-04").id
+        dispute = add_response(session, "dispute", claim, "Azerbaijan", date="2020-10-05").id
+        withdrawal = add_response(
+            session, "retraction", dispute, "Azerbaijan", date="2020-10-06"
+        ).id
+        again = add_response(session, "endorsement", claim, "Armenian MoD", date="2020-10-07").id
+        return {"denial": denial, "withdrawal": withdrawal, "again": again}
+
+    ids = write(database, work)
+    assert _positions(database, retracted["claim"]) == [
+        ("Nikol Pashinyan", "supports", [retracted["claim"]]),
+        ("Armenian MoD", "supports", [ids["again"]]),
+        ("Armenia", "withdrawn", [retracted["retraction"]]),
+        ("Azerbaijan", "opposes", [ids["denial"]]),
+    ]
+    assert read(database, lambda s: statuses(s, [retracted["claim"]])) == {
+        retracted["claim"]: "contested"
+    }
+
+
+def test_retracting_a_retraction_restores_what_it_withdrew(
+    database: Database, retracted: dict[str, int]
+) -> None:
+    undo = write(
+        database,
+        lambda s: (
+            add_response(s, "retraction", retracted["retraction"], "Armenia", date="2020-10-04").id
+        ),
+    )
+    assert _positions(database, retracted["claim"]) == [
+        ("Nikol Pashinyan", "supports", [retracted["claim"]]),
+        ("Armenian MoD", "supports", [retracted["endorsement"]]),
+    ]
+    assert read(database, lambda s: statuses(s, [retracted["claim"]])) == {
+        retracted["claim"]: "endorsed"
+    }
+    assert _positions(database, retracted["claim"], as_of="2020-10-03") == [
+        ("Nikol Pashinyan", "supports", [retracted["claim"]]),
+        ("Armenian MoD", "withdrawn", [retracted["retraction"]]),
+        ("Armenia", "withdrawn", [retracted["retraction"]]),
+    ]
+    assert undo > retracted["retraction"]
+
+
+def test_deleted_claims_show_the_status_they_would_have_if_restored(
+    database: Database, thread: dict[str, int]
+) -> None:
+    write(database, lambda s: delete_statement(s, thread["claim"], cascade=True))
+    assert read(database, lambda s: list_claims(s)) == []
+    listed = read(database, lambda s: list_claims(s, include_deleted=True))
+    assert [(row["id"], row["deleted"], row["status"]) for row in listed] == [
+        (thread["claim"], True, "contested")
+    ]
+    contested = read(database, lambda s: list_claims(s, include_deleted=True, status="contested"))
+    assert [row["id"] for row in contested] == [thread["claim"]]
+    assert read(database, lambda s: statuses(s, [thread["claim"]])) == {}
+
+
+def test_timeline_by_and_its_old_name_actor(database: Database, example: dict[str, int]) -> None:
+    by = read(database, lambda s: timeline(s, by="Pakistan", until="2020-10-17"))
+    assert [row["ref"] for row in by] == [
+        "nk-special-forces-rejected",
+        "nk-pakistan-self-defence",
+    ]
+    assert read(database, lambda s: timeline(s, actor="Pakistan", until="2020-10-17")) == by
+    with pytest.raises(UnknownActor, match=r"^--by: no actor is called 'Atlantis'"):
+        read(database, lambda s: timeline(s, by="Atlantis"))
+    with pytest.raises(InvalidInput, match=r"^--actor: is the old name of --by; give one of them$"):
+        read(database, lambda s: timeline(s, by="Pakistan", actor="Armenia"))

@@ -165,7 +165,7 @@ def test_search_timeline_and_alignment(cli: Any, example: dict[str, int]) -> Non
     assert cli.ok("search", "special", "-f", "csv").stdout.splitlines()[0] == (
         "rank,id,kind,actor,date,snippet"
     )
-    timeline = cli.json("timeline", "--actor", "Azerbaijan", "--since", "2020-10-11")
+    timeline = cli.json("timeline", "--by", "Azerbaijan", "--since", "2020-10-11")
     assert [(row["date"], row["ref"]) for row in timeline] == [
         ("2020-10-11", "nk-ceasefire-broken-by-armenia"),
         ("2020-10-11", "nk-azerbaijan-rejects-violation"),
@@ -251,6 +251,21 @@ def test_search_for_a_dash_word_needs_the_double_dash(cli: Any, example: dict[st
             1,
             "error: --actor: no actor is called 'Atlantis'; add it first with `factdb actor add`",
         ),
+        (
+            ["timeline", "--by", "Atlantis"],
+            1,
+            "error: --by: no actor is called 'Atlantis'; add it first with `factdb actor add`",
+        ),
+        (
+            ["timeline", "--by", "Pakistan", "--actor", "Armenia"],
+            2,
+            "error: --actor: is the old name of --by; give one of them",
+        ),
+        (
+            ["report", "claim", "1", "--as-of", "2019"],
+            1,
+            "error: --as-of: claim #1 was not made until 2020-10",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_changes_nothing(
@@ -292,3 +307,86 @@ def test_the_installed_command_answers(
     assert [row["denial_id"] for row in json.loads(done.stdout)] == [
         example["nk-special-forces-rejected"]
     ]
+
+
+def test_timeline_takes_by_and_its_hidden_old_name_actor(cli: Any, example: dict[str, int]) -> None:
+    by = cli.json("timeline", "--by", "Pakistan")
+    assert [row["ref"] for row in by] == [
+        "nk-special-forces-rejected",
+        "nk-pakistan-self-defence",
+        "nk-imran-khan-stands-with-azerbaijan",
+    ]
+    assert cli.json("timeline", "--actor", "Pakistan") == by
+    assert cli.json("timeline", "--by", "Pakistan", "--actor", "Pakistan") == by
+    usage = cli.ok("timeline", "--help").stdout
+    assert "--by" in usage and "--actor" not in usage
+
+
+def test_retractions_withdraw_what_they_answer(cli: Any) -> None:
+    """The state retracts its ministry's endorsement of the prime minister's claim."""
+    for args in (
+        ("actor", "add", "Armenia", "--kind", "state"),
+        ("actor", "add", "Nikol Pashinyan", "--kind", "person", "--member-of", "Armenia"),
+        ("actor", "add", "Armenian MoD", "--kind", "ministry", "--member-of", "Armenia"),
+        ("claim", "add", "X", "--by", "Nikol Pashinyan", "--on", "2020-10-01"),
+        ("endorse", "1", "--by", "Armenian MoD", "--on", "2020-10-02"),
+        ("retract", "2", "--by", "Armenia", "--on", "2020-10-03"),
+    ):
+        cli.ok(*args)
+    assert cli.json("positions", "1") == [
+        {"actor": "Nikol Pashinyan", "actor_id": 2, "position": "supports", "via": [1]},
+        {"actor": "Armenian MoD", "actor_id": 3, "position": "withdrawn", "via": [3]},
+        {"actor": "Armenia", "actor_id": 1, "position": "withdrawn", "via": [3]},
+    ]
+    assert cli.json("positions", "1", "--roll-up") == [
+        {"actor": "Armenia", "actor_id": 1, "position": "supports", "via": [1]},
+    ]
+    assert cli.json("positions", "1", "--as-of", "2020-10-02") == [
+        {"actor": "Nikol Pashinyan", "actor_id": 2, "position": "supports", "via": [1]},
+        {"actor": "Armenian MoD", "actor_id": 3, "position": "supports", "via": [2]},
+    ]
+    assert [row["status"] for row in cli.json("claim", "list")] == ["unanswered"]
+    cli.ok("retract", "1", "--by", "Nikol Pashinyan", "--on", "2020-10-04")
+    assert [row["status"] for row in cli.json("claim", "list")] == ["retracted"]
+    assert cli.json("positions", "1", "--roll-up") == [
+        {"actor": "Armenia", "actor_id": 1, "position": "withdrawn", "via": [3, 4]},
+    ]
+    report = cli.json("report", "claim", "1")
+    assert (report["status"], report["summary"]["withdrawn"]) == (
+        "retracted",
+        ["Nikol Pashinyan", "Armenian MoD", "Armenia"],
+    )
+
+
+def test_claim_list_on_an_empty_database_says_how_to_add_one(cli: Any) -> None:
+    empty = cli.ok("claim", "list")
+    assert (empty.stdout, empty.stderr) == (
+        "",
+        "No claims yet. Add one with: factdb claim add TEXT --by ACTOR\n",
+    )
+    assert cli.json("claim", "list") == []
+    cli.ok("actor", "add", "Armenia", "--kind", "state")
+    filtered = cli.ok("claim", "list", "--by", "Armenia")
+    assert (filtered.stdout, filtered.stderr) == ("", "No claims found.\n")
+
+
+def test_claim_list_marks_deleted_claims(cli: Any, example: dict[str, int]) -> None:
+    claim = example["nk-special-forces"]
+    cli.ok("delete", str(claim), "--cascade")
+    listed = cli.json("claim", "list", "--include-deleted", "--by", "Armenia")
+    assert [(row["ref"], row["deleted"], row["status"]) for row in listed] == [
+        ("nk-special-forces", True, "denied"),
+        ("nk-ceasefire-broken-by-azerbaijan", False, "denied"),
+        ("nk-humanitarian-truce", False, "endorsed"),
+    ]
+    csv = cli.ok("claim", "list", "--include-deleted", "--status", "denied", "-f", "csv")
+    lines = csv.stdout.splitlines()
+    assert lines[0] == "id,date,actor,text,about,topics,status,deleted"
+    assert lines[1] == (
+        f"{claim},2020-10,Nikol Pashinyan,Pakistani special forces are fighting alongside the "
+        "Azerbaijani army,Pakistan; Azerbaijan,Nagorno-Karabakh 2020,denied,yes"
+    )
+    assert [line.rsplit(",", 1)[1] for line in lines[2:]] == ["no", "no"]
+    plain = cli.ok("claim", "list", "-f", "csv").stdout.splitlines()
+    assert plain[0] == "id,date,actor,text,about,topics,status"
+    assert str(claim) not in [line.split(",", 1)[0] for line in plain[1:]]

@@ -273,3 +273,29 @@ def test_a_claim_joins_a_topic_through_a_tagged_answer(example: Database) -> Non
     assert block["claim"]["topics"] == []
     assert [n["actor"] for n in block["thread"]] == ["Azerbaijan"]
     assert report["summary"]["claims"] == 1 and report["summary"]["denials"] == 1
+
+
+def test_as_of_before_a_claim_was_made(example: Database) -> None:
+    claim_id = ref_id(example, "nk-special-forces")
+    with pytest.raises(InvalidInput) as caught:
+        example.run(lambda s: claim_report(s, claim_id, as_of="2019"))
+    assert str(caught.value) == f"--as-of: claim #{claim_id} was not made until 2020-10"
+    denial_id = ref_id(example, "nk-special-forces-rejected")
+    with pytest.raises(InvalidInput) as caught:
+        example.run(lambda s: claim_report(s, denial_id, as_of="2020-10-16"))
+    assert str(caught.value) == f"--as-of: denial #{denial_id} was not made until 2020-10-17"
+    undated = example.run(lambda s: add_claim(s, "Undated", "Pakistan").id, write=True)
+    with pytest.raises(InvalidInput) as caught:
+        example.run(lambda s: claim_report(s, undated, as_of="2021"))
+    assert str(caught.value) == (
+        f"--as-of: claim #{undated} has no known date (--as-of leaves undated statements out)"
+    )
+    made = example.run(lambda s: claim_report(s, claim_id, as_of="2020-10-01"))
+    assert (made["claim"]["id"], made["status"]) == (claim_id, "unanswered")
+    # topic and actor reports leave out what was not yet said
+    assert example.run(lambda s: topic_report(s, TOPIC, as_of="2019"))["claims"] == []
+    armenia = example.run(lambda s: actor_report(s, "Armenia", as_of="2019"))
+    assert (armenia["claimed"], armenia["about"], armenia["admitted"]) == ([], [], [])
+    pakistan = example.run(lambda s: actor_report(s, "Pakistan", as_of="2020-10-16"))
+    assert [b["claim"]["ref"] for b in pakistan["about"]] == ["nk-special-forces"]
+    assert pakistan["claimed"] == [] and pakistan["denied"] == []

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from factdb.cli.common import FormatOption, OutputFormat, emit_rows, run
+from factdb.cli.common import FormatOption, OutputFormat, emit_rows, fail, run
 
 
 class ResponseKind(StrEnum):
@@ -292,25 +292,30 @@ def timeline(
     topic: Annotated[
         str | None, typer.Option("--topic", metavar="T", help="Only statements on this topic.")
     ] = None,
-    actor: Annotated[
+    by: Annotated[
         str | None,
-        typer.Option("--actor", metavar="ACTOR", help="Only statements by it or its affiliates."),
+        typer.Option("--by", metavar="ACTOR", help="Only statements by it or its affiliates."),
     ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
     direct: DirectOption = False,
     fmt: FormatOption = OutputFormat.table,
+    actor: Annotated[
+        str | None, typer.Option("--actor", metavar="ACTOR", hidden=True, help="Old name of --by.")
+    ] = None,
 ) -> None:
     """Every statement in date order (a month before the days in it; undated last).
 
-    Example: factdb timeline --topic "Nagorno-Karabakh 2020" --since 2020-10
+    Example: factdb timeline --by Pakistan --since 2020-10
     """
     from factdb.timeline import timeline as query
 
+    if by is not None and actor is not None and by != actor:
+        fail("--actor: is the old name of --by; give one of them", 2)
     rows = run(
         ctx,
         lambda session: query(
-            session, topic=topic, actor=actor, since=since, until=until, direct=direct
+            session, topic=topic, by=by, actor=actor, since=since, until=until, direct=direct
         ),
     )
     emit_rows(
@@ -346,6 +351,7 @@ def alignment(
 
 
 CLAIM_COLUMNS = ("id", "date", "actor", "text", "about", "topics", "status")
+NO_CLAIMS_YET = "No claims yet. Add one with: factdb claim add TEXT --by ACTOR"
 
 
 def claim_list(
@@ -390,11 +396,15 @@ def claim_list(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List claims with their derived status (unanswered, denied, disputed, endorsed,
-    contested, admitted, retracted).
+    contested, admitted, retracted); with --include-deleted, a deleted column too.
 
     Example: factdb claim list --about Pakistan --status denied
     """
     from factdb.claim_list import list_claims
+
+    # Unfiltered and empty: there are no (live) claims, so say how to add one.
+    options = (by, about, topic, since, until, status, denied_by, endorsed_by)
+    filtered = unanswered or any(value is not None for value in options)
 
     def work(session: Any) -> list[dict[str, Any]]:
         return list_claims(
@@ -413,7 +423,9 @@ def claim_list(
             limit=limit,
         )
 
-    emit_rows(run(ctx, work), fmt, CLAIM_COLUMNS, empty="No claims found.")
+    columns = (*CLAIM_COLUMNS, "deleted") if include_deleted else CLAIM_COLUMNS
+    empty = "No claims found." if filtered else NO_CLAIMS_YET
+    emit_rows(run(ctx, work), fmt, columns, empty=empty)
 
 
 def register(app: typer.Typer) -> None:

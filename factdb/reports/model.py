@@ -39,6 +39,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factdb.dates import format_date, parse_date
+from factdb.errors import InvalidInput
 from factdb.models import (
     Actor,
     Statement,
@@ -81,9 +82,18 @@ def claim_report(
     session: Session, statement_id: int | str, as_of: str | None = None, roll_up: bool = False
 ) -> Data:
     """The claim-rebuttal report of one statement (usually a claim; any statement works, its
-    thread being the answers it drew)."""
-    _cutoff(as_of)  # a bad --as-of fails before any query
+    thread being the answers it drew). Under ``as_of`` the statement must have been made by
+    then (``--as-of: claim #1 was not made until 2020-10``; an undated one fails too)."""
+    cutoff = _cutoff(as_of)  # a bad --as-of fails before any query
     root = get_statement(session, statement_id, field="ID")
+    if not _within(root.date, cutoff):
+        what = f"{root.kind.replace('_', '-')} #{root.id}"
+        if root.date is None:
+            raise InvalidInput(
+                f"--as-of: {what} has no known date (--as-of leaves undated statements out)"
+            )
+        when = format_date(root.date, root.date_precision)
+        raise InvalidInput(f"--as-of: {what} was not made until {when}")
     context = _Context(session)
     [block] = _claim_blocks(session, context, [root.id], as_of, roll_up)
     return {
