@@ -126,7 +126,7 @@ def test_export_formats_and_filters(cli: Cli, tmp_path: Path) -> None:
 
 def test_the_readme_example_imports(cli: Cli) -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("<!-- section: interchange (owner: interchange) -->")[1]
+    section = readme.split("## Import and export")[1]
     example = section.split("```\n")[1]
     assert example.startswith('{"factdb": 1}\n')
     result = cli.json("import", "-", input=example)
