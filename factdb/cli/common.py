@@ -175,13 +175,13 @@ def _parsing_context(exc: BaseException) -> ClickContext | None:
 
 
 _CHOICE_ERROR = re.compile(
-    r"""Value error, ('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*") is not one of (.*?)\.?$"""
+    r"""(?:Value error, )?('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*") is not one of (.*?)\.?$"""
 )
 
 
 def plain_choice_error(message: str) -> str:
-    """Typer words a bad choice as ``Value error, 'x' is not one of 'a', 'b'.``; say it as the
-    rest of factdb does: ``'x' is not one of a, b``."""
+    """Typer words a bad choice as ``[Value error, ]'x' is not one of 'a', 'b'.``; say it as
+    the rest of factdb does: ``'x' is not one of a, b``."""
     match = _CHOICE_ERROR.search(message)
     if match is None:
         return message
