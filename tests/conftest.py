@@ -159,3 +159,23 @@ def run_factdb(db_url: str) -> Callable[..., subprocess.CompletedProcess[str]]:
         )
 
     return run
+
+
+def every_command() -> list[tuple[str, Any]]:
+    """(path, click command) for the root and every command and group under it, built the
+    way a run builds them (the root lists its commands and builds each one on demand)."""
+    import typer.main
+    from typer._click.core import Context
+    from typer.core import TyperGroup as Group
+
+    found: list[tuple[str, Any]] = []
+
+    def walk(command: Any, path: str) -> None:
+        found.append((path, command))
+        if isinstance(command, Group):
+            context = Context(command)
+            for name in command.list_commands(context):
+                walk(command.get_command(context, name), f"{path} {name}")
+
+    walk(typer.main.get_command(app), "factdb")
+    return found

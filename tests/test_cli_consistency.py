@@ -3,12 +3,8 @@ command, and a name that matches no topic suggests the ones that come close."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-import typer
-from conftest import Cli
-from typer._click.core import Command
+from conftest import Cli, every_command
 from typer.core import TyperGroup
 from typer.testing import CliRunner
 
@@ -16,18 +12,9 @@ from factdb.cli import app
 from factdb.cli.common import plain_choice_error
 
 
-def commands(command: Command, path: str) -> Iterator[tuple[str, Command]]:
-    yield path, command
-    if isinstance(command, TyperGroup):
-        for name, sub in command.commands.items():
-            yield from commands(sub, f"{path} {name}")
-
-
 def test_every_command_and_group_has_an_example() -> None:
     missing = [
-        path
-        for path, command in commands(typer.main.get_command(app), "factdb")
-        if "Example: factdb " not in (command.help or "")
+        path for path, command in every_command() if "Example: factdb " not in (command.help or "")
     ]
     assert missing == []
 
@@ -36,7 +23,7 @@ def test_every_listing_takes_format() -> None:
     """Commands that print records take --format/-f (the reports and demo print documents)."""
     missing = [
         path
-        for path, command in commands(typer.main.get_command(app), "factdb")
+        for path, command in every_command()
         if not isinstance(command, TyperGroup)
         and path != "factdb demo"
         and not any("--format" in getattr(p, "opts", []) and "-f" in p.opts for p in command.params)

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import factdb_executable
+from conftest import every_command, factdb_executable
 from sqlalchemy.engine import make_url
+from typer.core import TyperGroup as Group
 from typer.testing import CliRunner
 
 from factdb.cli import app
@@ -40,18 +41,12 @@ VALUES = {
 
 def leaf_commands() -> list[tuple[list[str], list[str]]]:
     """Every command of the app, with required values filled in: (path, arguments)."""
-    import typer.main
-
     found: list[tuple[list[str], list[str]]] = []
-
-    def walk(command: object, path: list[str]) -> None:
-        children = getattr(command, "commands", None)
-        if children:
-            for name, child in sorted(children.items()):
-                walk(child, [*path, name])
-            return
+    for path, command in every_command():
+        if isinstance(command, Group):
+            continue
         arguments: list[str] = []
-        for param in getattr(command, "params", []):
+        for param in command.params:
             if not param.required:
                 continue
             value = VALUES.get(param.name or "", "1")
@@ -61,28 +56,19 @@ def leaf_commands() -> list[tuple[list[str], list[str]]]:
                 arguments.append("FILE")
             else:
                 arguments.append(value)
-        found.append((path, arguments))
-
-    walk(typer.main.get_command(app), [])
-    return found
+        found.append((path.split()[1:], arguments))
+    return sorted(found)
 
 
 COMMANDS = leaf_commands()
 
 
 def _writes_files() -> set[str]:
-    import typer.main
-
-    names: set[str] = set()
-
-    def walk(command: object, path: list[str]) -> None:
-        for name, child in getattr(command, "commands", {}).items():
-            walk(child, [*path, name])
-        if any("-o" in getattr(p, "opts", []) for p in getattr(command, "params", [])):
-            names.add(" ".join(path))
-
-    walk(typer.main.get_command(app), [])
-    return names
+    return {
+        " ".join(path.split()[1:])
+        for path, command in every_command()
+        if any("-o" in getattr(p, "opts", []) for p in command.params)
+    }
 
 
 WRITES_FILES = _writes_files()

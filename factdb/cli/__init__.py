@@ -1,7 +1,7 @@
 """The ``factdb`` command line: nouns for records, verbs for answers.
 
-Each command module registers its commands on the root app; modules import only typer at
-load time so ``factdb --help`` stays fast.
+The root lists its commands from ``catalog`` and builds only the one that is run; command
+modules import only typer at load time, so start-up stays fast.
 """
 
 from __future__ import annotations
@@ -11,16 +11,6 @@ from typing import Annotated
 import typer
 
 from factdb import __version__
-from factdb.cli import (
-    actors,
-    database,
-    history,
-    interchange,
-    queries,
-    reports,
-    sources,
-    statements,
-)
 from factdb.cli.common import CliState, FactDBGroup
 
 app = typer.Typer(
@@ -28,13 +18,14 @@ app = typer.Typer(
     name="factdb",
     help=(
         "Track diplomatic claims: who said what, who denied it, who backed it.\n\n"
-        'Example: factdb claim add "Pakistani special forces are fighting in Karabakh" '
+        '\b\nExample: factdb claim add "Pakistani special forces are fighting in Karabakh" '
         '--by "Nikol Pashinyan" --on 2020-10'
     ),
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 
 
@@ -51,9 +42,10 @@ def root(
         str | None,
         typer.Option(
             "--db",
+            metavar="PATH|URL",
             envvar="FACTDB_DB",
             help="Database: an SQLite file path or a postgresql:// URL "
-            "\\[default: factdb.sqlite3 in your user data directory].",
+            "[default: factdb.sqlite3 in your user data directory].",
             show_envvar=True,
         ),
     ] = None,
@@ -66,10 +58,6 @@ def root(
 ) -> None:
     """Track diplomatic claims: who said what, who denied it, who backed it."""
     ctx.obj = CliState(db)
-
-
-for module in (actors, sources, statements, queries, reports, interchange, database, history):
-    module.register(app)
 
 
 def main() -> None:

@@ -64,6 +64,7 @@ actor_app = typer.Typer(
     help="Actors: states, ministries, officials, organizations, and who belongs to whom.\n\n"
     'Example: factdb actor add "Pakistan" --kind state --country PK',
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 

@@ -18,7 +18,9 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from typer._click import Context as ClickContext  # typer vendors click
+from typer._click import Command as ClickCommand  # typer vendors click
+from typer._click import Context as ClickContext
+from typer._click import HelpFormatter
 from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
 
@@ -95,7 +97,38 @@ def run(ctx: typer.Context, work: Callable[[Session], T], *, write: bool = False
 
 
 class FactDBGroup(TyperGroup):
-    """Root command group: usage errors and anything unexpected become one line on stderr."""
+    """Root command group: commands are built only when run (``catalog``), and usage errors
+    and anything unexpected become one line on stderr."""
+
+    def list_commands(self, ctx: ClickContext) -> list[str]:
+        from factdb.cli.catalog import COMMANDS
+
+        return list(COMMANDS)
+
+    def get_command(self, ctx: ClickContext, cmd_name: str) -> ClickCommand | None:
+        from factdb.cli.catalog import load
+
+        return load(cmd_name)
+
+    def format_commands(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
+        from factdb.cli.catalog import SECTIONS
+
+        import textwrap
+
+        names = max(len(name) for entries in SECTIONS.values() for name in entries)
+        for title, entries in SECTIONS.items():
+            with formatter.section(f"{title} commands"):
+                indent = " " * formatter.current_indent
+                hanging = indent + " " * (names + 2)
+                for name, entry in entries.items():
+                    # one column for every section, and "who-denied" never split at its hyphen
+                    lines = textwrap.wrap(
+                        entry.summary,
+                        max(formatter.width - len(hanging), 20),
+                        break_on_hyphens=False,
+                    )
+                    formatter.write(f"{indent}{name.ljust(names)}  {lines[0]}\n")
+                    formatter.write("".join(f"{hanging}{line}\n" for line in lines[1:]))
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False

@@ -23,6 +23,7 @@ db_app = typer.Typer(
     help="Look after the database: upgrade its schema, show where it is, check it, back it up."
     "\n\nExample: factdb db check",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
@@ -191,4 +192,4 @@ def backup_command(
 
 def register(app: typer.Typer) -> None:
     """Add the ``db`` command group to the root app."""
-    app.add_typer(db_app)
+    app.add_typer(db_app, name="db")

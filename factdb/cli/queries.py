@@ -395,8 +395,10 @@ def claim_list(
     ] = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """List claims with their derived status (unanswered, denied, disputed, endorsed,
-    contested, admitted, retracted); with --include-deleted, a deleted column too.
+    """List claims with their derived status, filtered by status, topic or who answered them.
+
+    The statuses: unanswered, denied, disputed, endorsed, contested, admitted, retracted.
+    With --include-deleted, a deleted column too.
 
     Example: factdb claim list --about Pakistan --status denied
     """
@@ -429,9 +431,7 @@ def claim_list(
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app (and ``list`` to ``factdb claim``)."""
-    from factdb.cli.statements import claim_app
-
+    """Add this module's commands to the root app (``claim list`` is added by statements)."""
     app.command("who-denied")(who_denied)
     app.command("who-endorsed")(who_endorsed)
     app.command("responses")(responses)
@@ -439,4 +439,3 @@ def register(app: typer.Typer) -> None:
     app.command("search")(search)
     app.command("timeline")(timeline)
     app.command("alignment")(alignment)
-    claim_app.command("list")(claim_list)

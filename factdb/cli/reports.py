@@ -54,6 +54,7 @@ report_app = typer.Typer(
     help="Claim-rebuttal reports for the terminal, Markdown, HTML or JSON.\n\n"
     "Example: factdb report claim 1 --format html -o report.html",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
@@ -234,5 +235,5 @@ def demo_command(
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
-    app.add_typer(report_app)
+    app.add_typer(report_app, name="report")
     app.command("demo")(demo_command)

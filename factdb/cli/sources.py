@@ -13,6 +13,7 @@ source_app = typer.Typer(
     help="Sources: where statements were reported (URL, outlet, title, dates).\n\n"
     "Example: factdb source add https://www.dawn.com/news/1584174 --outlet Dawn",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 _MESSAGES = {

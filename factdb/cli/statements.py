@@ -18,6 +18,7 @@ from factdb.cli.common import (
     run,
     write_json,
 )
+from factdb.cli.queries import claim_list
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -94,6 +95,7 @@ claim_app = typer.Typer(
     'Example: factdb claim add "Pakistani special forces are fighting in Karabakh" '
     '--by "Nikol Pashinyan" --on 2020-10',
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
@@ -546,6 +548,9 @@ def restore(
         noun = "answer" if len(rest) == 1 else "answers"
         message += f" and the {len(rest)} {noun} deleted with it: {_ids(rest)}"
     typer.echo(message + ".")
+
+
+claim_app.command("list")(claim_list)
 
 
 def register(app: typer.Typer) -> None:
