@@ -7,9 +7,9 @@ import datetime as dt
 import getpass
 import json
 import os
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import Table, event, insert, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
 from factdb.models import AuditEntry, Base, utcnow
@@ -90,11 +90,15 @@ def _update_action(obj: Base) -> str:
     return "update"
 
 
+def _table_name(obj: Base) -> str:
+    return cast(Table, obj.__table__).name
+
+
 def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
     rows: list[dict[str, Any]] = []
     for obj in session.new:
         if isinstance(obj, Base) and not isinstance(obj, AuditEntry):
-            rows.append(audit_row("insert", obj.__tablename__, _row_id(obj), None, snapshot(obj)))
+            rows.append(audit_row("insert", _table_name(obj), _row_id(obj), None, snapshot(obj)))
     for obj in session.dirty:
         if not isinstance(obj, Base) or isinstance(obj, AuditEntry):
             continue
@@ -103,10 +107,10 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
         before, after = snapshot(obj, before=True), snapshot(obj)
         if before == after:
             continue
-        rows.append(audit_row(_update_action(obj), obj.__tablename__, _row_id(obj), before, after))
+        rows.append(audit_row(_update_action(obj), _table_name(obj), _row_id(obj), before, after))
     for obj in session.deleted:
         if isinstance(obj, Base) and not isinstance(obj, AuditEntry):
-            rows.append(audit_row("delete", obj.__tablename__, _row_id(obj), snapshot(obj), None))
+            rows.append(audit_row("delete", _table_name(obj), _row_id(obj), snapshot(obj), None))
     if rows:
         session.connection().execute(insert(AuditEntry), rows)
 
