@@ -9,7 +9,7 @@ import json
 import os
 from typing import Any, cast
 
-from sqlalchemy import Table, event, insert, inspect
+from sqlalchemy import Table, insert, inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
 from factdb.models import AuditEntry, Base, utcnow
@@ -94,7 +94,8 @@ def _table_name(obj: Base) -> str:
     return cast(Table, obj.__table__).name
 
 
-def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
+def record_flush(session: Session, flush_context: UOWTransaction) -> None:
+    """The ``after_flush`` hook of every factdb session: an audit row per ORM change."""
     rows: list[dict[str, Any]] = []
     for obj in session.new:
         if isinstance(obj, Base) and not isinstance(obj, AuditEntry):
@@ -113,9 +114,3 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
             rows.append(audit_row("delete", _table_name(obj), _row_id(obj), snapshot(obj), None))
     if rows:
         session.connection().execute(insert(AuditEntry), rows)
-
-
-def install(session_class: type[Session]) -> None:
-    """Attach the audit hook to a session class (idempotent)."""
-    if not event.contains(session_class, "after_flush", _after_flush):
-        event.listen(session_class, "after_flush", _after_flush)

@@ -18,9 +18,8 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
-from factdb import audit
 from factdb.errors import Conflict, DatabaseError, FactDBError, InvalidInput, SchemaOutOfDate
 from factdb.schema import HEAD_REVISION
 
@@ -34,7 +33,13 @@ class FactDBSession(Session):
     """The session class that carries the audit hook."""
 
 
-audit.install(FactDBSession)
+@event.listens_for(FactDBSession, "after_flush")
+def _audit_flush(session: Session, flush_context: UOWTransaction) -> None:
+    # Imported at the first flush: only ORM objects are flushed, so the ORM classes are
+    # loaded by then, and a read-only command never pays for them.
+    from factdb.audit import record_flush
+
+    record_flush(session, flush_context)
 
 
 def default_path() -> Path:
