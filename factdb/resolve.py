@@ -4,15 +4,26 @@ spacing and diacritics) and statement ids (``12`` or ``#12``)."""
 from __future__ import annotations
 
 import difflib
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factdb.errors import AmbiguousActor, InvalidInput, NotFound, UnknownActor
-from factdb.models import Actor, ActorAlias, Statement, Topic
+from factdb.tables import actor_aliases, actors, statements, topics
 from factdb.text import name_key
 
+if TYPE_CHECKING:
+    from factdb.models import Actor, Statement, Topic
+
 MAX_SUGGESTIONS = 3
+
+
+class ActorRef(NamedTuple):
+    """An actor as queries need it (no ORM object)."""
+
+    id: int
+    name: str
 
 
 def live(actor: Actor) -> Actor:
@@ -25,47 +36,68 @@ def live(actor: Actor) -> Actor:
 
 
 def resolve_actor(session: Session, name: str, field: str = "actor") -> Actor:
-    """The one actor called ``name``: by its name, else by an alias, else by ``#id``."""
+    """The one actor called ``name``, as an ORM object (see ``resolve_actor_ref``)."""
+    from factdb.models import Actor
+
+    actor = session.get(Actor, resolve_actor_ref(session, name, field).id)
+    assert actor is not None  # found just now, in this transaction
+    return actor
+
+
+def resolve_actor_ref(session: Session, name: str, field: str = "actor") -> ActorRef:
+    """The one actor called ``name``: by its name, else by an alias, else by ``#id``; an actor
+    merged into another stands for the one it was merged into."""
     key = name_key(name)
     if not key:
         raise InvalidInput(f"{field}: an actor name must not be empty")
     if key.startswith("#") and key[1:].isdigit():
         # ids beyond 18 digits exist nowhere (and overflow the databases' integers)
-        by_id = session.get(Actor, int(key[1:])) if len(key) <= 19 else None
+        by_id = _live_ref(session, int(key[1:])) if len(key) <= 19 else None
         if by_id is None:
             raise UnknownActor(f"{field}: there is no actor #{key[1:]}")
-        return live(by_id)
-    named = session.scalar(select(Actor).where(Actor.name_key == key))
-    if named is not None:
-        return live(named)
+        return by_id
+    named = session.scalar(select(actors.c.id).where(actors.c.name_key == key))
+    found = None if named is None else _live_ref(session, named)
+    if found is not None:
+        return found
     aliased = session.scalars(
-        select(Actor)
-        .join(ActorAlias, ActorAlias.actor_id == Actor.id)
-        .where(ActorAlias.alias_key == key)
+        select(actor_aliases.c.actor_id).where(actor_aliases.c.alias_key == key)
     ).all()
-    candidates = {actor.id: actor for actor in (live(a) for a in aliased)}
+    candidates = {ref.id: ref for ref in (_live_ref(session, number) for number in aliased) if ref}
     if len(candidates) == 1:
         return next(iter(candidates.values()))
     if candidates:
-        listed = ", ".join(
-            f"{actor.name} (#{actor.id})" for actor in sorted(candidates.values(), key=_by_id)
-        )
+        listed = ", ".join(f"{ref.name} (#{ref.id})" for ref in sorted(candidates.values()))
         raise AmbiguousActor(f"{field}: {name!r} could be any of: {listed}; give the full name")
     raise UnknownActor(f"{field}: no actor is called {name!r}{_suggest(session, key)}")
 
 
-def _by_id(actor: Actor) -> int:
-    return actor.id
+def _live_ref(session: Session, actor_id: int) -> ActorRef | None:
+    """Actor ``actor_id``, or what it was merged into (following the chain), if it exists."""
+    seen: set[int] = set()
+    row = session.execute(
+        select(actors.c.id, actors.c.name, actors.c.merged_into_id).where(actors.c.id == actor_id)
+    ).first()
+    while row is not None and row.merged_into_id is not None and row.id not in seen:
+        seen.add(row.id)
+        row = session.execute(
+            select(actors.c.id, actors.c.name, actors.c.merged_into_id).where(
+                actors.c.id == row.merged_into_id
+            )
+        ).first()
+    return None if row is None else ActorRef(row.id, row.name)
 
 
 def _suggest(session: Session, key: str) -> str:
     names: dict[str, str] = {}
     for actor_key, actor_name in session.execute(
-        select(Actor.name_key, Actor.name).where(Actor.merged_into_id.is_(None))
+        select(actors.c.name_key, actors.c.name).where(actors.c.merged_into_id.is_(None))
     ):
         names[actor_key] = actor_name
     for alias_key, actor_name in session.execute(
-        select(ActorAlias.alias_key, Actor.name).join(Actor, ActorAlias.actor_id == Actor.id)
+        select(actor_aliases.c.alias_key, actors.c.name).join(
+            actors, actor_aliases.c.actor_id == actors.c.id
+        )
     ):
         names.setdefault(alias_key, actor_name)
     close = difflib.get_close_matches(key, list(names), n=MAX_SUGGESTIONS * 2, cutoff=0.6)
@@ -90,30 +122,57 @@ def get_statement(
     include_deleted: bool = False,
     field: str | None = None,
 ) -> Statement:
-    """The statement with this id; deleted ones only when asked for. ``field`` (``ID``) starts
-    the error message when given."""
-    number = parse_statement_id(statement_id) if isinstance(statement_id, str) else statement_id
+    """The statement with this id, as an ORM object (see ``statement_id_of``)."""
+    from factdb.models import Statement
+
+    number = statement_id_of(session, statement_id, include_deleted=include_deleted, field=field)
     statement = session.get(Statement, number)
-    if statement is None or (statement.deleted_at is not None and not include_deleted):
-        prefix = f"{field}: " if field else ""
-        raise NotFound(f"{prefix}there is no statement #{number}")
+    assert statement is not None  # found just now, in this transaction
     return statement
 
 
+def statement_id_of(
+    session: Session,
+    statement_id: int | str,
+    *,
+    include_deleted: bool = False,
+    field: str | None = None,
+) -> int:
+    """The id of an existing statement (``12`` or ``#12``); deleted ones only when asked
+    for. ``field`` (``ID``) starts the error message when given."""
+    number = parse_statement_id(statement_id) if isinstance(statement_id, str) else statement_id
+    deleted_at = session.execute(
+        select(statements.c.deleted_at).where(statements.c.id == number)
+    ).first()
+    if deleted_at is None or (deleted_at[0] is not None and not include_deleted):
+        prefix = f"{field}: " if field else ""
+        raise NotFound(f"{prefix}there is no statement #{number}")
+    return number
+
+
 def resolve_topic(session: Session, name: str, field: str = "topic") -> Topic:
-    """An existing topic by name (case-, space- and diacritics-insensitive)."""
-    key = name_key(name)
-    topic = session.scalar(select(Topic).where(Topic.name_key == key))
-    if topic is None:
-        raise NotFound(f"{field}: there is no topic called {name!r}{suggest_topics(session, key)}")
+    """An existing topic by name, as an ORM object (see ``topic_id_of``)."""
+    from factdb.models import Topic
+
+    topic = session.get(Topic, topic_id_of(session, name, field))
+    assert topic is not None  # found just now, in this transaction
     return topic
+
+
+def topic_id_of(session: Session, name: str, field: str = "topic") -> int:
+    """The id of an existing topic by name (case-, space- and diacritics-insensitive)."""
+    key = name_key(name)
+    found = session.scalar(select(topics.c.id).where(topics.c.name_key == key))
+    if found is None:
+        raise NotFound(f"{field}: there is no topic called {name!r}{suggest_topics(session, key)}")
+    return int(found)
 
 
 def suggest_topics(session: Session, key: str) -> str:
     """``; did you mean …?`` with the topics whose names contain or resemble ``key``."""
     names = {
         topic_key: topic_name
-        for topic_key, topic_name in session.execute(select(Topic.name_key, Topic.name))
+        for topic_key, topic_name in session.execute(select(topics.c.name_key, topics.c.name))
     }
     containing = sorted(topic_key for topic_key in names if key and key in topic_key)
     close = difflib.get_close_matches(key, list(names), n=MAX_SUGGESTIONS, cutoff=0.6)
