@@ -39,9 +39,9 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate, parse_date
 from factdb.errors import NotFound
-from factdb.models import Actor, Statement, StatementSubject
 from factdb.resolve import parse_statement_id
 from factdb.rollup import Affiliations
+from factdb.tables import actors, statement_subjects, statements
 
 POSITIONS = ("supports", "opposes", "questions", "concedes", "withdrawn", "assessed:<verdict>")
 _INVERTED = {
@@ -124,7 +124,6 @@ def load_threads(
     everything below them are left out. ``as_restored``: deleted roots too, each with the
     thread ``factdb restore`` would bring back (the answers deleted together with it)."""
     nodes: dict[int, Node] = {}
-    statements = Statement.__table__
     columns = [statements.c[name] for name in _NODE_COLUMNS]
     if as_restored:
         columns.append(statements.c.deleted_at)
@@ -308,7 +307,6 @@ def thread_positions(
 
 def actor_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
     """Names of the given actors, in one query per few thousand ids."""
-    actors = Actor.__table__
     rows = session.execute(
         select(actors.c.id, actors.c.name).where(id_in(session, actors.c.id, ids))
     )
@@ -365,7 +363,9 @@ def positions(
 def _live(session: Session, number: int) -> bool:
     return (
         session.scalar(
-            select(Statement.id).where(Statement.id == number, Statement.deleted_at.is_(None))
+            select(statements.c.id).where(
+                statements.c.id == number, statements.c.deleted_at.is_(None)
+            )
         )
         is not None
     )
@@ -374,7 +374,7 @@ def _live(session: Session, number: int) -> bool:
 def subjects_of(session: Session, statement_ids: Sequence[int]) -> dict[int, list[int]]:
     """Subject actor ids of each statement, in their recorded order."""
     subjects: dict[int, list[int]] = {}
-    links = StatementSubject.__table__
+    links = statement_subjects
     rows = session.execute(
         select(links.c.statement_id, links.c.actor_id)
         .where(id_in(session, links.c.statement_id, statement_ids))

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 from factdb.dates import format_date
 from factdb.errors import InvalidInput
 from factdb.filters import ActorFilter, actor_filter, kind_is
-from factdb.models import STATEMENT_KINDS, Actor, Statement
 from factdb.rollup import Affiliations
+from factdb.tables import STATEMENT_KINDS, actors, statements
 from factdb.text import name_key
 
 MAX_TERMS = 32
@@ -63,7 +63,7 @@ def tsquery_text(terms: Sequence[str], *, prefix: bool = True) -> str:
 
 
 def _pg_document() -> ColumnElement[Any]:
-    return func.factdb_search_document(Statement.text, Statement.quote, Statement.note)
+    return func.factdb_search_document(statements.c.text, statements.c.quote, statements.c.note)
 
 
 def _pg_query(terms: Sequence[str], *, prefix: bool = True) -> ColumnElement[Any]:
@@ -77,30 +77,30 @@ def matching_ids(session: Session, terms: Sequence[str]) -> Select[Any]:
     """A subquery of the ids of statements (deleted or not) matching every term."""
     if _dialect(session) == "sqlite":
         return select(fts.c.rowid).where(fts.c.statements_fts.op("MATCH")(fts5_query(terms)))
-    return select(Statement.id).where(_pg_document().op("@@")(_pg_query(terms)))
+    return select(statements.c.id).where(_pg_document().op("@@")(_pg_query(terms)))
 
 
 def _ranked(
     session: Session, terms: Sequence[str], *, prefix: bool
 ) -> Select[int, int, dt.date | None]:
     """Matching live statements, best first: (id, actor_id, date)."""
-    columns = (Statement.id, Statement.actor_id, Statement.date)
+    columns = (statements.c.id, statements.c.actor_id, statements.c.date)
     if _dialect(session) == "sqlite":
         score = func.bm25(literal_column("statements_fts"))
         return (
             select(*columns)
             .select_from(fts)
-            .join(Statement.__table__, Statement.id == fts.c.rowid)
+            .join(statements, statements.c.id == fts.c.rowid)
             .where(fts.c.statements_fts.op("MATCH")(fts5_query(terms, prefix=prefix)))
-            .where(Statement.deleted_at.is_(None))
-            .order_by(score, Statement.id)
+            .where(statements.c.deleted_at.is_(None))
+            .order_by(score, statements.c.id)
         )
     query = _pg_query(terms, prefix=prefix)
     return (
         select(*columns)
         .where(_pg_document().op("@@")(query))
-        .where(Statement.deleted_at.is_(None))
-        .order_by(func.ts_rank(_pg_document(), query).desc(), Statement.id)
+        .where(statements.c.deleted_at.is_(None))
+        .order_by(func.ts_rank(_pg_document(), query).desc(), statements.c.id)
     )
 
 
@@ -186,9 +186,9 @@ def _filtered(
     """The best ``limit`` live matches of a kind and/or by an actor (all matches ranked)."""
     query = _ranked(session, terms, prefix=prefix)
     if kind is not None:
-        query = query.where(kind_is(Statement.kind, (kind,), use_index=False))
+        query = query.where(kind_is(statements.c.kind, (kind,), use_index=False))
     if wanted is not None:
-        query = query.where(Statement.actor_id.in_(sorted(wanted.candidates)))
+        query = query.where(statements.c.actor_id.in_(sorted(wanted.candidates)))
     ids: list[int] = []
     for statement_id, actor_id, date in session.execute(query):
         if statement_id in skip:
@@ -229,10 +229,11 @@ def _best(
             query = _pg_query(terms, prefix=prefix)
             newest = (
                 select(
-                    Statement.id.label("id"), (-func.ts_rank(_pg_document(), query)).label("score")
+                    statements.c.id.label("id"),
+                    (-func.ts_rank(_pg_document(), query)).label("score"),
                 )
                 .where(_pg_document().op("@@")(query))
-                .order_by(Statement.id.desc())
+                .order_by(statements.c.id.desc())
                 .limit(window)
                 .subquery()
             )
@@ -244,8 +245,8 @@ def _best(
             .subquery()
         )
         rows = session.execute(
-            select(best.c.id, Statement.deleted_at)
-            .join(Statement.__table__, Statement.id == best.c.id)
+            select(best.c.id, statements.c.deleted_at)
+            .join(statements, statements.c.id == best.c.id)
             .order_by(best.c.score, best.c.id)
         ).all()
         live = [row[0] for row in rows if row[1] is None and row[0] not in skip]
@@ -262,17 +263,17 @@ def _rows(session: Session, ids: list[int], terms: Sequence[str]) -> list[dict[s
         row.id: row
         for row in session.execute(
             select(
-                Statement.id,
-                Statement.kind,
-                Actor.name,
-                Statement.date,
-                Statement.date_precision,
-                Statement.text,
-                Statement.quote,
-                Statement.note,
+                statements.c.id,
+                statements.c.kind,
+                actors.c.name,
+                statements.c.date,
+                statements.c.date_precision,
+                statements.c.text,
+                statements.c.quote,
+                statements.c.note,
             )
-            .join(Actor, Actor.id == Statement.actor_id)
-            .where(Statement.id.in_(ids))
+            .join(actors, actors.c.id == statements.c.actor_id)
+            .where(statements.c.id.in_(ids))
         )
     }
     return [
