@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from factdb.dates import PartialDate
 from factdb.errors import InvalidInput
 from factdb.filters import kind_is, topic_id
-from factdb.models import Statement, StatementTopic
 from factdb.positions import positions_for
+from factdb.tables import statement_topics, statements
 
 Record = dict[str, Any]
 FOR = {"supports", "concedes", "assessed:true", "assessed:mostly_true"}
@@ -43,12 +43,12 @@ def alignment(
     number = topic_id(session, topic)
     claims = list(
         session.scalars(
-            select(Statement.id)
-            .join(StatementTopic, StatementTopic.statement_id == Statement.id)
+            select(statements.c.id)
+            .join(statement_topics, statement_topics.c.statement_id == statements.c.id)
             .where(
-                StatementTopic.topic_id == number,
-                kind_is(Statement.kind, ("claim",), use_index=False),
-                Statement.deleted_at.is_(None),
+                statement_topics.c.topic_id == number,
+                kind_is(statements.c.kind, ("claim",), use_index=False),
+                statements.c.deleted_at.is_(None),
             )
         )
     )

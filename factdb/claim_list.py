@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 from factdb.dates import PartialDate
 from factdb.errors import InvalidInput
 from factdb.filters import DateRange, actor_filter, date_key, kind_is, topic_id
-from factdb.models import Statement, StatementSubject, StatementTopic
 from factdb.positions import chunks, subjects_of
-from factdb.records import load_statements, statement_record
+from factdb.records import statement_records
 from factdb.responses import response_query
 from factdb.rollup import Affiliations
 from factdb.status import STATUSES, statuses
+from factdb.tables import statement_subjects, statement_topics, statements
 
 Record = dict[str, Any]
 
@@ -78,38 +78,40 @@ def list_claims(
             restrict = answered if restrict is None else restrict & answered
 
     selective = any(item is not None for item in (about_filter, topic_number, restrict))
-    query = select(Statement.id, Statement.actor_id, Statement.date).where(
-        kind_is(Statement.kind, ("claim",), use_index=by_filter is not None or not selective)
+    query = select(statements.c.id, statements.c.actor_id, statements.c.date).where(
+        kind_is(statements.c.kind, ("claim",), use_index=by_filter is not None or not selective)
     )
     if not include_deleted:
-        query = query.where(Statement.deleted_at.is_(None))
+        query = query.where(statements.c.deleted_at.is_(None))
     if by_filter is not None:
-        query = query.where(Statement.actor_id.in_(sorted(by_filter.candidates)))
+        query = query.where(statements.c.actor_id.in_(sorted(by_filter.candidates)))
     if about_filter is not None:
         query = query.where(
-            Statement.id.in_(
-                select(StatementSubject.statement_id).where(
-                    StatementSubject.actor_id.in_(sorted(about_filter.candidates))
+            statements.c.id.in_(
+                select(statement_subjects.c.statement_id).where(
+                    statement_subjects.c.actor_id.in_(sorted(about_filter.candidates))
                 )
             )
         )
     if topic_number is not None:
         query = query.where(
-            Statement.id.in_(
-                select(StatementTopic.statement_id).where(StatementTopic.topic_id == topic_number)
+            statements.c.id.in_(
+                select(statement_topics.c.statement_id).where(
+                    statement_topics.c.topic_id == topic_number
+                )
             )
         )
     if dates.since is not None:
-        query = query.where(Statement.date >= dates.since)
+        query = query.where(statements.c.date >= dates.since)
     if dates.until is not None:
-        query = query.where(Statement.date <= dates.until)
+        query = query.where(statements.c.date <= dates.until)
 
     if restrict is None:
         rows = list(session.execute(query))
     else:
         rows = []
         for part in chunks(sorted(restrict)):
-            rows.extend(session.execute(query.where(Statement.id.in_(part))))
+            rows.extend(session.execute(query.where(statements.c.id.in_(part))))
 
     if about_filter is not None:
         subjects = subjects_of(session, [row[0] for row in rows])
@@ -129,10 +131,8 @@ def list_claims(
         ids = ids[:limit]
     records: list[Record] = []
     for part in chunks(ids):
-        loaded = load_statements(session, part)
-        records.extend(
-            {**statement_record(loaded[number]), "status": found.get(number)} for number in part
-        )
+        loaded = statement_records(session, part)
+        records.extend({**loaded[number], "status": found.get(number)} for number in part)
     return _in_order(records, ids)
 
 

@@ -4,21 +4,24 @@ JSON or CSV, and that reports and tests read."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from factdb.dates import format_date
-from factdb.models import (
-    Actor,
-    Affiliation,
-    Source,
-    Statement,
-    StatementSource,
-    StatementSubject,
-    StatementTopic,
+from factdb.tables import (
+    actors,
+    sources,
+    statement_sources,
+    statement_subjects,
+    statement_topics,
+    statements,
+    topics,
 )
+
+if TYPE_CHECKING:
+    from factdb.models import Actor, Affiliation, Source, Statement, StatementSource
 
 Record = dict[str, Any]
 
@@ -89,8 +92,86 @@ def statement_record(statement: Statement) -> Record:
     }
 
 
+def statement_records(session: Session, ids: Sequence[int]) -> dict[int, Record]:
+    """``statement_record`` of each statement by id, read with Core queries (one for the
+    statements, one per kind of link), for listings that never need the ORM objects."""
+    if not ids:
+        return {}
+    s = statements
+    found: dict[int, Record] = {}
+    for row in session.execute(
+        select(
+            s.c.id,
+            s.c.kind,
+            actors.c.name,
+            s.c.actor_id,
+            s.c.responds_to_id,
+            s.c.text,
+            s.c.quote,
+            s.c.lang,
+            s.c.date,
+            s.c.date_precision,
+            s.c.verdict,
+            s.c.rating,
+            s.c.note,
+            s.c.ref,
+            s.c.deleted_at,
+        )
+        .join(actors, actors.c.id == s.c.actor_id)
+        .where(s.c.id.in_(ids))
+    ):
+        found[row.id] = {
+            "id": row.id,
+            "kind": row.kind,
+            "actor": row.name,
+            "actor_id": row.actor_id,
+            "responds_to": row.responds_to_id,
+            "text": row.text,
+            "quote": row.quote,
+            "lang": row.lang,
+            "date": format_date(row.date, row.date_precision),
+            "about": [],
+            "topics": [],
+            "sources": [],
+            "verdict": row.verdict,
+            "rating": row.rating,
+            "note": row.note,
+            "ref": row.ref,
+            "deleted": row.deleted_at is not None,
+        }
+    for statement_id, name in session.execute(
+        select(statement_subjects.c.statement_id, actors.c.name)
+        .join(actors, actors.c.id == statement_subjects.c.actor_id)
+        .where(statement_subjects.c.statement_id.in_(ids))
+        .order_by(statement_subjects.c.statement_id, statement_subjects.c.position)
+    ):
+        found[statement_id]["about"].append(name)
+    for statement_id, name in session.execute(
+        select(statement_topics.c.statement_id, topics.c.name)
+        .join(topics, topics.c.id == statement_topics.c.topic_id)
+        .where(statement_topics.c.statement_id.in_(ids))
+        .order_by(statement_topics.c.statement_id, statement_topics.c.position)
+    ):
+        found[statement_id]["topics"].append(name)
+    for statement_id, url, outlet, locator in session.execute(
+        select(
+            statement_sources.c.statement_id,
+            sources.c.url,
+            sources.c.outlet,
+            statement_sources.c.locator,
+        )
+        .join(sources, sources.c.id == statement_sources.c.source_id)
+        .where(statement_sources.c.statement_id.in_(ids))
+        .order_by(statement_sources.c.statement_id, statement_sources.c.position)
+    ):
+        found[statement_id]["sources"].append({"url": url, "outlet": outlet, "locator": locator})
+    return found
+
+
 def statement_loader_options() -> Sequence[Any]:
     """Eager loads that make ``statement_record`` free of per-row queries."""
+    from factdb.models import Statement, StatementSource, StatementSubject, StatementTopic
+
     return (
         selectinload(Statement.actor),
         selectinload(Statement.subject_links).selectinload(StatementSubject.actor),
@@ -100,6 +181,8 @@ def statement_loader_options() -> Sequence[Any]:
 
 
 def actor_loader_options() -> Sequence[Any]:
+    from factdb.models import Actor, Affiliation
+
     return (
         selectinload(Actor.aliases),
         selectinload(Actor.memberships).selectinload(Affiliation.organization),
@@ -108,6 +191,8 @@ def actor_loader_options() -> Sequence[Any]:
 
 def load_statements(session: Session, ids: Sequence[int]) -> dict[int, Statement]:
     """Statements by id with everything ``statement_record`` needs, in one round of queries."""
+    from factdb.models import Statement
+
     if not ids:
         return {}
     rows = session.scalars(

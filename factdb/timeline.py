@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from factdb.dates import PartialDate
 from factdb.errors import InvalidInput
 from factdb.filters import DateRange, actor_filter, topic_id
-from factdb.models import Statement, StatementTopic
 from factdb.positions import chunks
-from factdb.records import load_statements, statement_record
+from factdb.records import statement_records
 from factdb.rollup import Affiliations
+from factdb.tables import statement_topics, statements
 
 Record = dict[str, Any]
 _PRECISION_ORDER = {"year": 0, "month": 1, "day": 2}
@@ -56,20 +56,22 @@ def timeline(
     topic_number = topic_id(session, topic)
     dates = DateRange.parse(since, until)
     query = select(
-        Statement.id, Statement.actor_id, Statement.date, Statement.date_precision
-    ).where(Statement.deleted_at.is_(None))
+        statements.c.id, statements.c.actor_id, statements.c.date, statements.c.date_precision
+    ).where(statements.c.deleted_at.is_(None))
     if wanted is not None:
-        query = query.where(Statement.actor_id.in_(sorted(wanted.candidates)))
+        query = query.where(statements.c.actor_id.in_(sorted(wanted.candidates)))
     if topic_number is not None:
         query = query.where(
-            Statement.id.in_(
-                select(StatementTopic.statement_id).where(StatementTopic.topic_id == topic_number)
+            statements.c.id.in_(
+                select(statement_topics.c.statement_id).where(
+                    statement_topics.c.topic_id == topic_number
+                )
             )
         )
     if dates.since is not None:
-        query = query.where(Statement.date >= dates.since)
+        query = query.where(statements.c.date >= dates.since)
     if dates.until is not None:
-        query = query.where(Statement.date <= dates.until)
+        query = query.where(statements.c.date <= dates.until)
     rows = [
         row
         for row in session.execute(query)
@@ -77,7 +79,7 @@ def timeline(
     ]
     rows.sort(key=lambda row: timeline_key(row[2], row[3], row[0]))
     ids = [row[0] for row in rows]
-    loaded: dict[int, Statement] = {}
+    loaded: dict[int, Record] = {}
     for part in chunks(ids):
-        loaded.update(load_statements(session, part))
-    return [statement_record(loaded[number]) for number in ids]
+        loaded.update(statement_records(session, part))
+    return [loaded[number] for number in ids]
