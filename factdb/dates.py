@@ -9,8 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from factdb.errors import InvalidInput
 
@@ -19,8 +18,7 @@ PRECISIONS: tuple[Precision, ...] = ("year", "month", "day")
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)  # ASCII digits only
 
 
-@dataclass(frozen=True, order=True)
-class PartialDate:
+class PartialDate(NamedTuple):
     start: dt.date
     precision: Precision
 

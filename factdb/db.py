@@ -11,7 +11,6 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -151,12 +150,15 @@ def _has_tables(engine: Engine) -> bool:
         return bool(inspect(connection).get_table_names())
 
 
-@dataclass
 class Database:
     """A factdb database: its URL, engine, and the check that its schema is current."""
 
-    url: URL
-    _checked: bool = field(default=False, repr=False)
+    def __init__(self, url: URL) -> None:
+        self.url = url
+        self._checked = False
+
+    def __repr__(self) -> str:
+        return f"Database({self.label})"
 
     @classmethod
     def open(cls, target: str | None = None) -> Database:

@@ -31,8 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ARRAY, ColumnElement, Integer, any_, func, literal, select
 from sqlalchemy.orm import Session
@@ -72,8 +71,7 @@ def chunks(ids: Sequence[int], size: int = CHUNK) -> Iterable[list[int]]:
         yield ordered[start : start + size]
 
 
-@dataclass(frozen=True)
-class Node:
+class Node(NamedTuple):
     """One statement of a thread, as much as positions need."""
 
     id: int
@@ -89,14 +87,12 @@ class Node:
         return (self.date or dt.date.min, self.id)
 
 
-@dataclass(frozen=True)
-class Stance:
+class Stance(NamedTuple):
     position: str
     polarity: int  # +1 for the root, -1 against it, 0 neither (nothing below can be placed)
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     """One actor's position on a statement. ``via``: the statement ids that put it there."""
 
     actor: str

@@ -13,7 +13,6 @@ import os
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
@@ -44,10 +43,12 @@ FormatOption = Annotated[
 ]
 
 
-@dataclass
 class CliState:
-    db: str | None
-    _database: Database | None = None
+    """What the root command passes to every command: the ``--db`` value, opened on use."""
+
+    def __init__(self, db: str | None) -> None:
+        self.db = db
+        self._database: Database | None = None
 
     @property
     def database(self) -> Database:
@@ -111,9 +112,9 @@ class FactDBGroup(TyperGroup):
         return load(cmd_name)
 
     def format_commands(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
-        from factdb.cli.catalog import SECTIONS
-
         import textwrap
+
+        from factdb.cli.catalog import SECTIONS
 
         names = max(len(name) for entries in SECTIONS.values() for name in entries)
         for title, entries in SECTIONS.items():
