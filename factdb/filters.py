@@ -1,5 +1,5 @@
 """What the query commands share: reading their filter options (actors with roll-up, topics,
-date bounds) and loading the small pieces of rows they show (names, sources)."""
+date bounds) and ordering their rows."""
 
 from __future__ import annotations
 
@@ -13,10 +13,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from factdb.dates import PartialDate, parse_optional_date
 from factdb.errors import InvalidInput, NotFound
-from factdb.models import Source, StatementSource, Topic
-from factdb.positions import id_in
-from factdb.resolve import resolve_actor, suggest_topics
+from factdb.resolve import resolve_actor_ref, suggest_topics
 from factdb.rollup import Affiliations
+from factdb.tables import topics
 from factdb.text import name_key
 
 
@@ -41,6 +40,13 @@ class ActorFilter:
     ) -> bool:
         return any(self.matches(affiliations, actor, when) for actor in actor_ids)
 
+    def counts(self, actor_id: int, chain: Sequence[int]) -> bool:
+        """``matches`` for a statement by ``actor_id`` whose chain at its date is ``chain``
+        (``Affiliations.spans``), for callers that already have it."""
+        if self.direct:
+            return actor_id == self.actor_id
+        return actor_id == self.actor_id or self.actor_id in chain
+
 
 def actor_filter(
     session: Session,
@@ -53,7 +59,7 @@ def actor_filter(
     """The filter for ``--by``/``--of``/``--about NAME`` (None when not given)."""
     if name is None:
         return None
-    actor = resolve_actor(session, name, field)
+    actor = resolve_actor_ref(session, name, field)
     candidates = {actor.id} if direct else affiliations.ever_members(actor.id)
     return ActorFilter(actor.id, actor.name, frozenset(candidates), direct)
 
@@ -65,10 +71,10 @@ def topic_id(session: Session, name: str | None, field: str = "--topic") -> int 
     key = name_key(name)
     if not key:
         raise InvalidInput(f"{field}: a topic name must not be empty")
-    found = session.scalar(select(Topic.id).where(Topic.name_key == key))
+    found = session.scalar(select(topics.c.id).where(topics.c.name_key == key))
     if found is None:
         raise NotFound(f"{field}: there is no topic called {name!r}{suggest_topics(session, key)}")
-    return found
+    return int(found)
 
 
 @dataclass(frozen=True)
@@ -102,23 +108,6 @@ class DateRange:
 def date_key(date: dt.date | None, item_id: int) -> tuple[bool, dt.date, int]:
     """Date order with undated rows last, then by id."""
     return (date is None, date or dt.date.min, item_id)
-
-
-def sources_of(session: Session, statement_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
-    """Each statement's sources as ``{url, outlet, locator}``, in their recorded order."""
-    found: dict[int, list[dict[str, Any]]] = {}
-    links, sources = StatementSource.__table__, Source.__table__
-    rows = session.execute(
-        select(links.c.statement_id, sources.c.url, sources.c.outlet, links.c.locator)
-        .join(sources, sources.c.id == links.c.source_id)
-        .where(id_in(session, links.c.statement_id, statement_ids))
-        .order_by(links.c.statement_id, links.c.position)
-    ).all()
-    for statement_id, url, outlet, locator in rows:
-        found.setdefault(statement_id, []).append(
-            {"url": url, "outlet": outlet, "locator": locator}
-        )
-    return found
 
 
 def kind_is(

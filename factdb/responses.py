@@ -14,27 +14,35 @@ it answers; ``since``/``until`` bound the response's date.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, select, union
+from sqlalchemy import Select, func, select, union
 from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate, format_date
 from factdb.errors import InvalidInput
-from factdb.filters import DateRange, actor_filter, date_key, kind_is, sources_of, topic_id
-from factdb.models import RESPONSE_KINDS, Statement, StatementSubject, StatementTopic
+from factdb.filters import DateRange, actor_filter, kind_is, topic_id
 from factdb.positions import actor_names, subjects_of
-from factdb.resolve import get_statement
+from factdb.resolve import statement_id_of
 from factdb.rollup import Affiliations
 from factdb.search import matching_ids, search_terms
+from factdb.tables import (
+    RESPONSE_KINDS,
+    sources,
+    statement_sources,
+    statement_subjects,
+    statement_topics,
+    statements,
+)
 
 Record = dict[str, Any]
 
-_statements = Statement.__table__
-response = _statements.alias("response")
-target = _statements.alias("target")
+response = statements.alias("response")
+target = statements.alias("target")
+link = statement_sources.alias("link")
+source = sources.alias("source")
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,9 @@ ENDORSEMENT_KEYS = Keys("endorsement_id", None, "endorser")
 
 
 def _base(kind: str | None, *, use_kind_index: bool) -> Select[Any]:
+    """Every column a row shows, in one query: the response, what it answers, and the
+    response's sources (one result row per source, so a response may span several rows;
+    they come together, in the rows' order, sources in their recorded order)."""
     kinds = RESPONSE_KINDS if kind is None else (kind,)
     return (
         select(
@@ -61,16 +72,27 @@ def _base(kind: str | None, *, use_kind_index: bool) -> Select[Any]:
             response.c.date,
             response.c.date_precision,
             response.c.quote,
-            target.c.id,
-            target.c.text,
-            target.c.quote,
-            target.c.actor_id,
-            target.c.date,
+            target.c.id.label("target_id"),
+            func.coalesce(target.c.text, target.c.quote).label("statement"),
+            target.c.actor_id.label("author_id"),
+            target.c.date.label("target_date"),
+            source.c.url,
+            source.c.outlet,
+            link.c.locator,
         )
         .select_from(response)
         .join(target, target.c.id == response.c.responds_to_id)
+        .outerjoin(link, link.c.statement_id == response.c.id)
+        .outerjoin(source, source.c.id == link.c.source_id)
         .where(response.c.deleted_at.is_(None), target.c.deleted_at.is_(None))
         .where(kind_is(response.c.kind, kinds, use_index=use_kind_index))
+        .order_by(
+            response.c.date.is_(None),
+            response.c.date,
+            response.c.id,
+            link.c.position,
+            link.c.source_id,
+        )
     )
 
 
@@ -110,8 +132,8 @@ def response_query(
     )
     query = _base(kind, use_kind_index=by_filter is not None or not selective)
     if statement is not None:
-        answered = get_statement(session, statement, field="ID")
-        query = query.where(response.c.responds_to_id == answered.id)
+        answered = statement_id_of(session, statement, field="ID")
+        query = query.where(response.c.responds_to_id == answered)
     if by_filter is not None:
         query = query.where(response.c.actor_id.in_(sorted(by_filter.candidates)))
     if of_filter is not None:
@@ -119,20 +141,22 @@ def response_query(
     if about_filter is not None:
         query = query.where(
             target.c.id.in_(
-                select(StatementSubject.statement_id).where(
-                    StatementSubject.actor_id.in_(sorted(about_filter.candidates))
+                select(statement_subjects.c.statement_id).where(
+                    statement_subjects.c.actor_id.in_(sorted(about_filter.candidates))
                 )
             )
         )
     if topic_number is not None:
         query = query.where(
             target.c.id.in_(
-                select(StatementTopic.statement_id).where(StatementTopic.topic_id == topic_number)
+                select(statement_topics.c.statement_id).where(
+                    statement_topics.c.topic_id == topic_number
+                )
             )
         )
     if search is not None:
         matches = matching_ids(session, search_terms(search, "--search"))
-        answering = select(_statements.c.id).where(_statements.c.responds_to_id.in_(matches))
+        answering = select(statements.c.id).where(statements.c.responds_to_id.in_(matches))
         query = query.where(response.c.id.in_(union(matches, answering)))
     if dates.since is not None:
         query = query.where(response.c.date >= dates.since)
@@ -140,23 +164,33 @@ def response_query(
         query = query.where(response.c.date <= dates.until)
 
     rows = session.execute(query).all()
+    if not rows:
+        return []
     subjects: dict[int, list[int]] = {}
     if about_filter is not None:
-        subjects = subjects_of(session, sorted({row[6] for row in rows}))
-    kept = []
-    for row in rows:
-        (_rid, _kind, actor_id, date, _precision, _quote, target_id, _t, _q, author_id, tdate) = row
-        if by_filter is not None and not by_filter.matches(affiliations, actor_id, date):
-            continue
-        if of_filter is not None and not of_filter.matches(affiliations, author_id, tdate):
-            continue
-        if about_filter is not None and not about_filter.matches_any(
-            affiliations, subjects.get(target_id, []), tdate
+        subjects = subjects_of(session, sorted({row.target_id for row in rows}))
+
+    def wanted(row: Any, chain: tuple[int, ...]) -> bool:
+        if by_filter is not None and not by_filter.counts(row.actor_id, chain):
+            return False
+        if of_filter is not None and not of_filter.matches(
+            affiliations, row.author_id, row.target_date
         ):
-            continue
-        kept.append(row)
-    kept.sort(key=lambda row: date_key(row[3], row[0]))
-    return _records(session, kept, affiliations, keys)
+            return False
+        return about_filter is None or about_filter.matches_any(
+            affiliations, subjects.get(row.target_id, []), row.target_date
+        )
+
+    unfiltered = by_filter is None and of_filter is None and about_filter is None
+    return _records(session, rows, affiliations, keys, None if unfiltered else wanted)
+
+
+class _DateTexts(dict[tuple[Any, Any], str | None]):
+    """``format_date`` of (date, precision) pairs, each worked out once."""
+
+    def __missing__(self, key: tuple[Any, Any]) -> str | None:
+        text = self[key] = format_date(*key)
+        return text
 
 
 def _records(
@@ -164,42 +198,52 @@ def _records(
     rows: Sequence[Any],
     affiliations: Affiliations,
     keys: Keys,
+    wanted: Callable[[Any, tuple[int, ...]], bool] | None,
 ) -> list[Record]:
-    if not rows:
-        return []
-    behalf = {row[0]: affiliations.organizations(row[2], row[3]) for row in rows}
-    names = actor_names(
-        session,
-        {row[2] for row in rows}
-        | {row[9] for row in rows}
-        | {org for orgs in behalf.values() for org in orgs},
-    )
-    sources = sources_of(session, [row[0] for row in rows])
+    """The records of the result rows (a response spans one row per source) that are
+    ``wanted`` (given its first row and the responder's chain at the response's date).
+    Names, chains and date texts are worked out once per actor, chain and date, not per row."""
+    responders = {row.actor_id for row in rows}
+    spans = {actor_id: affiliations.spans(actor_id) for actor_id in responders}
+    organizations = {
+        organization
+        for actor_spans in spans.values()
+        for chain in (*actor_spans.chains, actor_spans.undated)
+        for organization in chain
+    }
+    names = actor_names(session, responders | {row.author_id for row in rows} | organizations)
+    behalf_of: dict[tuple[int, ...], list[str]] = {}
+    date_texts = _DateTexts()
+    id_key, kind_key, actor_key = keys.id, keys.kind, keys.actor
     records: list[Record] = []
-    for (
-        rid,
-        kind,
-        actor_id,
-        date,
-        precision,
-        quote,
-        target_id,
-        target_text,
-        target_quote,
-        author_id,
-        _tdate,
-    ) in rows:
-        record: Record = {keys.id: rid}
-        if keys.kind is not None:
-            record[keys.kind] = kind
-        record[keys.actor] = names[actor_id]
-        record["on_behalf_of"] = [names[org] for org in behalf[rid]]
-        record["date"] = format_date(date, precision)
+    last_id = None
+    sources: list[dict[str, Any]] | None = None  # of the last record kept
+    for row in rows:
+        (rid, kind, actor_id, date, precision, quote, target_id, statement, author_id, _target_date,
+         url, outlet, locator) = row  # fmt: skip
+        if rid == last_id:  # another source of the response just seen
+            if sources is not None:
+                sources.append({"url": url, "outlet": outlet, "locator": locator})
+            continue
+        last_id, sources = rid, None
+        chain = spans[actor_id].at(date)
+        if wanted is not None and not wanted(row, chain):
+            continue
+        sources = [] if url is None else [{"url": url, "outlet": outlet, "locator": locator}]
+        behalf = behalf_of.get(chain)
+        if behalf is None:
+            behalf = behalf_of[chain] = [names[org] for org in chain]
+        record: Record = {id_key: rid}
+        if kind_key is not None:
+            record[kind_key] = kind
+        record[actor_key] = names[actor_id]
+        record["on_behalf_of"] = list(behalf)
+        record["date"] = date_texts[date, precision]
         record["quote"] = quote
         record["statement_id"] = target_id
-        record["statement"] = target_text if target_text is not None else target_quote
+        record["statement"] = statement
         record["author"] = names[author_id]
-        record["sources"] = sources.get(rid, [])
+        record["sources"] = sources
         records.append(record)
     return records
 

@@ -10,12 +10,17 @@ The affiliations table is small, so it is read once per query (``Affiliations.lo
 chain is followed in Python. Queries then filter statements with ``actor_id IN candidates``
 (every actor that was ever a member, so an index is used) and keep the rows whose date makes
 them count (``counts_for``).
+
+An actor's chain only changes on the dates where one of the affiliations above it starts or
+ends, so it is worked out once per actor and span between those dates (``Spans``), and a
+statement's chain is then one binary search away, however many statements a query reads.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -45,13 +50,30 @@ def active(link: Link, when: dt.date | None) -> bool:
     return end is None or when <= end
 
 
+@dataclass(frozen=True)
+class Spans:
+    """One actor's chains by date: ``chains[i]`` holds for the dates from ``starts[i - 1]``
+    (from the beginning of time when ``i == 0``) up to the day before ``starts[i]``;
+    ``undated`` holds for a statement with an unknown date."""
+
+    starts: tuple[dt.date, ...]
+    chains: tuple[tuple[int, ...], ...]
+    undated: tuple[int, ...]
+
+    def at(self, when: dt.date | None) -> tuple[int, ...]:
+        """The organizations the actor belonged to at ``when``, nearest first."""
+        if when is None:
+            return self.undated
+        return self.chains[bisect_right(self.starts, when)]
+
+
 @dataclass
 class Affiliations:
     """Every affiliation, indexed both ways, for following chains in memory."""
 
     by_member: dict[int, list[Link]] = field(default_factory=dict)
     by_organization: dict[int, list[Link]] = field(default_factory=dict)
-    _chains: dict[tuple[int, dt.date | None], list[int]] = field(default_factory=dict, repr=False)
+    _spans: dict[int, Spans] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, session: Session) -> Affiliations:
@@ -81,9 +103,44 @@ class Affiliations:
     def organizations(self, actor_id: int, when: dt.date | None) -> list[int]:
         """The organizations ``actor_id`` belonged to at ``when``, nearest first, up the
         chain (e.g. ``[ministry, state]``); never the actor itself."""
-        known = self._chains.get((actor_id, when))
-        if known is not None:
-            return list(known)
+        return list(self.spans(actor_id).at(when))
+
+    def spans(self, actor_id: int) -> Spans:
+        """``actor_id``'s chains by date (worked out once per actor and kept)."""
+        known = self._spans.get(actor_id)
+        if known is None:
+            known = self._spans[actor_id] = self._work_out_spans(actor_id)
+        return known
+
+    def _work_out_spans(self, actor_id: int) -> Spans:
+        # Whether a link is active changes only on its start and on the day after its end.
+        edges: set[dt.date] = set()
+        for _member, _organization, start, end in self._links_above(actor_id):
+            if start is not None:
+                edges.add(start)
+            if end is not None and end < dt.date.max:
+                edges.add(end + dt.timedelta(days=1))
+        starts = tuple(sorted(edges))
+        chains = tuple(self._chain(actor_id, when) for when in (dt.date.min, *starts))
+        return Spans(starts, chains, self._chain(actor_id, None))
+
+    def _links_above(self, actor_id: int) -> list[Link]:
+        """Every affiliation reachable upward from ``actor_id``, whatever its dates."""
+        found: list[Link] = []
+        seen = {actor_id}
+        frontier = [actor_id]
+        while frontier:
+            following: list[int] = []
+            for member in frontier:
+                for link in self.by_member.get(member, ()):
+                    found.append(link)
+                    if link[1] not in seen:
+                        seen.add(link[1])
+                        following.append(link[1])
+            frontier = following
+        return found
+
+    def _chain(self, actor_id: int, when: dt.date | None) -> tuple[int, ...]:
         found: list[int] = []
         seen = {actor_id}
         frontier = [actor_id]
@@ -96,8 +153,7 @@ class Affiliations:
                         found.append(link[1])
                         following.append(link[1])
             frontier = following
-        self._chains[(actor_id, when)] = found
-        return list(found)
+        return tuple(found)
 
     def top_organizations(self, actor_id: int, when: dt.date | None) -> list[int]:
         """The outermost organizations ``actor_id`` spoke for at ``when`` (those that were
@@ -128,7 +184,7 @@ class Affiliations:
 
     def counts_for(self, actor_id: int, organization_id: int, when: dt.date | None) -> bool:
         """Whether a statement by ``actor_id`` dated ``when`` counts for ``organization_id``."""
-        return actor_id == organization_id or organization_id in self.organizations(actor_id, when)
+        return actor_id == organization_id or organization_id in self.spans(actor_id).at(when)
 
     def counts_for_any(
         self, actor_ids: Iterable[int], organization_id: int, when: dt.date | None

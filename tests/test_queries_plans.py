@@ -27,6 +27,8 @@ from factdb.timeline import timeline
 TOPIC = "Nagorno-Karabakh 2020"
 # Plan lines about the statements table under any of the names the queries give it.
 STATEMENTS = re.compile(r"\b(statements|response|target)\b(?!_fts)")
+# Plan lines about the sources that answer rows carry (joined into the same query).
+SOURCE_LINKS = re.compile(r"\b(link|source)\b")
 
 SELECTIVE: dict[str, Callable[[Session], Any]] = {
     "who-denied --by": lambda s: who_denied(s, by="Pakistan"),
@@ -74,8 +76,10 @@ def example_db(
     dispose_engines()
 
 
-def plan_lines(database: Database, work: Callable[[Session], Any]) -> list[str]:
-    """The plan lines about statements of every SELECT that ``work`` runs."""
+def plan_lines(
+    database: Database, work: Callable[[Session], Any], about: re.Pattern[str] = STATEMENTS
+) -> list[str]:
+    """The plan lines ``about`` statements (or other tables) of every SELECT ``work`` runs."""
     seen: list[tuple[str, Any]] = []
 
     def capture(_conn: Any, _cursor: Any, sql: str, params: Any, _ctx: Any, _many: bool) -> None:
@@ -92,7 +96,7 @@ def plan_lines(database: Database, work: Callable[[Session], Any]) -> list[str]:
     with database.engine.connect() as connection:
         for sql, params in seen:
             for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params):
-                if STATEMENTS.search(row[3]):
+                if about.search(row[3]):
                     lines.append(row[3])
     return lines
 
@@ -112,6 +116,22 @@ def test_kind_listings_use_the_kind_index(example_db: Database, name: str) -> No
     assert any("USING INDEX ix_statements_kind_date (kind=?)" in line for line in lines), lines
     for line in lines:
         assert line.startswith("SEARCH "), (name, line)
+
+
+ANSWER_LISTINGS = {
+    name: work
+    for name, work in {**SELECTIVE, **BY_KIND}.items()
+    if name.startswith(("who-", "responses"))
+}
+
+
+@pytest.mark.parametrize("name", sorted(ANSWER_LISTINGS))
+def test_answer_rows_find_their_sources_by_index(example_db: Database, name: str) -> None:
+    lines = plan_lines(example_db, ANSWER_LISTINGS[name], SOURCE_LINKS)
+    assert lines == [
+        "SEARCH link USING INDEX sqlite_autoindex_statement_sources_1 (statement_id=?) LEFT-JOIN",
+        "SEARCH source USING INTEGER PRIMARY KEY (rowid=?) LEFT-JOIN",
+    ], (name, lines)
 
 
 def test_search_reads_the_full_text_index(example_db: Database) -> None:
