@@ -103,3 +103,13 @@ def test_an_example_is_printed_as_written_however_narrow_the_terminal() -> None:
 def test_verbatim_examples_marks_only_example_paragraphs() -> None:
     text = "Summary line.\n\nMore words.\n\nExample: factdb x --y"
     assert verbatim_examples(text) == "Summary line.\n\nMore words.\n\n\b\nExample: factdb x --y"
+
+
+def test_a_mistyped_command_gets_a_suggestion() -> None:
+    result = CliRunner().invoke(app, ["who-deny", "--by", "Pakistan"])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        "error: No such command 'who-deny'. Did you mean 'who-denied', 'deny', 'who-endorsed'? "
+        "(see `factdb --help`)\n",
+    )

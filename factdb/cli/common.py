@@ -111,6 +111,23 @@ class FactDBGroup(TyperGroup):
 
         return load(cmd_name)
 
+    def resolve_command(
+        self, ctx: ClickContext, args: list[str]
+    ) -> tuple[str | None, ClickCommand | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click_exceptions.UsageError as error:
+            # Typer suggests from the commands already built, and the root builds none
+            import difflib
+
+            from factdb.cli.catalog import COMMANDS
+
+            matches = difflib.get_close_matches(args[0], list(COMMANDS)) if args else []
+            if matches and "Did you mean" not in error.message:
+                suggestions = ", ".join(repr(match) for match in matches)
+                error.message = f"{error.message.rstrip('.')}. Did you mean {suggestions}?"
+            raise
+
     def format_commands(self, ctx: ClickContext, formatter: HelpFormatter) -> None:
         import textwrap
 
