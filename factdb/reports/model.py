@@ -40,18 +40,22 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import format_date, parse_date
 from factdb.errors import InvalidInput
-from factdb.models import (
-    Actor,
-    Statement,
-    StatementSource,
-    StatementSubject,
-    StatementTopic,
-)
 from factdb.positions import chunks
-from factdb.records import load_statements
+from factdb.records import statement_records
 from factdb.reports import derived
-from factdb.resolve import get_statement, resolve_actor, resolve_topic
+from factdb.resolve import ActorRef, resolve_actor_ref, statement_id_of, topic_id_of
 from factdb.rollup import Affiliations
+from factdb.tables import (
+    actor_aliases,
+    actors,
+    affiliations,
+    sources,
+    statement_sources,
+    statement_subjects,
+    statement_topics,
+    statements,
+    topics,
+)
 
 Data = dict[str, Any]
 
@@ -85,17 +89,21 @@ def claim_report(
     thread being the answers it drew). Under ``as_of`` the statement must have been made by
     then (``--as-of: claim #1 was not made until 2020-10``; an undated one fails too)."""
     cutoff = _cutoff(as_of)  # a bad --as-of fails before any query
-    root = get_statement(session, statement_id, field="ID")
-    if not _within(root.date, cutoff):
-        what = f"{root.kind.replace('_', '-')} #{root.id}"
-        if root.date is None:
+    root_id = statement_id_of(session, statement_id, field="ID")
+    kind, date, precision = session.execute(
+        select(statements.c.kind, statements.c.date, statements.c.date_precision).where(
+            statements.c.id == root_id
+        )
+    ).one()
+    if not _within(date, cutoff):
+        what = f"{kind.replace('_', '-')} #{root_id}"
+        if date is None:
             raise InvalidInput(
                 f"--as-of: {what} has no known date (--as-of leaves undated statements out)"
             )
-        when = format_date(root.date, root.date_precision)
-        raise InvalidInput(f"--as-of: {what} was not made until {when}")
+        raise InvalidInput(f"--as-of: {what} was not made until {format_date(date, precision)}")
     context = _Context(session)
-    [block] = _claim_blocks(session, context, [root.id], as_of, roll_up)
+    [block] = _claim_blocks(session, context, [root_id], as_of, roll_up)
     return {
         "report": "claim",
         "as_of": _as_of_text(as_of),
@@ -111,11 +119,12 @@ def topic_report(
     the actors. A claim belongs to the topic when it, or any answer in its thread, is tagged
     with it."""
     cutoff = _cutoff(as_of)
-    topic = resolve_topic(session, name, "NAME")
+    topic_id = topic_id_of(session, name, "NAME")
+    topic = str(session.scalar(select(topics.c.name).where(topics.c.id == topic_id)))
     tagged = session.scalars(
-        select(Statement.id)
-        .join(StatementTopic, StatementTopic.statement_id == Statement.id)
-        .where(StatementTopic.topic_id == topic.id, Statement.deleted_at.is_(None))
+        select(statements.c.id)
+        .join(statement_topics, statement_topics.c.statement_id == statements.c.id)
+        .where(statement_topics.c.topic_id == topic_id, statements.c.deleted_at.is_(None))
     ).all()
     context = _Context(session)
     blocks = _claim_blocks(session, context, _roots(session, tagged), as_of, roll_up)
@@ -127,10 +136,10 @@ def topic_report(
             summary[SUMMARY_KINDS[entry["kind"]]] += 1
         if block["status"] == "unanswered":
             summary["unanswered"] += 1
-    aligned = derived.alignment(session, topic.name, as_of=as_of, roll_up=roll_up)
+    aligned = derived.alignment(session, topic, as_of=as_of, roll_up=roll_up)
     return {
         "report": "topic",
-        "topic": topic.name,
+        "topic": topic,
         "as_of": _as_of_text(as_of),
         "roll_up": roll_up,
         "summary": summary,
@@ -149,7 +158,7 @@ def actor_report(
     """What an actor (and, unless ``direct``, whoever spoke for it at the time) claimed,
     denied, endorsed and admitted, and the claims about it with how they were answered."""
     cutoff = _cutoff(as_of)
-    actor = resolve_actor(session, name, "ACTOR")
+    actor = resolve_actor_ref(session, name, "ACTOR")
     context = _Context(session)
     candidates = context.aliases_of(actor.id) | (set() if direct else context.members_of(actor.id))
 
@@ -159,8 +168,8 @@ def actor_report(
         return not direct and actor.id in {org["id"] for org in entry["on_behalf_of"]}
 
     said = session.scalars(
-        select(Statement.id).where(
-            Statement.actor_id.in_(candidates), Statement.deleted_at.is_(None)
+        select(statements.c.id).where(
+            statements.c.actor_id.in_(candidates), statements.c.deleted_at.is_(None)
         )
     ).all()
     entries = [e for e in context.entries(said) if counts(e) and _within(e["_date"], cutoff)]
@@ -190,12 +199,12 @@ def actor_report(
 
     subjects = context.aliases_of(actor.id) | (set() if direct else context.members_of(actor.id))
     about_ids = session.scalars(
-        select(Statement.id)
-        .join(StatementSubject, StatementSubject.statement_id == Statement.id)
+        select(statements.c.id)
+        .join(statement_subjects, statement_subjects.c.statement_id == statements.c.id)
         .where(
-            StatementSubject.actor_id.in_(subjects),
-            Statement.kind == "claim",
-            Statement.deleted_at.is_(None),
+            statement_subjects.c.actor_id.in_(subjects),
+            statements.c.kind == "claim",
+            statements.c.deleted_at.is_(None),
         )
     ).all()
     about = _claim_blocks(session, context, sorted(set(about_ids)), as_of, roll_up)
@@ -203,23 +212,7 @@ def actor_report(
 
     return {
         "report": "actor",
-        "actor": {
-            "id": actor.id,
-            "name": actor.name,
-            "kind": actor.kind,
-            "country": actor.country,
-            "description": actor.description,
-            "aliases": [alias.alias for alias in actor.aliases],
-            "affiliations": [
-                {
-                    "organization": a.organization.name,
-                    "role": a.role,
-                    "from": format_date(a.start_date, a.start_precision),
-                    "to": format_date(a.end_date, a.end_precision),
-                }
-                for a in actor.memberships
-            ],
-        },
+        "actor": _actor_details(session, actor),
         "direct": direct,
         "as_of": _as_of_text(as_of),
         "roll_up": roll_up,
@@ -231,6 +224,49 @@ def actor_report(
 
 
 # ----------------------------------------------------------------------------- internals
+
+
+def _actor_details(session: Session, actor: ActorRef) -> Data:
+    """The actor's own facts, its aliases and its affiliations, in the order they were added."""
+    kind, country, description = session.execute(
+        select(actors.c.kind, actors.c.country, actors.c.description).where(actors.c.id == actor.id)
+    ).one()
+    aliases = session.scalars(
+        select(actor_aliases.c.alias)
+        .where(actor_aliases.c.actor_id == actor.id)
+        .order_by(actor_aliases.c.id)
+    ).all()
+    organization = actors.alias("organization")
+    memberships = session.execute(
+        select(
+            organization.c.name,
+            affiliations.c.role,
+            affiliations.c.start_date,
+            affiliations.c.start_precision,
+            affiliations.c.end_date,
+            affiliations.c.end_precision,
+        )
+        .join(organization, organization.c.id == affiliations.c.organization_id)
+        .where(affiliations.c.member_id == actor.id)
+        .order_by(affiliations.c.id)
+    ).all()
+    return {
+        "id": actor.id,
+        "name": actor.name,
+        "kind": kind,
+        "country": country,
+        "description": description,
+        "aliases": list(aliases),
+        "affiliations": [
+            {
+                "organization": row.name,
+                "role": row.role,
+                "from": format_date(row.start_date, row.start_precision),
+                "to": format_date(row.end_date, row.end_precision),
+            }
+            for row in memberships
+        ],
+    }
 
 
 def _cutoff(as_of: str | None) -> dt.date | None:
@@ -284,7 +320,9 @@ def _roots(session: Session, statement_ids: Sequence[int]) -> list[int]:
         parents: list[int] = []
         for part in chunks(level):
             rows = session.execute(
-                select(Statement.id, Statement.responds_to_id).where(Statement.id.in_(part))
+                select(statements.c.id, statements.c.responds_to_id).where(
+                    statements.c.id.in_(part)
+                )
             )
             for child, parent in rows:
                 seen.add(child)
@@ -308,7 +346,7 @@ class _Context:
 
     def name(self, actor_id: int) -> str:
         if self._names is None:
-            rows = self.session.execute(select(Actor.id, Actor.name))
+            rows = self.session.execute(select(actors.c.id, actors.c.name))
             self._names = {actor: actor_name for actor, actor_name in rows}
         return self._names[actor_id]
 
@@ -316,7 +354,9 @@ class _Context:
         """The actor and every duplicate merged into it."""
         if self._merged is None:
             rows = self.session.execute(
-                select(Actor.id, Actor.merged_into_id).where(Actor.merged_into_id.is_not(None))
+                select(actors.c.id, actors.c.merged_into_id).where(
+                    actors.c.merged_into_id.is_not(None)
+                )
             )
             self._merged = {source: target for source, target in rows if target is not None}
         found = {actor_id}
@@ -342,43 +382,79 @@ class _Context:
         ]
 
     def entries(self, ids: Sequence[int]) -> list[Data]:
-        loaded: dict[int, Statement] = {}
+        """Statement entries in the order of ``ids`` (each once; missing ids left out)."""
+        loaded: dict[int, Data] = {}
         for part in chunks(ids):
-            loaded.update(load_statements(self.session, part))
-        return [self.entry(loaded[i]) for i in dict.fromkeys(ids) if i in loaded]
+            loaded.update(self._load(part))
+        return [loaded[i] for i in dict.fromkeys(ids) if i in loaded]
 
-    def entry(self, statement: Statement) -> Data:
+    def _load(self, ids: list[int]) -> dict[int, Data]:
+        """The shared statement records, with what reports add: the stored date (for order,
+        ``--as-of`` and roll-up) and each source's title and publication date."""
+        records = statement_records(self.session, ids)
+        dates = {
+            number: date
+            for number, date in self.session.execute(
+                select(statements.c.id, statements.c.date).where(statements.c.id.in_(ids))
+            )
+        }
+        cited = _sources(self.session, ids)
         return {
-            "id": statement.id,
-            "kind": statement.kind,
-            "actor": statement.actor.name,
-            "actor_id": statement.actor_id,
-            "on_behalf_of": self.on_behalf_of(statement.actor_id, statement.date),
-            "responds_to": statement.responds_to_id,
-            "date": format_date(statement.date, statement.date_precision),
-            "text": statement.text,
-            "quote": statement.quote,
-            "lang": statement.lang,
-            "about": [link.actor.name for link in statement.subject_links],
-            "topics": [link.topic.name for link in statement.topic_links],
-            "sources": [_source(link) for link in statement.source_links],
-            "verdict": statement.verdict,
-            "rating": statement.rating,
-            "note": statement.note,
-            "ref": statement.ref,
-            "_date": statement.date,
+            number: self.entry(record, dates[number], cited.get(number, []))
+            for number, record in records.items()
+        }
+
+    def entry(self, record: Data, date: dt.date | None, cited: list[Data]) -> Data:
+        return {
+            "id": record["id"],
+            "kind": record["kind"],
+            "actor": record["actor"],
+            "actor_id": record["actor_id"],
+            "on_behalf_of": self.on_behalf_of(record["actor_id"], date),
+            "responds_to": record["responds_to"],
+            "date": record["date"],
+            "text": record["text"],
+            "quote": record["quote"],
+            "lang": record["lang"],
+            "about": record["about"],
+            "topics": record["topics"],
+            "sources": cited,
+            "verdict": record["verdict"],
+            "rating": record["rating"],
+            "note": record["note"],
+            "ref": record["ref"],
+            "_date": date,
         }
 
 
-def _source(link: StatementSource) -> Data:
-    source = link.source
-    return {
-        "url": source.url,
-        "outlet": source.outlet,
-        "title": source.title,
-        "published": format_date(source.published_date, source.published_precision),
-        "locator": link.locator,
-    }
+def _sources(session: Session, ids: list[int]) -> dict[int, list[Data]]:
+    """Each statement's sources in their recorded order, as reports cite them."""
+    cited: dict[int, list[Data]] = {}
+    rows = session.execute(
+        select(
+            statement_sources.c.statement_id,
+            sources.c.url,
+            sources.c.outlet,
+            sources.c.title,
+            sources.c.published_date,
+            sources.c.published_precision,
+            statement_sources.c.locator,
+        )
+        .join(sources, sources.c.id == statement_sources.c.source_id)
+        .where(statement_sources.c.statement_id.in_(ids))
+        .order_by(statement_sources.c.statement_id, statement_sources.c.position)
+    )
+    for row in rows:
+        cited.setdefault(row.statement_id, []).append(
+            {
+                "url": row.url,
+                "outlet": row.outlet,
+                "title": row.title,
+                "published": format_date(row.published_date, row.published_precision),
+                "locator": row.locator,
+            }
+        )
+    return cited
 
 
 def _children(session: Session, root_ids: Sequence[int]) -> dict[int, list[int]]:
@@ -390,8 +466,8 @@ def _children(session: Session, root_ids: Sequence[int]) -> dict[int, list[int]]
         found: list[int] = []
         for part in chunks(level):
             rows = session.execute(
-                select(Statement.id, Statement.responds_to_id).where(
-                    Statement.responds_to_id.in_(part), Statement.deleted_at.is_(None)
+                select(statements.c.id, statements.c.responds_to_id).where(
+                    statements.c.responds_to_id.in_(part), statements.c.deleted_at.is_(None)
                 )
             )
             for child, parent in rows:
