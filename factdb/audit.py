@@ -1,5 +1,12 @@
 """Audit trail: every ORM insert, update, soft delete and restore writes an ``audit_log`` row
-in the same transaction, through session events, so no write path can forget it."""
+in the same transaction, through session events, so no write path can forget it.
+
+Bulk writers that bypass the ORM (the JSON Lines import) call ``audit_inserts`` after
+writing: the database builds the same ``insert`` rows from the rows themselves, in one
+statement per table. A statement's row then also holds its source, subject and topic links
+(``after["statement_sources"]`` …, each link as its own audit row would show it), so one
+imported statement is one audit row.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +14,32 @@ import datetime as dt
 import getpass
 import json
 import os
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, inspect
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    DateTime,
+    FromClause,
+    Insert,
+    String,
+    Table,
+    Text,
+    bindparam,
+    case,
+    func,
+    insert,
+    inspect,
+    literal,
+    null,
+    select,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session, UOWTransaction
 
+from factdb import tables
 from factdb.models import AuditEntry, Base, utcnow
 
 
@@ -114,3 +142,93 @@ def record_flush(session: Session, flush_context: UOWTransaction) -> None:
             rows.append(audit_row("delete", _table_name(obj), _row_id(obj), snapshot(obj), None))
     if rows:
         session.connection().execute(insert(AuditEntry), rows)
+
+
+# ----------------------------------------------------------------------------- bulk writes
+
+# Links recorded inside their statement's audit row by ``audit_inserts``.
+STATEMENT_LINKS = ("statement_sources", "statement_subjects", "statement_topics")
+
+
+def audit_inserts(
+    connection: Connection,
+    table: str,
+    ranges: Iterable[tuple[int, int]],
+    at: dt.datetime,
+    *,
+    links: Sequence[str] = (),
+) -> None:
+    """Write the ``insert`` audit rows of the rows of ``table`` whose ids lie in ``ranges``
+    (first, last), just written by a path that bypasses the ORM. Each row's ``after`` is
+    what ``snapshot`` gives (every column, sorted keys, dates and times in ISO format); each
+    table named in ``links`` adds the row's links there as a list under its name, in
+    position order, each link as its own audit row would show it."""
+    statement = _audit_insert(connection.dialect.name, table, tuple(links))
+    user = current_user()
+    for first, last in ranges:
+        connection.execute(statement, {"at": at, "user": user, "first": first, "last": last})
+
+
+def _audit_insert(dialect: str, table: str, links: tuple[str, ...]) -> Insert:
+    row = tables.metadata.tables[table].alias("t")
+    values = _column_values(dialect, row)
+    for link in links:
+        values[link] = _links_value(dialect, link, row)
+    audit = tables.audit_log
+    rows = (
+        select(
+            bindparam("at", type_=DateTime),
+            bindparam("user", type_=Text),
+            literal("insert", String),
+            literal(table, String),
+            row.c.id,
+            null(),
+            _json_object(dialect, values),
+        )
+        .where(row.c.id.between(bindparam("first"), bindparam("last")))
+        .order_by(row.c.id)
+    )
+    names = ["at", "user", "action", "table_name", "row_id", "before", "after"]
+    return insert(audit).from_select([audit.c[name] for name in names], rows)
+
+
+def _column_values(dialect: str, row: FromClause) -> dict[str, ColumnElement[Any]]:
+    """Each column of ``row`` as ``snapshot`` writes it in JSON."""
+    return {column.name: _iso_value(dialect, column) for column in row.c}
+
+
+def _json_object(dialect: str, values: dict[str, ColumnElement[Any]]) -> ColumnElement[Any]:
+    function = func.json_build_object if dialect == "postgresql" else func.json_object
+    arguments: list[ColumnElement[Any]] = []
+    for key in sorted(values):
+        arguments += [literal(key, String), values[key]]
+    return function(*arguments)
+
+
+def _iso_value(dialect: str, column: ColumnElement[Any]) -> ColumnElement[Any]:
+    """Dates and times in ISO 8601, as ``datetime.isoformat()`` writes them."""
+    if isinstance(column.type, DateTime):
+        if dialect == "postgresql":
+            whole = func.to_char(column, 'YYYY-MM-DD"T"HH24:MI:SS', type_=String)
+            fraction = func.to_char(column, "US", type_=String)
+            return whole.concat(case((fraction == "000000", ""), else_=func.to_char(column, ".US")))
+        # stored as 'YYYY-MM-DD HH:MM:SS.ffffff'; isoformat() leaves out zero microseconds
+        whole = func.replace(func.substr(column, 1, 19), " ", "T", type_=String)
+        fraction = func.substr(column, 20, type_=String)
+        return whole.concat(case((fraction.in_(("", ".000000")), ""), else_=fraction))
+    if isinstance(column.type, Date) and dialect == "postgresql":
+        return func.to_char(column, "YYYY-MM-DD", type_=String)
+    return column  # SQLite stores a date as 'YYYY-MM-DD' already
+
+
+def _links_value(dialect: str, link: str, row: FromClause) -> ColumnElement[Any]:
+    """The JSON list of the row's links in table ``link``, in position order."""
+    rows = tables.metadata.tables[link].alias("l")
+    item = _json_object(dialect, _column_values(dialect, rows))
+    mine = rows.c.statement_id == row.c.id
+    if dialect == "postgresql":
+        listed = func.json_agg(aggregate_order_by(item, rows.c.position))
+        return select(func.coalesce(listed, func.json_build_array())).where(mine).scalar_subquery()
+    ordered = select(item.label("j")).where(mine).order_by(rows.c.position).correlate(row)
+    items = ordered.subquery()
+    return func.json(select(func.json_group_array(func.json(items.c.j))).scalar_subquery())

@@ -22,6 +22,7 @@ class IdAllocator:
         self._table = table
         self._postgres = session.get_bind().dialect.name == "postgresql"
         self._next = 0
+        self._ranges: list[tuple[int, int]] = []
         if not self._postgres:
             column = Base.metadata.tables[table].c.id
             self._next = int(session.scalar(select(func.coalesce(func.max(column), 0))) or 0) + 1
@@ -33,6 +34,7 @@ class IdAllocator:
             return ids
         if not self._postgres:
             ids.extend(range(self._next, self._next + count))
+            self._note(self._next, self._next + count - 1)
             self._next += count
             return ids
         result = self._session.connection().execute(
@@ -44,7 +46,17 @@ class IdAllocator:
         )
         for (value,) in result:
             ids.append(int(value))
+            self._note(ids[-1], ids[-1])
         return ids
 
     def one(self) -> int:
         return self.take(1)[0]
+
+    def ranges(self) -> list[tuple[int, int]]:
+        """The ids taken so far as (first, last) runs of consecutive ids."""
+        return list(self._ranges)
+
+    def _note(self, first: int, last: int) -> None:
+        if self._ranges and self._ranges[-1][1] == first - 1:
+            first = self._ranges.pop()[0]
+        self._ranges.append((first, last))

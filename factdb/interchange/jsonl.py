@@ -23,12 +23,14 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factdb.audit import audit_row
+from factdb import tables
+from factdb.audit import STATEMENT_LINKS
 from factdb.dates import PartialDate, format_date, parse_date
 from factdb.errors import InvalidInput
+from factdb.interchange.bulk import BulkWriter, storage_time
 from factdb.interchange.format import (
     FORMAT_VERSION,
     HEADER_KEY,
@@ -62,12 +64,10 @@ from factdb.interchange.format import (
     parse_statement,
     unique_object,
 )
-from factdb.interchange.ids import IdAllocator
 from factdb.interchange.refindex import RefIndex
 from factdb.models import (
     Actor,
     ActorAlias,
-    Base,
     Source,
     Statement,
     StatementSource,
@@ -808,7 +808,7 @@ class _Import:
         """member -> (organization, first day, last day) for every affiliation in the
         database and in the file; days as ordinals, 0 when open."""
         graph: dict[int | str, list[tuple[int | str, int, int]]] = {}
-        for row in self.session.execute(select(_table("affiliations"))):
+        for row in self.session.execute(select(tables.affiliations)):
             end = 0
             if row.end_date is not None:
                 end = PartialDate(row.end_date, row.end_precision or "day").end.toordinal()
@@ -972,9 +972,7 @@ class _Import:
         ids = [self.existing[record[S_REF]] for record in records]
         rows = {
             row.id: row
-            for row in self.session.execute(
-                select(_table("statements")).where(Statement.id.in_(ids))
-            )
+            for row in self.session.execute(select(tables.statements).where(Statement.id.in_(ids)))
         }
         about: dict[int, list[int]] = {}
         for statement_id, actor_id in self.session.execute(
@@ -1087,127 +1085,81 @@ class _Import:
 
     def write(self) -> None:
         self.now = utcnow()
-        self.connection = self.session.connection()
-        self.statements_sql: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...]]] = {}
-        self.postgres = self.connection.dialect.name == "postgresql"
-        self.cursor: Any = self.connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        self.audit_templates: dict[str, dict[str, Any]] = {}
+        self.stamp = storage_time(self.now)
+        self.bulk = BulkWriter(self.session)
         self.tick(self.line_count - len(self.refs))
-        self._write_topics()
-        self._write_actors()
-        self._write_sources()
-        self._write_statements()
+        with self.bulk.cache():
+            self._write_topics()
+            self._write_actors()
+            self._write_sources()
+            new = len(self.refs) - len(self.existing)
+            with (
+                self.bulk.deferred_search_index(),
+                self.bulk.deferred_indexes("statements", new),
+            ):
+                self._write_statements()
+            for table in ("topics", "actors", "actor_aliases", "affiliations", "sources"):
+                self.bulk.audit(table, self.now)
+            self.bulk.audit("statements", self.now, links=STATEMENT_LINKS)
         self.session.expire_all()
-
-    def _insert(self, table: str, rows: list[dict[str, Any]], audits: list[dict[str, Any]]) -> None:
-        self._executemany(table, rows)
-        self._executemany("audit_log", audits)
-
-    def _executemany(self, table: str, rows: list[dict[str, Any]]) -> None:
-        """Insert ``rows`` (dicts with the same keys), through the driver on the session's
-        connection and in its transaction: on SQLite one ``executemany`` of the statement
-        Core's ``insert()`` compiles (dates as SQLAlchemy stores them); on PostgreSQL one
-        ``COPY``. Either saves SQLAlchemy's per-value processing."""
-        if not rows:
-            return
-        if self.postgres:
-            self._copy(table, rows)
-            return
-        columns = tuple(rows[0])
-        prepared = self.statements_sql.get((table, columns))
-        if prepared is None:
-            compiled = (
-                insert(_table(table))
-                .values({column: bindparam(column) for column in columns})
-                .compile(dialect=self.connection.dialect)
-            )
-            order = tuple(compiled.positiontup or ())
-            prepared = self.statements_sql[(table, columns)] = (str(compiled), order)
-        sql, order = prepared
-        temporal = [column for column in columns if column in _TEMPORAL]
-        values = []
-        for row in rows:
-            for column in temporal:
-                value = row[column]
-                if value is not None:
-                    row[column] = _sqlite_time(value)
-            values.append(tuple(row.values()) if order == columns else tuple(row[c] for c in order))
-        self.cursor.executemany(sql, values)
-
-    def _copy(self, table: str, rows: list[dict[str, Any]]) -> None:
-        from psycopg import sql
-
-        columns = list(rows[0])
-        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
-        )
-        with self.cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row(tuple(row.values()))
 
     def _write_topics(self) -> None:
         new = [key for key in self.topics if key not in self.topic_ids]
-        ids = IdAllocator(self.session, "topics").take(len(new))
         rows = []
-        for key, topic_id in zip(new, ids, strict=True):
-            rows.append({"id": topic_id, "name": self.topics[key], "name_key": key})
+        for key, topic_id in zip(new, self.bulk.ids("topics").take(len(new)), strict=True):
+            rows.append((topic_id, self.topics[key], key))
             self.topic_ids[key] = topic_id
-        self._insert("topics", rows, [self._audit("topics", r) for r in rows])
+        self.bulk.insert("topics", ("id", "name", "name_key"), rows)
 
     def _write_actors(self) -> None:
         new = [actor for actor in self.actors.values() if actor.key not in self.db_named]
-        ids = IdAllocator(self.session, "actors").take(len(new))
-        rows: list[dict[str, Any]] = []
-        for actor, actor_id in zip(new, ids, strict=True):
+        rows: list[tuple[Any, ...]] = []
+        for actor, actor_id in zip(new, self.bulk.ids("actors").take(len(new)), strict=True):
             rows.append(
-                {
-                    "id": actor_id,
-                    "name": actor.name,
-                    "name_key": actor.key,
-                    "kind": actor.kind,
-                    "country": actor.country,
-                    "wikidata": actor.wikidata,
-                    "description": actor.description,
-                    "merged_into_id": None,
-                    "created_at": self.now,
-                    "updated_at": self.now,
-                }
+                (
+                    actor_id,
+                    actor.name,
+                    actor.key,
+                    actor.kind,
+                    actor.country,
+                    actor.wikidata,
+                    actor.description,
+                    None,
+                    self.stamp,
+                    self.stamp,
+                )
             )
             self.resolved[actor.key] = actor_id
-        self._insert("actors", rows, [self._audit("actors", row) for row in rows])
+        self.bulk.insert("actors", _ACTOR_COLUMNS, rows)
         for key, target in list(self.resolved.items()):
             if isinstance(target, ActorLine):
                 self.resolved[key] = self.resolved[target.key]
-        alias_rows: list[dict[str, Any]] = []
-        affiliation_rows: list[dict[str, Any]] = []
+        aliases: list[tuple[Any, ...]] = []
+        affiliations: list[tuple[Any, ...]] = []
         for actor in new:
             actor_id = self._actor_id(actor.key)
             for alias in actor.aliases:
-                alias_rows.append(
-                    {"actor_id": actor_id, "alias": alias, "alias_key": name_key(alias)}
-                )
+                aliases.append((actor_id, alias, name_key(alias)))
             for affiliation in actor.affiliations:
                 start, end = affiliation.start, affiliation.end
-                affiliation_rows.append(
-                    {
-                        "member_id": actor_id,
-                        "organization_id": self._actor_id(name_key(affiliation.organization)),
-                        "role": affiliation.role,
-                        "start_date": start.start if start else None,
-                        "start_precision": start.precision if start else None,
-                        "end_date": end.start if end else None,
-                        "end_precision": end.precision if end else None,
-                    }
+                affiliations.append(
+                    (
+                        actor_id,
+                        self._actor_id(name_key(affiliation.organization)),
+                        affiliation.role,
+                        start.start.isoformat() if start else None,
+                        start.precision if start else None,
+                        end.start.isoformat() if end else None,
+                        end.precision if end else None,
+                    )
                 )
-        for table, table_rows in (
-            ("actor_aliases", alias_rows),
-            ("affiliations", affiliation_rows),
+        for table, columns, table_rows in (
+            ("actor_aliases", _ALIAS_COLUMNS, aliases),
+            ("affiliations", _AFFILIATION_COLUMNS, affiliations),
         ):
-            for row, row_id in zip(
-                table_rows, IdAllocator(self.session, table).take(len(table_rows)), strict=True
-            ):
-                row["id"] = row_id
-            self._insert(table, table_rows, [self._audit(table, row) for row in table_rows])
+            ids = self.bulk.ids(table).take(len(table_rows))
+            numbered = [(row_id, *row) for row_id, row in zip(ids, table_rows, strict=True)]
+            self.bulk.insert(table, columns, numbered)
 
     def _actor_id(self, key: str) -> int:
         target = self.resolved.get(key)
@@ -1218,27 +1170,6 @@ class _Import:
         assert isinstance(target, int)
         return target
 
-    def _audit(self, table: str, row: dict[str, Any]) -> dict[str, Any]:
-        """The audit row ``audit_row`` would give for inserting ``row``; the stamp (time,
-        user) is taken once per import and the JSON written by one reusable encoder (by
-        hand for the link rows, which are only numbers and a locator)."""
-        template = self.audit_templates.get(table)
-        if template is None:
-            template = self.audit_templates[table] = audit_row("insert", table, None, None, None)
-        audit = dict(template)
-        if table in _LINK_AUDIT:
-            audit["row_id"] = row["statement_id"]
-            audit["after"] = _link_json(table, row)
-            return audit
-        after = dict(row)
-        for key in _TEMPORAL.intersection(row):
-            value = row[key]
-            if value is not None:
-                after[key] = value.isoformat()
-        audit["row_id"] = row["id"]
-        audit["after"] = _ENCODER.encode(after)
-        return audit
-
     def _write_sources(self) -> None:
         # from here on ``urls`` maps each URL to its source's id (0: not written yet)
         self.source_ids = self.urls
@@ -1246,62 +1177,52 @@ class _Import:
             self.source_ids[url] = self.existing_sources.get(url, 0)
         if not self.new_sources:
             return
-        allocator = IdAllocator(self.session, "sources")
-        rows: list[dict[str, Any]] = []
+        ids = iter(self.bulk.ids("sources").take(self.new_sources))
+        rows: list[tuple[Any, ...]] = []
         if self.source_records:
             for tag, record, _index in _read_spool(self.spool):
                 if tag != "o" or record[1] in self.existing_sources:
                     continue
                 _line, url, outlet, title, published, retrieved, archive, _given = record
                 when = _period(published)
+                source_id = next(ids)
                 rows.append(
-                    {
-                        "id": allocator.one(),
-                        "url": url,
-                        "outlet": outlet,
-                        "title": title,
-                        "published_date": when.start if when else None,
-                        "published_precision": when.precision if when else None,
-                        "retrieved_date": None
-                        if retrieved is None
-                        else parse_date(retrieved).start,
-                        "archive_url": archive,
-                        "created_at": self.now,
-                        "updated_at": self.now,
-                    }
+                    (
+                        source_id,
+                        url,
+                        outlet,
+                        title,
+                        when.start.isoformat() if when else None,
+                        when.precision if when else None,
+                        None if retrieved is None else parse_date(retrieved).start.isoformat(),
+                        archive,
+                        self.stamp,
+                        self.stamp,
+                    )
                 )
-                self.source_ids[url] = rows[-1]["id"]
-                if len(rows) >= BATCH:
-                    self._insert("sources", rows, [self._audit("sources", r) for r in rows])
-                    rows = []
-        implicit = [url for url, source_id in self.source_ids.items() if not source_id]
-        ids = allocator.take(len(implicit))
-        for url, source_id in zip(implicit, ids, strict=True):
-            rows.append(
-                {
-                    "id": source_id,
-                    "url": url,
-                    "outlet": None,
-                    "title": None,
-                    "published_date": None,
-                    "published_precision": None,
-                    "retrieved_date": None,
-                    "archive_url": None,
-                    "created_at": self.now,
-                    "updated_at": self.now,
-                }
-            )
-            self.source_ids[url] = source_id
-            if len(rows) >= BATCH:
-                self._insert("sources", rows, [self._audit("sources", r) for r in rows])
-                rows = []
-        self._insert("sources", rows, [self._audit("sources", r) for r in rows])
+                self.source_ids[url] = source_id
+                rows = self._insert_batch("sources", _SOURCE_COLUMNS, rows)
+        stamp = self.stamp
+        for url, known in self.source_ids.items():
+            if not known:
+                source_id = self.source_ids[url] = next(ids)
+                rows.append((source_id, url, None, None, None, None, None, None, stamp, stamp))
+                rows = self._insert_batch("sources", _SOURCE_COLUMNS, rows)
+        self.bulk.insert("sources", _SOURCE_COLUMNS, rows)
+
+    def _insert_batch(
+        self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+    ) -> list[tuple[Any, ...]]:
+        """Insert ``rows`` once there are ``BATCH`` of them; the list to go on with."""
+        if len(rows) < BATCH:
+            return rows
+        self.bulk.insert(table, columns, rows)
+        return []
 
     def _write_statements(self) -> None:
         count = len(self.refs)
         self.ids: array[int] = array("q", bytes(8 * count))
-        new_count = count - len(self.existing)
-        fresh = iter(IdAllocator(self.session, "statements").take(new_count))
+        fresh = iter(self.bulk.ids("statements").take(count - len(self.existing)))
         self.written = bytearray(count)
         # ids in file order; statements that already exist keep theirs
         for ref, statement_id in self.existing.items():
@@ -1312,6 +1233,8 @@ class _Import:
             if not self.written[index]:
                 self.ids[index] = next(fresh)
         self.refs.clear()  # no longer needed; frees memory before the write
+        self.author_ids: dict[str, int] = {}
+        self.date_values: dict[str | None, tuple[str | None, str | None]] = {None: (None, None)}
         source = self.spool
         while True:
             deferred = tempfile.TemporaryFile("w+b")  # noqa: SIM115 - closed below
@@ -1329,16 +1252,17 @@ class _Import:
         batch = _Batch()
         postponed = 0
         unreported = 0
+        written, parents = self.written, self.parents
         for tag, record, index in _read_spool(source):
-            if tag != "s" or self.written[index]:
+            if tag != "s" or written[index]:
                 continue
-            parent = self.parents[index]
-            if parent >= 0 and not self.written[parent]:
+            parent = parents[index]
+            if parent >= 0 and not written[parent]:
                 _spool((tag, record, index), deferred)
                 postponed += 1
                 continue
             self._add_statement(batch, index, record)
-            self.written[index] = 1
+            written[index] = 1
             unreported += 1
             if len(batch.statements) >= BATCH:
                 self._flush(batch)
@@ -1357,76 +1281,125 @@ class _Import:
             parent_id = self.db_parents[index].id
         else:
             parent_id = self.ids[parent]
-        when = _period(record[S_DATE])
-        row = {
-            "id": statement_id,
-            "kind": record[S_KIND],
-            "actor_id": self._actor_id(name_key(record[S_BY])),
-            "responds_to_id": parent_id,
-            "text": record[S_TEXT],
-            "quote": record[S_QUOTE],
-            "lang": record[S_LANG],
-            "date": when.start if when else None,
-            "date_precision": when.precision if when else None,
-            "verdict": record[S_VERDICT],
-            "rating": record[S_RATING],
-            "note": record[S_NOTE],
-            "ref": record[S_REF],
-            "deleted_at": self.now if record[S_DELETED] else None,
-            "created_at": self.now,
-            "updated_at": self.now,
-        }
-        batch.statements.append(row)
-        batch.audits.append(self._audit("statements", row))
+        date = self.date_values.get(record[S_DATE]) or self._date_value(record[S_DATE])
+        stamp = self.stamp
+        batch.statements.append(
+            (
+                statement_id,
+                record[S_KIND],
+                self.author_ids.get(record[S_BY]) or self._author_id(record[S_BY]),
+                parent_id,
+                record[S_TEXT],
+                record[S_QUOTE],
+                record[S_LANG],
+                date[0],
+                date[1],
+                record[S_VERDICT],
+                record[S_RATING],
+                record[S_NOTE],
+                record[S_REF],
+                stamp if record[S_DELETED] else None,
+                stamp,
+                stamp,
+            )
+        )
         for position, name in enumerate(record[S_ABOUT]):
-            link = {
-                "statement_id": statement_id,
-                "actor_id": self._actor_id(name_key(name)),
-                "position": position,
-            }
-            batch.subjects.append(link)
-            batch.audits.append(self._audit("statement_subjects", link))
+            actor_id = self.author_ids.get(name) or self._author_id(name)
+            batch.subjects.append((statement_id, actor_id, position))
+        topic_ids = self.topic_ids
         for position, topic in enumerate(record[S_TOPICS]):
-            link = {
-                "statement_id": statement_id,
-                "topic_id": self.topic_ids[name_key(topic)],
-                "position": position,
-            }
-            batch.topics.append(link)
-            batch.audits.append(self._audit("statement_topics", link))
+            batch.topics.append((statement_id, topic_ids[name_key(topic)], position))
+        source_ids = self.source_ids
         for position, (url, locator) in enumerate(record[S_SOURCES]):
-            link = {
-                "statement_id": statement_id,
-                "source_id": self.source_ids[url],
-                "position": position,
-                "locator": locator,
-            }
-            batch.sources.append(link)
-            batch.audits.append(self._audit("statement_sources", link))
+            batch.sources.append((statement_id, source_ids[url], position, locator))
+
+    def _author_id(self, name: str) -> int:
+        """The id of the actor ``name`` (as written in the file) stands for, remembered."""
+        actor_id = self.author_ids[name] = self._actor_id(name_key(name))
+        return actor_id
+
+    def _date_value(self, text: str) -> tuple[str | None, str | None]:
+        """A statement's date as stored (its first day) and its precision, remembered."""
+        when = cached_date(text)
+        value = self.date_values[text] = (when.start.isoformat(), when.precision)
+        return value
 
     def _flush(self, batch: _Batch) -> None:
-        for table, rows in (
-            ("statements", batch.statements),
-            ("statement_subjects", batch.subjects),
-            ("statement_topics", batch.topics),
-            ("statement_sources", batch.sources),
-            ("audit_log", batch.audits),
-        ):
-            self._executemany(table, rows)
+        write = self.bulk.insert
+        write("statements", _STATEMENT_COLUMNS, batch.statements)
+        write("statement_subjects", ("statement_id", "actor_id", "position"), batch.subjects)
+        write("statement_topics", ("statement_id", "topic_id", "position"), batch.topics)
+        write("statement_sources", _LINK_SOURCE_COLUMNS, batch.sources)
         batch.clear()
 
 
 @dataclass
 class _Batch:
-    statements: list[dict[str, Any]] = field(default_factory=list)
-    subjects: list[dict[str, Any]] = field(default_factory=list)
-    topics: list[dict[str, Any]] = field(default_factory=list)
-    sources: list[dict[str, Any]] = field(default_factory=list)
-    audits: list[dict[str, Any]] = field(default_factory=list)
+    statements: list[tuple[Any, ...]] = field(default_factory=list)
+    subjects: list[tuple[Any, ...]] = field(default_factory=list)
+    topics: list[tuple[Any, ...]] = field(default_factory=list)
+    sources: list[tuple[Any, ...]] = field(default_factory=list)
 
     def clear(self) -> None:
-        for rows in (self.statements, self.subjects, self.topics, self.sources, self.audits):
+        for rows in (self.statements, self.subjects, self.topics, self.sources):
             rows.clear()
+
+
+# the columns of the rows written, in each table's order
+_ACTOR_COLUMNS = (
+    "id",
+    "name",
+    "name_key",
+    "kind",
+    "country",
+    "wikidata",
+    "description",
+    "merged_into_id",
+    "created_at",
+    "updated_at",
+)
+_ALIAS_COLUMNS = ("id", "actor_id", "alias", "alias_key")
+_AFFILIATION_COLUMNS = (
+    "id",
+    "member_id",
+    "organization_id",
+    "role",
+    "start_date",
+    "start_precision",
+    "end_date",
+    "end_precision",
+)
+_SOURCE_COLUMNS = (
+    "id",
+    "url",
+    "outlet",
+    "title",
+    "published_date",
+    "published_precision",
+    "retrieved_date",
+    "archive_url",
+    "created_at",
+    "updated_at",
+)
+_STATEMENT_COLUMNS = (
+    "id",
+    "kind",
+    "actor_id",
+    "responds_to_id",
+    "text",
+    "quote",
+    "lang",
+    "date",
+    "date_precision",
+    "verdict",
+    "rating",
+    "note",
+    "ref",
+    "deleted_at",
+    "created_at",
+    "updated_at",
+)
+_LINK_SOURCE_COLUMNS = ("statement_id", "source_id", "position", "locator")
 
 
 def _organizations(
@@ -1450,62 +1423,3 @@ def _organizations(
                 found.add(organization)
                 frontier.append(organization)
     return found
-
-
-_LINK_AUDIT = frozenset(("statement_subjects", "statement_topics", "statement_sources"))
-
-
-def _link_json(table: str, row: dict[str, Any]) -> str:
-    """``json.dumps(row, ensure_ascii=False, sort_keys=True)`` for a link row, faster."""
-    if table == "statement_sources":
-        locator = row["locator"]
-        text = "null" if locator is None else _encode_string(locator)
-        return (
-            f'{{"locator": {text}, "position": {row["position"]}, '
-            f'"source_id": {row["source_id"]}, "statement_id": {row["statement_id"]}}}'
-        )
-    if table == "statement_subjects":
-        return (
-            f'{{"actor_id": {row["actor_id"]}, "position": {row["position"]}, '
-            f'"statement_id": {row["statement_id"]}}}'
-        )
-    return (
-        f'{{"position": {row["position"]}, "statement_id": {row["statement_id"]}, '
-        f'"topic_id": {row["topic_id"]}}}'
-    )
-
-
-def _table(name: str) -> Table:
-    return Base.metadata.tables[name]
-
-
-_TEMPORAL = frozenset(
-    (
-        "date",
-        "start_date",
-        "end_date",
-        "published_date",
-        "retrieved_date",
-        "created_at",
-        "updated_at",
-        "deleted_at",
-        "at",
-    )
-)
-
-
-def _sqlite_time(value: dt.date) -> str:
-    """A date or timestamp as SQLAlchemy's SQLite types store it."""
-    text = _TIME_TEXT.get(value)
-    if text is None:
-        if isinstance(value, dt.datetime):
-            text = value.strftime("%Y-%m-%d %H:%M:%S.%f")
-        else:
-            text = value.isoformat()
-        if len(_TIME_TEXT) > 4096:
-            _TIME_TEXT.clear()
-        _TIME_TEXT[value] = text
-    return text
-
-
-_TIME_TEXT: dict[dt.date, str] = {}

@@ -1,0 +1,172 @@
+"""Writing many rows at once in the session's transaction, for the import.
+
+Rows are plain tuples of storage values (numbers, text, dates as ``YYYY-MM-DD``, times as
+``YYYY-MM-DD HH:MM:SS.ffffff``) handed to the driver as they are: one ``executemany`` per
+batch on SQLite, one ``COPY`` on PostgreSQL. What the database can derive from the rows is
+left to it, once per table at the end rather than once per row: the audit rows
+(``factdb.audit.audit_inserts``) and, on SQLite, the full-text index of the new statements.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import bindparam, column, func, insert, select, table, text
+from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateIndex
+
+from factdb import tables
+from factdb.audit import audit_inserts
+from factdb.interchange.ids import IdAllocator
+
+# The trigger of migration 0002 that indexes each new statement, exactly as SQLite stores
+# it. While the import writes, it is dropped and the new rows indexed in one statement
+# after; a database whose trigger reads otherwise keeps its trigger.
+_FTS_TRIGGER = text(
+    "CREATE TRIGGER statements_fts_insert AFTER INSERT ON statements BEGIN\n"
+    "        INSERT INTO statements_fts(rowid, text, quote, note)\n"
+    "        VALUES (new.id, new.text, new.quote, new.note);\n"
+    "    END"
+)
+_FTS_TRIGGER_SQL = text(
+    "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'statements_fts_insert'"
+)
+_DROP_FTS_TRIGGER = text("DROP TRIGGER statements_fts_insert")
+_INDEX_SQL = text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :table")
+_fts = table("statements_fts", column("rowid"), column("text"), column("quote"), column("note"))
+_new = tables.statements
+_INDEX_NEW_STATEMENTS = insert(_fts).from_select(
+    ["rowid", "text", "quote", "note"],
+    select(_new.c.id, _new.c.text, _new.c.quote, _new.c.note)
+    .where(_new.c.id.between(bindparam("first"), bindparam("last")))
+    .order_by(_new.c.id),
+)
+
+
+def storage_time(value: dt.datetime) -> str:
+    """A timestamp as SQLAlchemy stores it on SQLite (PostgreSQL reads the same text)."""
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+class BulkWriter:
+    """Inserts of tuples through the driver, on the session's connection and transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.connection = session.connection()
+        self.postgres = self.connection.dialect.name == "postgresql"
+        driver = self.connection.connection.driver_connection
+        self.cursor: Any = driver.cursor()  # type: ignore[union-attr]
+        self._statements: dict[tuple[str, tuple[str, ...]], str] = {}
+        self._allocators: dict[str, IdAllocator] = {}
+
+    def ids(self, table_name: str) -> IdAllocator:
+        """The id allocator of ``table_name`` (one per table, so its ranges are known)."""
+        allocator = self._allocators.get(table_name)
+        if allocator is None:
+            allocator = self._allocators[table_name] = IdAllocator(self.session, table_name)
+        return allocator
+
+    def insert(
+        self, table_name: str, columns: tuple[str, ...], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """Insert ``rows``, each a tuple of values for ``columns`` in that order."""
+        if not rows:
+            return
+        if self.postgres:
+            self._copy(table_name, columns, rows)
+        else:
+            self.cursor.executemany(self._insert_sql(table_name, columns), rows)
+
+    def _insert_sql(self, table_name: str, columns: tuple[str, ...]) -> str:
+        sql = self._statements.get((table_name, columns))
+        if sql is None:
+            target = tables.metadata.tables[table_name]
+            compiled = (
+                insert(target)
+                .values({name: bindparam(name) for name in columns})
+                .compile(dialect=self.connection.dialect)
+            )
+            if tuple(compiled.positiontup or ()) != columns:
+                raise ValueError(f"{table_name}: give the columns in the table's order")
+            sql = self._statements[(table_name, columns)] = str(compiled)
+        return sql
+
+    def _copy(
+        self, table_name: str, columns: tuple[str, ...], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        from psycopg import sql
+
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table_name), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        with self.cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def audit(self, table_name: str, at: dt.datetime, *, links: Sequence[str] = ()) -> None:
+        """The audit rows of every row this writer inserted into ``table_name``."""
+        allocator = self._allocators.get(table_name)
+        if allocator is not None:
+            audit_inserts(self.connection, table_name, allocator.ranges(), at, links=links)
+
+    @contextmanager
+    def cache(self) -> Iterator[None]:
+        """SQLite: a 64 MiB page cache instead of the default 2 MiB while the import
+        writes, so the pages being filled stay in memory rather than being spilled to the
+        write-ahead log and read back. A connection set to another size keeps it."""
+        if self.postgres or self.cursor.execute("PRAGMA cache_size").fetchone()[0] != -2000:
+            yield
+            return
+        self.cursor.execute("PRAGMA cache_size = -65536")
+        try:
+            yield
+        finally:
+            self.cursor.execute("PRAGMA cache_size = -2000")
+
+    @contextmanager
+    def deferred_indexes(self, table_name: str, new_rows: int) -> Iterator[None]:
+        """SQLite, when the new rows at least double the table: its secondary indexes
+        are dropped and built again once the rows are in (one sort per index instead of
+        an insertion per row and index), in the import's transaction. Only indexes that
+        read exactly as the metadata declares them are touched."""
+        target = tables.metadata.tables[table_name]
+        existing = self.connection.scalar(select(func.count()).select_from(target)) or 0
+        if self.postgres or new_rows < max(existing, 1):
+            yield
+            return
+        rows = self.connection.execute(_INDEX_SQL, {"table": table_name})
+        stored: dict[str, str] = {name: sql for name, sql in rows}
+        dialect = self.connection.dialect
+        indexes = [
+            index
+            for index in sorted(target.indexes, key=lambda index: str(index.name))
+            if not index.unique
+            and stored.get(str(index.name)) == str(CreateIndex(index).compile(dialect=dialect))
+        ]
+        for index in indexes:
+            index.drop(self.connection)
+        try:
+            yield
+        finally:
+            for index in indexes:
+                index.create(self.connection)
+
+    @contextmanager
+    def deferred_search_index(self) -> Iterator[None]:
+        """SQLite: while statements are inserted, no per-row trigger call; afterwards the
+        new statements are indexed in one statement and the trigger is put back, all in the
+        import's transaction (a crash or an error rolls all of it back)."""
+        if self.postgres or self.connection.scalar(_FTS_TRIGGER_SQL) != _FTS_TRIGGER.text:
+            yield
+            return
+        self.connection.execute(_DROP_FTS_TRIGGER)
+        try:
+            yield
+        finally:
+            for first, last in self.ids("statements").ranges():
+                self.connection.execute(_INDEX_NEW_STATEMENTS, {"first": first, "last": last})
+            self.connection.execute(_FTS_TRIGGER)

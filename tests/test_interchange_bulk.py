@@ -1,0 +1,201 @@
+"""How the import writes: audit rows built by the database read as the ORM hook writes
+them; on SQLite the full-text index, its trigger, the statements' indexes and the
+connection's page cache come out of an import exactly as they went in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from factdb.audit import STATEMENT_LINKS, audit_inserts
+from factdb.db import Database, dispose_engines
+from factdb.interchange import import_jsonl
+from factdb.models import Actor, AuditEntry, Source
+from factdb.search import search
+from factdb.statements import add_claim
+
+HEADER = '{"factdb": 1}'
+
+
+def line(**record: Any) -> str:
+    return json.dumps(record, ensure_ascii=False)
+
+
+def statements(count: int, start: int = 0) -> list[str]:
+    words = ("ceasefire", "drone", "border", "Stepanakert", "Ağdam", "shelling")
+    return [
+        line(
+            type="statement",
+            ref=f"r{n}",
+            kind="claim" if n % 2 == 0 else "denial",
+            responds_to=None if n % 2 == 0 else f"r{n - 1}",
+            by="Armenia" if n % 3 else "Azerbaijan",
+            text=f"{words[n % 6]} claim {n}",
+            quote=f"verbatim {words[(n + 1) % 6]}" if n % 4 == 0 else None,
+            note="çok önemli" if n % 5 == 0 else None,
+            about=["Azerbaijan"] if n % 2 == 0 else [],
+            topics=["Karabakh"],
+            sources=[f"https://example.org/{n // 2}"],
+            date="2020-10-11",
+        )
+        for n in range(start, start + count)
+    ]
+
+
+ACTORS = [
+    line(type="actor", name="Armenia", kind="state", country="AM"),
+    line(type="actor", name="Azerbaijan", kind="state", country="AZ"),
+]
+
+
+def load(database: Database, lines: list[str]) -> None:
+    database.run(lambda s: import_jsonl(s, lines), write=True)
+
+
+def audit_after(session: Session, table: str, row_id: int) -> list[dict[str, Any]]:
+    found = session.scalars(
+        select(AuditEntry.after)
+        .where(AuditEntry.table_name == table, AuditEntry.row_id == row_id)
+        .order_by(AuditEntry.id)
+    )
+    return [json.loads(after) for after in found if after is not None]
+
+
+# ----------------------------------------------------------------------------- audit rows
+
+
+def test_bulk_audit_rows_read_as_the_orm_writes_them(database: Database) -> None:
+    """``audit_inserts`` writes for rows already there what the ORM hook wrote for them:
+    times with and without microseconds, dates, nulls, text that needs escaping."""
+    stamp = dt.datetime(2020, 10, 11, 12, 30, 5)
+
+    def work(session: Session) -> None:
+        actor = Actor(
+            name='Nagorno "Karabakh"\nRepublic',
+            name_key="nagorno karabakh republic",
+            kind="state",
+            created_at=stamp,
+            updated_at=stamp.replace(microsecond=70),
+        )
+        source = Source(
+            url="https://example.org/ə",
+            published_date=dt.date(2020, 10, 1),
+            published_precision="month",
+            retrieved_date=dt.date(2021, 1, 2),
+            created_at=stamp,
+            updated_at=stamp,
+        )
+        session.add_all([actor, source])
+        session.flush()
+        me = f"#{actor.id}"
+        claim = add_claim(session, "Claim", by=me, about=[me], sources=[source.url], date="2020")
+        session.flush()
+        for table, row_id in (("actors", actor.id), ("sources", source.id)):
+            audit_inserts(session.connection(), table, [(row_id, row_id)], stamp)
+        audit_inserts(
+            session.connection(), "statements", [(claim.id, claim.id)], stamp, links=STATEMENT_LINKS
+        )
+
+    database.run(work, write=True)
+    with database.session() as session:
+        for table in ("actors", "sources"):
+            by_orm, by_database = audit_after(session, table, 1)
+            assert by_database == by_orm
+        by_orm, by_database = audit_after(session, "statements", 1)
+        assert {key: by_database.pop(key) for key in STATEMENT_LINKS} == {
+            link: audit_after(session, link, 1) for link in STATEMENT_LINKS
+        }
+        assert by_database == by_orm
+        assert by_orm["date"] == "2020-01-01" and by_orm["created_at"].count(":") == 2
+
+
+def test_history_of_an_imported_statement_shows_its_links(database: Database) -> None:
+    from factdb.history import history
+
+    load(database, [HEADER, *ACTORS, *statements(2)])
+    with database.session() as session:
+        [record] = history(session, statement_id=1)
+        [by_actor] = [r for r in history(session, actor="Azerbaijan") if r["table"] != "actors"]
+    assert (record["action"], record["table"], record["row_id"]) == ("insert", "statements", 1)
+    assert record["after"]["text"] == "ceasefire claim 0"
+    assert record["after"]["statement_subjects"] == [
+        {"actor_id": 2, "position": 0, "statement_id": 1}
+    ]
+    assert record["after"]["statement_topics"] == [
+        {"position": 0, "statement_id": 1, "topic_id": 1}
+    ]
+    assert record["after"]["statement_sources"] == [
+        {"locator": None, "position": 0, "source_id": 1, "statement_id": 1}
+    ]
+    assert by_actor == record
+
+
+# ----------------------------------------------------------------------------- SQLite
+
+
+@pytest.fixture
+def sqlite_database(tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
+    path = tmp_path / "factdb.sqlite3"
+    shutil.copyfile(sqlite_template, path)
+    yield Database.open(str(path))
+    dispose_engines()
+
+
+def schema(database: Database) -> list[tuple[str, str]]:
+    with database.engine.connect() as connection:
+        rows = connection.execute(text("SELECT name, sql FROM sqlite_master ORDER BY name"))
+        return [(str(name), str(sql)) for name, sql in rows]
+
+
+def fts_check(database: Database) -> None:
+    """FTS5's own check that the index holds exactly the content of ``statements``."""
+    with database.engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO statements_fts(statements_fts, rank) VALUES ('integrity-check', 1)")
+        )
+
+
+def found(database: Database, words: str) -> list[int]:
+    with database.session() as session:
+        return sorted(row["id"] for row in search(session, words, limit=1000))
+
+
+@pytest.mark.parametrize("existing", [0, 5, 400], ids=["empty", "small", "larger"])
+def test_search_index_and_schema_come_out_as_they_went_in(
+    sqlite_database: Database, existing: int
+) -> None:
+    """Into an empty database, one smaller than the import (its statement indexes are
+    rebuilt) and one larger (they are kept): the same schema, a full-text index equal to
+    its content, and the trigger back for statements added later."""
+    database = sqlite_database
+    if existing:
+        load(database, [HEADER, *ACTORS, *statements(existing, start=1000)])
+    before = schema(database)
+    load(database, [HEADER, *ACTORS, *statements(60)])
+    assert schema(database) == before
+    fts_check(database)
+    assert found(database, "agdam") == sorted(
+        [n + 1 + existing for n in range(60) if n % 6 == 4]
+        + [n + 1 for n in range(existing) if (n + 1000) % 6 == 4]
+    )
+    assert found(database, "onemli") == sorted(
+        [n + 1 + existing for n in range(0, 60, 5)]
+        + [n + 1 for n in range(existing) if (n + 1000) % 5 == 0]
+    )
+    later = database.run(lambda s: add_claim(s, "Unique wording", by="Armenia").id, write=True)
+    assert found(database, "unique wording") == [later]
+    fts_check(database)
+
+
+def test_the_page_cache_setting_is_restored(sqlite_database: Database) -> None:
+    load(sqlite_database, [HEADER, *ACTORS, *statements(10)])
+    with sqlite_database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -2000
