@@ -15,8 +15,7 @@ it answers; ``since``/``until`` bound the response's date.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, func, select, union
 from sqlalchemy.orm import Session
@@ -45,8 +44,7 @@ link = statement_sources.alias("link")
 source = sources.alias("source")
 
 
-@dataclass(frozen=True)
-class Keys:
+class Keys(NamedTuple):
     """The first columns of a row: its id, its kind (None: no kind column), who answered."""
 
     id: str
