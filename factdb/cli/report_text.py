@@ -31,6 +31,7 @@ from factdb.reports.labels import (
     speaker,
     stance_of,
     verdict_label,
+    withdrawn_label,
 )
 
 Data = dict[str, Any]
@@ -43,6 +44,7 @@ STATUS_COLOURS = {
     "retracted": "grey50",
     "unanswered": "grey50",
 }
+WITHDRAWN_COLOUR = KIND_COLOURS["retraction"]
 
 
 def print_report(report: Data, file: IO[str] | None = None, *, width: int | None = None) -> None:
@@ -94,6 +96,12 @@ def _status(status: str) -> Text:
     return Text.assemble(("Status: ", "bold"), (status, f"bold {STATUS_COLOURS.get(status, '')}"))
 
 
+def _withdrawn(entry: Data) -> Text:
+    """`` — withdrawn by #12`` in the retractions' grey, or nothing while it stands."""
+    label = withdrawn_label(entry)
+    return Text(f" — {label}" if label else "", style=f"bold {WITHDRAWN_COLOUR}")
+
+
 def claim_block(block: Data, *, scope: str = "") -> list[RenderableType]:
     claim = block["claim"]
     fields = Table.grid(padding=(0, 2))
@@ -114,7 +122,7 @@ def claim_block(block: Data, *, scope: str = "") -> list[RenderableType]:
         fields.add_row("Source", _source_line(source, ""))
     head: list[RenderableType] = [
         _plain(claim.get("text") or "(no text)", "bold"),
-        _status(block["status"]),
+        _status(block["status"]) + _withdrawn(claim),
     ]
     if scope:
         head.append(Text(scope, style="italic dim"))
@@ -135,6 +143,7 @@ def _add_nodes(tree: Tree, nodes: list[Data]) -> None:
         label.append(" by ")
         label.append(_plain(speaker(node)))
         label.append(f", {date_label(node['date'])}", style="dim")
+        label.append(_withdrawn(node))
         lines: list[RenderableType] = [label]
         if node.get("verdict"):
             verdict = Text("verdict: ", style="dim")
@@ -143,11 +152,12 @@ def _add_nodes(tree: Tree, nodes: list[Data]) -> None:
                 verdict.append(" — ")
                 verdict.append(_plain(node["rating"]))
             lines.append(verdict)
+        struck = " strike" if node.get("withdrawn_by") else ""
         if node.get("text"):
-            lines.append(_plain(node["text"]))
+            lines.append(_plain(node["text"], struck))
         quoted = quote_label(node)
         if quoted:
-            lines.append(_plain(quoted, "italic"))
+            lines.append(_plain(quoted, "italic" + struck))
         if node.get("note"):
             lines.append(Text.assemble(("note: ", "dim"), _plain(node["note"])))
         lines += [_source_line(source) for source in node["sources"]]

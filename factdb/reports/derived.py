@@ -1,5 +1,5 @@
-"""What reports derive from the thread: a claim's status, each actor's position on it, and
-how actors line up across a topic.
+"""What reports derive from the thread: a claim's status, each actor's position on it, which
+statements are withdrawn, and how actors line up across a topic.
 
 The queries area owns these rules (``factdb.positions``, ``factdb.status``,
 ``factdb.alignment``); this module is the one place the report model calls them, so the
@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from factdb.alignment import alignment as topic_alignment
-from factdb.positions import positions_for
+from factdb.positions import as_of_end, children_of, load_threads, positions_for, withdrawals
 from factdb.status import statuses as claim_statuses
 
 Position = dict[str, Any]  # {actor, actor_id, position, via}
@@ -27,6 +27,18 @@ def positions_many(
     order the actors first spoke (as ``factdb positions``)."""
     found = positions_for(session, claim_ids, as_of=as_of, roll_up=roll_up)
     return {claim: [item.record() for item in rows] for claim, rows in found.items()}
+
+
+def withdrawn_by(
+    session: Session, claim_ids: Sequence[int], *, as_of: str | None
+) -> dict[int, dict[int, list[int]]]:
+    """For each claim, ``{statement id: [ids of the retractions that withdraw it]}`` over its
+    thread, by the rules of ``factdb positions``: a retraction counts once said (by ``as_of``),
+    and retracting a retraction restores what it withdrew. Statements that stand are not listed."""
+    until = as_of_end(as_of)
+    nodes = load_threads(session, claim_ids)
+    children = children_of(nodes)
+    return {claim: withdrawals(claim, nodes, children, until) for claim in claim_ids}
 
 
 def statuses(session: Session, claim_ids: Sequence[int], *, as_of: str | None) -> dict[int, str]:

@@ -30,6 +30,7 @@ from factdb.reports.labels import (
     stance_of,
     verdict_label,
     web_url,
+    withdrawn_label,
 )
 
 Data = dict[str, Any]
@@ -66,6 +67,11 @@ ol.thread, ol.thread ol { list-style: none; margin: 0; padding-left: 0; }
 ol.thread ol { margin-left: 22px; }
 ol.thread > li, ol.thread ol > li { margin: 8px 0; padding: 6px 12px;
   border-left: 4px solid #90a4ae; background: #fafbfc; }
+.withdrawn-by { display: inline-block; padding: 0 8px; border-radius: 999px;
+  color: #fff; font-weight: 600; font-size: .8em; }
+.withdrawn-by a { color: inherit; }
+li.withdrawn > div, li.withdrawn > blockquote { text-decoration: line-through;
+  color: var(--muted); }
 .kind { font-weight: 700; }
 .meta { color: var(--muted); font-size: .9em; }
 ul.sources { margin: 4px 0; padding-left: 18px; font-size: .9em; }
@@ -151,7 +157,7 @@ def claim_page(report: Data) -> str:
         [
             '<header>\n<p class="eyebrow">factdb claim report</p>\n',
             f"<h1>{esc(heading(claim))}: {esc(one_line(claim.get('text') or '(no text)'))}</h1>\n",
-            _status(report["status"]),
+            _status(report["status"], claim),
             _scope(report),
             "</header>\n",
             _claim_body(report, level=2),
@@ -161,9 +167,21 @@ def claim_page(report: Data) -> str:
     )
 
 
-def _status(status: str) -> str:
+def _status(status: str, claim: Data) -> str:
     css = "".join(ch for ch in status if ch.isalnum() or ch == "-")
-    return f'<p>Status: <span class="status status-{css}">{esc(status)}</span></p>\n'
+    badge = _withdrawn(claim)
+    return f'<p>Status: <span class="status status-{css}">{esc(status)}</span>{badge}</p>\n'
+
+
+def _withdrawn(entry: Data) -> str:
+    """A badge in the retractions' grey naming (and linking to) the retractions that withdraw
+    the statement; nothing while it stands."""
+    retractions = entry.get("withdrawn_by") or []
+    if not retractions:
+        return ""
+    links = ", ".join(f'<a href="#s{int(number)}">#{int(number)}</a>' for number in retractions)
+    colour = KIND_COLOURS["retraction"]
+    return f' <span class="withdrawn-by" style="background: {colour}">withdrawn by {links}</span>'
 
 
 def _claim_body(block: Data, *, level: int) -> str:
@@ -189,7 +207,7 @@ def _claim_article(block: Data) -> str:
         [
             f'<article class="claim" id="claim-{int(claim["id"])}">\n',
             f"<h3>{esc(heading(claim))}: {esc(one_line(claim.get('text') or '(no text)'))}</h3>\n",
-            _status(block["status"]),
+            _status(block["status"], claim),
             _claim_body(block, level=4),
             "</article>\n",
         ]
@@ -232,11 +250,13 @@ def _thread(nodes: Iterable[Data]) -> str:
     out = []
     for node in nodes:
         colour = KIND_COLOURS.get(node["kind"], "#90a4ae")
+        withdrawn = ' class="withdrawn"' if node.get("withdrawn_by") else ""
         parts = [
-            f'<li id="s{int(node["id"])}" style="border-left-color: {colour}">',
+            f'<li id="s{int(node["id"])}"{withdrawn} style="border-left-color: {colour}">',
             f'<span class="kind" style="color: {colour}">{esc(heading(node))}</span> ',
             f"by {esc(speaker(node))} ",
             f'<span class="meta">· {esc(date_label(node["date"]))}</span>',
+            _withdrawn(node),
         ]
         if node.get("verdict"):
             rating = f" — {esc(node['rating'])}" if node.get("rating") else ""
@@ -326,8 +346,11 @@ def timeline(block: Data) -> str:
         colour = KIND_COLOURS.get(entry["kind"], "#90a4ae")
         x = axis + 22 + 18 * int(entry.get("depth", 0))
         said = quote_label(entry) or entry.get("text") or ""
+        gone = withdrawn_label(entry)
+        struck = ' text-decoration="line-through"' if gone else ""
         parts += [
-            f"<g><title>{esc(heading(entry))} by {esc(entry['actor'])}</title>",
+            f"<g><title>{esc(heading(entry))} by {esc(entry['actor'])}"
+            f"{esc(f' ({gone})') if gone else ''}</title>",
             f'<text x="{axis - 14}" y="{y + 4}" text-anchor="end" font-size="12" '
             f'fill="#5f6b76">{esc(date_label(entry["date"]))}</text>',
             f'<circle cx="{axis}" cy="{y}" r="7" fill="{colour}"/>',
@@ -336,7 +359,7 @@ def timeline(block: Data) -> str:
             f'<text x="{x}" y="{y - 4}" font-size="13" fill="#1f2933">'
             f'<tspan font-weight="700" fill="{colour}">{esc(heading(entry))}</tspan> '
             f"{esc(_clip(entry['actor'], 70))}</text>",
-            f'<text x="{x}" y="{y + 13}" font-size="12" fill="#5f6b76">'
+            f'<text x="{x}" y="{y + 13}" font-size="12" fill="#5f6b76"{struck}>'
             f"{esc(_clip(said, 100))}</text></g>",
         ]
     parts.append("</svg></figure>\n")

@@ -101,6 +101,14 @@ def heading(entry: dict[str, Any]) -> str:
     return f"{kind_label(entry['kind'])} #{entry['id']}"
 
 
+def withdrawn_label(entry: dict[str, Any]) -> str | None:
+    """``withdrawn by #12`` when retractions withdraw the statement (``withdrawn_by``)."""
+    retractions = entry.get("withdrawn_by") or []
+    if not retractions:
+        return None
+    return "withdrawn by " + ", ".join(f"#{int(number)}" for number in retractions)
+
+
 def speaker(entry: dict[str, Any]) -> str:
     """The author, and on whose behalf they spoke (nearest organization first)."""
     orgs = [org["name"] for org in entry.get("on_behalf_of") or []]

@@ -25,6 +25,7 @@ from factdb.reports.labels import (
     speaker,
     verdict_label,
     web_url,
+    withdrawn_label,
 )
 
 Data = dict[str, Any]
@@ -77,7 +78,7 @@ def claim_block(block: Data, *, level: int, scope: Iterable[str] = ()) -> list[s
     hashes = "#" * level
     title = text(claim["text"]) if claim.get("text") else "(no text)"
     lines = [f"{hashes} {heading(claim)}: {title}", "", *scope]
-    lines += [f"**Status: {text(block['status'])}**", ""]
+    lines += [f"**Status: {text(block['status'])}**{_withdrawn(claim)}", ""]
     lines += _fields(claim)
     lines += ["", f"{hashes}# Thread", ""]
     if block["thread"]:
@@ -117,10 +118,17 @@ def _source(source: Data) -> str:
     return f"{shown}, {text(details)}" if details else shown
 
 
+def _withdrawn(entry: Data) -> str:
+    """`` — *withdrawn by #12*``, or nothing while the statement stands."""
+    label = withdrawn_label(entry)
+    return f" — *{label}*" if label else ""
+
+
 def _thread(nodes: list[Data], indent: str) -> list[str]:
     lines: list[str] = []
     for node in nodes:
         first = f"**{heading(node)}** by {text(speaker(node))}, {text(date_label(node['date']))}"
+        first += _withdrawn(node)
         details = []
         if node.get("verdict"):
             rating = f" — {text(node['rating'])}" if node.get("rating") else ""

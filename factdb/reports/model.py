@@ -3,15 +3,21 @@
 The renderers (terminal text, Markdown, HTML) only format this data, and ``--format json``
 prints it as is. Keys:
 
-Statement entry (``claim`` and every thread item)::
+Statement entry::
 
     id, kind, actor, actor_id, on_behalf_of: [{id, name}] (organizations the actor spoke
     for at the statement's date, nearest first), responds_to, date (text at its precision or
     null), text, quote, lang, about: [names], topics: [names],
     sources: [{url, outlet, title, published, locator}], verdict, rating, note, ref
 
-Thread item: a statement entry plus ``depth`` (1 for a direct answer) and ``responses``
-(its own answers, nested), each level in date order (unknown dates last).
+In a claim block the claim and every thread item also carry ``withdrawn_by``: the ids of
+the retractions that withdraw the statement (empty while it stands), by the rules of
+``factdb.positions`` (a retraction counts once said, as of ``as_of``; retracting a
+retraction restores what it withdrew).
+
+Thread item: a statement entry with ``withdrawn_by``, plus ``depth`` (1 for a direct
+answer) and ``responses`` (its own answers, nested), each level in date order (unknown
+dates last).
 
 Claim block: ``{claim, status, thread, positions: [{actor, actor_id, position, via}],
 summary: {supports, opposes, questions, concedes, withdrawn: [names],
@@ -495,21 +501,30 @@ def _claim_blocks(
     entries = {e["id"]: e for e in context.entries(everything)}
     positions = derived.positions_many(session, root_ids, as_of=as_of, roll_up=roll_up)
     statuses = derived.statuses(session, root_ids, as_of=as_of)
+    withdrawn = derived.withdrawn_by(session, root_ids, as_of=as_of)
 
-    def build(parent: int, depth: int) -> list[Data]:
+    def build(parent: int, depth: int, by: dict[int, list[int]]) -> list[Data]:
         nodes = [
-            {**entries[child], "depth": depth, "responses": build(child, depth + 1)}
+            {
+                **entries[child],
+                "withdrawn_by": by.get(child, []),
+                "depth": depth,
+                "responses": build(child, depth + 1, by),
+            }
             for child in children.get(parent, [])
             if child in entries and _within(entries[child]["_date"], cutoff)
         ]
         nodes.sort(key=_order)
         return nodes
 
-    blocks = [
-        _claim_block(entries[root], build(root, 1), positions.get(root, []), statuses.get(root))
-        for root in root_ids
-        if root in entries
-    ]
+    blocks = []
+    for root in root_ids:
+        if root not in entries:
+            continue
+        by = withdrawn.get(root, {})
+        claim = {**entries[root], "withdrawn_by": by.get(root, [])}
+        thread = build(root, 1, by)
+        blocks.append(_claim_block(claim, thread, positions.get(root, []), statuses.get(root)))
     blocks.sort(key=lambda block: _order(block["claim"]))
     return blocks
 
