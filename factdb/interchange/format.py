@@ -317,59 +317,91 @@ S_ABOUT, S_TOPICS, S_SOURCES, S_VERDICT, S_RATING, S_NOTE, S_DELETED, S_GIVEN = 
 
 
 def check_ref(value: Any, key: str) -> str:
+    if type(value) is str and value.isascii() and value.isprintable():
+        cleaned = value.strip()  # printable ASCII: a space is the only whitespace
+        if cleaned and " " not in cleaned:
+            return cleaned
     if not isinstance(value, str):
         raise InvalidInput(f"{key}: must be a string, not {json_type(value)}")
-    cleaned = clean(value, key)
-    if cleaned is None:
+    cleaned_text = clean(value, key)
+    if cleaned_text is None:
         raise InvalidInput(f"{key}: must not be empty")
-    if any(ch.isspace() for ch in cleaned):
+    if _SPACE.search(cleaned_text):
         raise InvalidInput(f"{key}: {value!r} contains whitespace; use a key like nk2020-claim-1")
-    return cleaned
+    return cleaned_text
+
+
+_SPACE = re.compile(r"\s")
+_STATEMENT_KEY_SET = frozenset(STATEMENT_KEYS)
+_KIND_NAMES = {kind: kind for kind in STATEMENT_KINDS}
+# Values met before, as they come out of the checks: a file repeats the same few.
+_DATES: dict[str, str] = {}
+_LANGS: dict[str, str] = {}
+_GIVEN: dict[tuple[str, ...], list[str]] = {}
+_MEMO_LIMIT = 8192
+
+
+def _plain(value: Any) -> str | None:
+    """None, or a printable ASCII string stripped (None when blank); for anything else,
+    raise ``_NotPlain`` so that the caller takes the checked path."""
+    if value is None:
+        return None
+    if type(value) is str and value.isascii() and value.isprintable():
+        return value.strip() or None
+    raise _NotPlain
+
+
+class _NotPlain(Exception):
+    pass
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: Any) -> Any:
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
+    return value
 
 
 def parse_statement(record: dict[str, Any], line: int) -> tuple[Any, ...]:
     """The statement as a tuple indexed by the ``S_*`` constants; dates as text, sources as
-    ``[normalized url, locator]`` pairs, ``given`` as the sorted keys present."""
-    check_keys(record, STATEMENT_KEYS, "a statement")
-    if "ref" not in record or record["ref"] is None:
+    ``[normalized url, locator]`` pairs, ``given`` as the sorted keys present.
+
+    Each value takes a short path when it is the common case (printable ASCII, a one-item
+    list, a value seen before) and the checked path otherwise, with the same result."""
+    if not record.keys() <= _STATEMENT_KEY_SET:
+        check_keys(record, STATEMENT_KEYS, "a statement")
+    get = record.get
+    if get("ref") is None:
         raise InvalidInput("ref: is required (a stable key such as nk2020-claim-1)")
     ref = check_ref(record["ref"], "ref")
-    kind_value = record.get("kind")
-    if kind_value is None:
-        raise InvalidInput("kind: is required")
-    if not isinstance(kind_value, str):
-        raise InvalidInput(f"kind: must be a string, not {json_type(kind_value)}")
-    kind = kind_value.strip().lower().replace("-", "_")
-    if kind not in STATEMENT_KINDS:
-        raise InvalidInput(
-            f"kind: {kind_value!r} is not a statement kind; use one of {', '.join(STATEMENT_KINDS)}"
-        )
-    by = req_text(record, "by")
+    kind = _statement_kind(get("kind"))
+    try:
+        by = _plain(get("by"))
+    except _NotPlain:
+        by = None
+    if by is None:
+        by = req_text(record, "by")
     parent: str | None = None
     if kind == "claim":
-        if record.get("responds_to") is not None:
+        if get("responds_to") is not None:
             raise InvalidInput("responds_to: a claim responds to nothing; use another kind")
     else:
-        if record.get("responds_to") is None:
+        if get("responds_to") is None:
             raise InvalidInput(f"responds_to: is required for a {kind}")
         parent = check_ref(record["responds_to"], "responds_to")
         if parent == ref:
             raise InvalidInput("responds_to: a statement cannot respond to itself")
-    date = opt_date(record, "date")
-    text = opt_text(record, "text")
+    date = _statement_date(record)
+    text = _text(record, "text")
     if kind == "claim" and text is None:
         raise InvalidInput("text: is required for a claim")
-    lang = opt_text(record, "lang")
-    if lang is not None and (len(lang) > _MAX_LANG or not _LANG.match(lang)):
-        raise InvalidInput(f"lang: {lang!r} is not a language tag (use e.g. en, ur, hy, az)")
-    about = text_list(record, "about")
-    unique_by_key(about, "about", "listed")
-    topics = text_list(record, "topics")
-    unique_by_key(topics, "topics", "listed")
-    sources = _statement_sources(record.get("sources"))
+    lang = _statement_lang(record)
+    about = _names(record, "about")
+    topics = _names(record, "topics")
+    sources = _statement_sources(get("sources"))
     verdict: str | None = None
-    rating = opt_text(record, "rating")
-    raw_verdict = record.get("verdict")
+    rating = _text(record, "rating")
+    raw_verdict = get("verdict")
     if kind == "fact_check":
         if raw_verdict is None:
             raise InvalidInput(f"verdict: is required for a fact_check ({', '.join(VERDICTS)})")
@@ -385,30 +417,100 @@ def parse_statement(record: dict[str, Any], line: int) -> tuple[Any, ...]:
             raise InvalidInput(f"verdict: only fact_checks have a verdict, not a {kind}")
         if rating is not None:
             raise InvalidInput(f"rating: only fact_checks have a rating, not a {kind}")
-    deleted = record.get("deleted", False)
+    deleted = get("deleted", False)
     if deleted is None:
         deleted = False
     if not isinstance(deleted, bool):
         raise InvalidInput(f"deleted: must be true or false, not {json_type(deleted)}")
+    keys = tuple(record)
+    given = _GIVEN.get(keys) or _remember(_GIVEN, keys, sorted(keys))
     return (
         line,
         ref,
         kind,
         by,
         parent,
-        None if date is None else str(date),
+        date,
         text,
-        opt_text(record, "quote"),
+        _text(record, "quote"),
         lang,
         about,
         topics,
         sources,
         verdict,
         rating,
-        opt_text(record, "note"),
+        _text(record, "note"),
         deleted,
-        sorted(record),
+        given,
     )
+
+
+def _text(record: dict[str, Any], key: str) -> str | None:
+    """``opt_text``, shorter for plain values."""
+    try:
+        return _plain(record.get(key))
+    except _NotPlain:
+        return opt_text(record, key)
+
+
+def _statement_kind(value: Any) -> str:
+    kind = _KIND_NAMES.get(value) if type(value) is str else None
+    if kind is not None:
+        return kind
+    if value is None:
+        raise InvalidInput("kind: is required")
+    if not isinstance(value, str):
+        raise InvalidInput(f"kind: must be a string, not {json_type(value)}")
+    kind = value.strip().lower().replace("-", "_")
+    if kind not in STATEMENT_KINDS:
+        raise InvalidInput(
+            f"kind: {value!r} is not a statement kind; use one of {', '.join(STATEMENT_KINDS)}"
+        )
+    return kind
+
+
+def _statement_date(record: dict[str, Any]) -> str | None:
+    """The date as text in its normal form (``2020-10-01``, ``2020-10``, ``2020``)."""
+    value = record.get("date")
+    if value is None:
+        return None
+    known = _DATES.get(value) if type(value) is str else None
+    if known is not None:
+        return known
+    date = opt_date(record, "date")
+    if date is None:
+        return None
+    return str(_remember(_DATES, value, str(date)))
+
+
+def _statement_lang(record: dict[str, Any]) -> str | None:
+    value = record.get("lang")
+    if value is None:
+        return None
+    known = _LANGS.get(value) if type(value) is str else None
+    if known is not None:
+        return known
+    lang = opt_text(record, "lang")
+    if lang is None:
+        return None
+    if len(lang) > _MAX_LANG or not _LANG.match(lang):
+        raise InvalidInput(f"lang: {lang!r} is not a language tag (use e.g. en, ur, hy, az)")
+    return str(_remember(_LANGS, value, lang))
+
+
+def _names(record: dict[str, Any], key: str) -> list[str]:
+    """``text_list`` without repeats (by name key)."""
+    value = record.get(key)
+    if type(value) is list and len(value) == 1:
+        try:
+            only = _plain(value[0])
+        except _NotPlain:
+            only = None
+        if only is not None:
+            return [only]
+    items = text_list(record, key)
+    unique_by_key(items, key, "listed")
+    return items
 
 
 def _statement_sources(value: Any) -> list[list[str | None]]:
@@ -419,25 +521,48 @@ def _statement_sources(value: Any) -> list[list[str | None]]:
     found: list[list[str | None]] = []
     seen: set[str] = set()
     for position, item in enumerate(value):
-        label = f"sources[{position}]"
-        locator: str | None = None
-        if isinstance(item, str):
-            raw = item
-        elif isinstance(item, dict):
-            check_keys(item, STATEMENT_SOURCE_KEYS, "a statement's source", label + ".")
-            if item.get("url") is None:
-                raise InvalidInput(f"{label}.url: is required")
-            if not isinstance(item["url"], str):
-                raise InvalidInput(f"{label}.url: must be a string, not {json_type(item['url'])}")
-            raw = item["url"]
-            locator = opt_text(item, "locator", label + ".locator")
-        else:
-            raise InvalidInput(
-                f"{label}: must be a URL or an object with url and locator, not {json_type(item)}"
-            )
-        url = url_of(raw, label)
+        pair = _plain_source(item) or _statement_source(item, f"sources[{position}]")
+        url = pair[0]
         if url in seen:
-            raise InvalidInput(f"{label}: {url} is listed twice")
+            raise InvalidInput(f"sources[{position}]: {url} is listed twice")
         seen.add(url)
-        found.append([url, locator])
+        found.append([url, pair[1]])
     return found
+
+
+def _plain_source(item: Any) -> tuple[str, str | None] | None:
+    """A source given as a normalized URL, or as ``{"url", "locator"}`` with a normalized
+    URL and a printable ASCII locator; None for anything else."""
+    url: Any = item
+    locator: str | None = None
+    if type(item) is dict and item.keys() <= _SOURCE_KEY_SET:
+        url = item.get("url")
+        try:
+            locator = _plain(item.get("locator"))
+        except _NotPlain:
+            return None
+    if type(url) is str and _NORMAL_URL.match(url) and not url.endswith("?"):
+        return url, locator
+    return None
+
+
+_SOURCE_KEY_SET = frozenset(STATEMENT_SOURCE_KEYS)
+
+
+def _statement_source(item: Any, label: str) -> tuple[str, str | None]:
+    locator: str | None = None
+    if isinstance(item, str):
+        raw = item
+    elif isinstance(item, dict):
+        check_keys(item, STATEMENT_SOURCE_KEYS, "a statement's source", label + ".")
+        if item.get("url") is None:
+            raise InvalidInput(f"{label}.url: is required")
+        if not isinstance(item["url"], str):
+            raise InvalidInput(f"{label}.url: must be a string, not {json_type(item['url'])}")
+        raw = item["url"]
+        locator = opt_text(item, "locator", label + ".locator")
+    else:
+        raise InvalidInput(
+            f"{label}: must be a URL or an object with url and locator, not {json_type(item)}"
+        )
+    return url_of(raw, label), locator

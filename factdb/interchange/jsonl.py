@@ -82,6 +82,7 @@ STOP_AFTER = 1000  # problems after which reading stops
 BATCH = 1000
 LOOKUP_CHUNK = 500
 PROGRESS_EVERY = 1000
+DAYS_REMEMBERED = 8192
 # the encoding of ``factdb.audit`` (sorted keys, UTF-8 text), built once
 _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 _encode_string = json.encoder.encode_basestring  # a JSON string, as _ENCODER writes it
@@ -180,8 +181,7 @@ def _chunks(items: Iterable[Any], size: int = LOOKUP_CHUNK) -> Iterator[list[Any
 
 def _spool(item: tuple[str, tuple[Any, ...], int], spool: IO[bytes]) -> None:
     data = marshal.dumps(item)
-    spool.write(_LENGTH.pack(len(data)))
-    spool.write(data)
+    spool.write(_LENGTH.pack(len(data)) + data)
 
 
 def _read_spool(spool: IO[bytes]) -> Iterator[tuple[str, tuple[Any, ...], int]]:
@@ -226,8 +226,12 @@ class _Import:
         self.ends: array[int] = array("i")
         self.pending: list[tuple[int, str]] = []
         self.authors: array[int] = array("i")  # each statement's author, as a code
-        self.author_codes: dict[str, int] = {}
+        self.author_codes: dict[str, int] = {}  # by name as written
+        self.author_key_codes: dict[str, int] = {}  # by name key
         self.author_keys: list[str] = []
+        self.seen_names: set[str] = set()  # names as written, already passed to _use_name
+        self.seen_topics: set[str] = set()
+        self.days: dict[str | None, tuple[int, int]] = {}
         self.retractions: list[int] = []
         self.db_parents: dict[int, _DbParent] = {}
         self.existing: dict[str, int] = {}  # ref -> id of statements already in the database
@@ -408,33 +412,60 @@ class _Import:
             raise InvalidInput(f"ref: {ref!r} is already used on line {self.lines[index]}")
         self.lines.append(number)
         parent: str | None = statement[S_PARENT]
-        parent_index = None if parent is None else self.refs.get(parent)
         if parent is None:
             self.parents.append(CLAIM)
-        elif parent_index is not None:
-            self.parents.append(parent_index)
         else:
-            self.parents.append(PENDING)
-            self.pending.append((index, parent))
-        when = _period(statement[S_DATE])
-        self.starts.append(when.start.toordinal() if when else 0)
-        self.ends.append(when.end.toordinal() if when else 0)
-        author = name_key(statement[S_BY])
-        code = self.author_codes.get(author)
+            parent_index = self.refs.get(parent)
+            if parent_index is not None:
+                self.parents.append(parent_index)
+            else:
+                self.parents.append(PENDING)
+                self.pending.append((index, parent))
+        days = self.days.get(statement[S_DATE]) or self._days(statement[S_DATE])
+        self.starts.append(days[0])
+        self.ends.append(days[1])
+        by: str = statement[S_BY]
+        code = self.author_codes.get(by)
         if code is None:
-            code = self.author_codes[author] = len(self.author_keys)
-            self.author_keys.append(author)
+            code = self._author_code(by, number)
         self.authors.append(code)
         if statement[S_KIND] == "retraction":
             self.retractions.append(index)
-        self._use_name(statement[S_BY], number, "by")
+        seen = self.seen_names
         for position, name in enumerate(statement[S_ABOUT]):
-            self._use_name(name, number, f"about[{position}]")
+            if name not in seen:
+                seen.add(name)
+                self._use_name(name, number, f"about[{position}]")
         for topic in statement[S_TOPICS]:
-            self.topics.setdefault(name_key(topic), topic)
+            if topic not in self.seen_topics:
+                self.seen_topics.add(topic)
+                self.topics.setdefault(name_key(topic), topic)
+        urls = self.urls
         for url, _locator in statement[S_SOURCES]:
-            self.urls.setdefault(url, 0)
+            if url not in urls:
+                urls[url] = 0
         _spool(("s", statement, index), self.spool)
+
+    def _days(self, date: str | None) -> tuple[int, int]:
+        """The first and last day of a statement's date as ordinals (0, 0 when undated)."""
+        when = _period(date)
+        days = (when.start.toordinal(), when.end.toordinal()) if when else (0, 0)
+        if len(self.days) >= DAYS_REMEMBERED:
+            self.days.clear()
+        self.days[date] = days
+        return days
+
+    def _author_code(self, by: str, number: int) -> int:
+        """A small number for the author's name key, remembered for the name as written."""
+        self._use_name(by, number, "by")
+        self.seen_names.add(by)
+        author = name_key(by)
+        code = self.author_key_codes.get(author)
+        if code is None:
+            code = self.author_key_codes[author] = len(self.author_keys)
+            self.author_keys.append(author)
+        self.author_codes[by] = code
+        return code
 
     # ------------------------------------------------------------------------- resolution
 
