@@ -1,0 +1,75 @@
+"""Read-only commands never build the ORM classes (``factdb.models``): they read the Core
+tables, which keeps every query's start-up close to the bare imports (bench/queries.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from factdb.db import Database, dispose_engines
+from factdb.interchange import import_jsonl
+
+PROBE = """
+import json, sys
+import factdb.cli
+sys.argv = ["factdb", *json.loads(sys.argv[1])]
+try:
+    factdb.cli.main()
+except SystemExit as exit:
+    code = exit.code
+sys.stderr.write("\\n" + json.dumps({"code": code, "orm": "factdb.models" in sys.modules}))
+"""
+
+READ_ONLY = [
+    ["who-denied", "--by", "Pakistan", "--format", "json"],
+    ["who-endorsed", "--of", "Pakistan"],
+    ["responses", "--kind", "admission"],
+    ["positions", "1", "--roll-up"],
+    ["search", "special forces"],
+    ["timeline", "--topic", "Nagorno-Karabakh 2020"],
+    ["alignment", "--topic", "Nagorno-Karabakh 2020"],
+    ["claim", "list", "--status", "denied"],
+]
+
+
+@pytest.fixture(scope="module")
+def example_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("startup") / "example.sqlite3"
+    data = resources.files("factdb") / "data" / "nagorno-karabakh-2020.jsonl"
+    Database.open(str(path)).run(
+        lambda session: import_jsonl(session, data.read_text(encoding="utf-8").splitlines()),
+        write=True,
+    )
+    dispose_engines()
+    return path
+
+
+@pytest.mark.parametrize("argv", READ_ONLY, ids=lambda argv: " ".join(argv[:2]))
+def test_a_read_only_command_does_not_build_the_orm(example_db: Path, argv: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(["--db", str(example_db), *argv])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert json.loads(done.stderr.splitlines()[-1]) == {"code": 0, "orm": False}, done.stderr
+    assert done.stdout.strip()
+
+
+def test_a_write_command_does_build_the_orm(example_db: Path, tmp_path: Path) -> None:
+    """The probe sees the ORM when it is there (so the test above can fail)."""
+    argv = ["actor", "add", "Probe State", "--kind", "state"]
+    copy = tmp_path / "copy.sqlite3"
+    copy.write_bytes(example_db.read_bytes())
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(["--db", str(copy), *argv])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert json.loads(done.stderr.splitlines()[-1]) == {"code": 0, "orm": True}, done.stderr
