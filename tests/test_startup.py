@@ -49,16 +49,23 @@ def example_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.mark.parametrize("argv", READ_ONLY, ids=lambda argv: " ".join(argv[:2]))
-def test_a_read_only_command_does_not_build_the_orm(example_db: Path, argv: list[str]) -> None:
+def probe(database: Path, argv: list[str]) -> tuple[dict[str, object], str]:
+    """Run ``factdb --db DATABASE ARGV`` in a fresh interpreter: (exit code and whether the
+    ORM classes were imported, stdout)."""
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(["--db", str(example_db), *argv])],
+        [sys.executable, "-c", PROBE, json.dumps(["--db", str(database), *argv])],
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert json.loads(done.stderr.splitlines()[-1]) == {"code": 0, "orm": False}, done.stderr
-    assert done.stdout.strip()
+    return json.loads(done.stderr.splitlines()[-1]), done.stdout
+
+
+@pytest.mark.parametrize("argv", READ_ONLY, ids=lambda argv: " ".join(argv[:2]))
+def test_a_read_only_command_does_not_build_the_orm(example_db: Path, argv: list[str]) -> None:
+    seen, stdout = probe(example_db, argv)
+    assert seen == {"code": 0, "orm": False}
+    assert stdout.strip()
 
 
 def test_a_write_command_does_build_the_orm(example_db: Path, tmp_path: Path) -> None:
@@ -66,10 +73,4 @@ def test_a_write_command_does_build_the_orm(example_db: Path, tmp_path: Path) ->
     argv = ["actor", "add", "Probe State", "--kind", "state"]
     copy = tmp_path / "copy.sqlite3"
     copy.write_bytes(example_db.read_bytes())
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(["--db", str(copy), *argv])],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert json.loads(done.stderr.splitlines()[-1]) == {"code": 0, "orm": True}, done.stderr
+    assert probe(copy, argv)[0] == {"code": 0, "orm": True}
