@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate, format_date
 from factdb.errors import InvalidInput
-from factdb.filters import DateRange, actor_filter, kind_is, topic_id
-from factdb.positions import actor_names, subjects_of
+from factdb.filters import ActorFilter, DateRange, actor_filter, kind_is, topic_id
+from factdb.positions import actor_names, id_in, subjects_of
 from factdb.resolve import statement_id_of
 from factdb.rollup import Affiliations
 from factdb.search import matching_ids, search_terms
@@ -128,7 +128,17 @@ def response_query(
     selective = statement is not None or any(
         item is not None for item in (of_filter, about_filter, topic_number, search)
     )
-    query = _base(kind, use_kind_index=by_filter is not None or not selective)
+    # With --by alone, the answers that count are picked from the (actor, kind, date) index
+    # first, so only those are read in full (in id order, near one another on disk).
+    picked = None
+    if by_filter is not None and not selective:
+        picked = _spoken_for(session, by_filter, affiliations, kind, dates)
+        if not picked:
+            return []
+        by_filter = None  # applied: the rows read below are the ones picked
+    query = _base(kind, use_kind_index=picked is None and (by_filter is not None or not selective))
+    if picked is not None:
+        query = query.where(id_in(session, response.c.id, picked))
     if statement is not None:
         answered = statement_id_of(session, statement, field="ID")
         query = query.where(response.c.responds_to_id == answered)
@@ -181,6 +191,30 @@ def response_query(
 
     unfiltered = by_filter is None and of_filter is None and about_filter is None
     return _records(session, rows, affiliations, keys, None if unfiltered else wanted)
+
+
+def _spoken_for(
+    session: Session,
+    by_filter: ActorFilter,
+    affiliations: Affiliations,
+    kind: str | None,
+    dates: DateRange,
+) -> list[int]:
+    """Ids of the answers of ``kind`` by ``by_filter``'s candidates that count for it at
+    their date (and fall within ``dates``), read from the index on (actor_id, kind, date)."""
+    query = select(statements.c.id, statements.c.actor_id, statements.c.date).where(
+        statements.c.actor_id.in_(sorted(by_filter.candidates)),
+        kind_is(statements.c.kind, RESPONSE_KINDS if kind is None else (kind,), use_index=True),
+    )
+    if dates.since is not None:
+        query = query.where(statements.c.date >= dates.since)
+    if dates.until is not None:
+        query = query.where(statements.c.date <= dates.until)
+    return [
+        number
+        for number, actor_id, date in session.execute(query)
+        if by_filter.counts(actor_id, affiliations.spans(actor_id).at(date))
+    ]
 
 
 class _DateTexts(dict[tuple[Any, Any], str | None]):

@@ -123,6 +123,23 @@ ANSWER_LISTINGS = {
     for name, work in {**SELECTIVE, **BY_KIND}.items()
     if name.startswith(("who-", "responses"))
 }
+# Pakistan itself denied nothing, so that query reads no answer rows; its ministry did.
+ANSWER_LISTINGS["who-denied --by --direct"] = lambda s: who_denied(
+    s, by="Ministry of Foreign Affairs of Pakistan", direct=True
+)
+
+
+def test_by_alone_picks_answers_from_the_actor_index_then_reads_them_by_id(
+    example_db: Database,
+) -> None:
+    for work in (SELECTIVE["who-denied --by"], ANSWER_LISTINGS["who-denied --by --direct"]):
+        lines = plan_lines(example_db, work)
+        assert lines == [
+            "SEARCH statements USING COVERING INDEX ix_statements_actor_kind_date "
+            "(actor_id=? AND kind=?)",
+            "SEARCH response USING INTEGER PRIMARY KEY (rowid=?)",
+            "SEARCH target USING INTEGER PRIMARY KEY (rowid=?)",
+        ], lines
 
 
 @pytest.mark.parametrize("name", sorted(ANSWER_LISTINGS))
