@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Executable, Select, select
 from sqlalchemy.orm import Session
 
 from factdb.dates import format_date, parse_date
@@ -75,7 +75,7 @@ def make_filters(filters: dict[str, Any]) -> Filters:
     return Filters(**{key: value for key, value in filters.items() if value is not None})
 
 
-@dataclass
+@dataclass(slots=True)
 class ExportedStatement:
     """One statement with everything an export format shows, names instead of ids."""
 
@@ -170,16 +170,134 @@ def actor_names(session: Session) -> dict[int, str]:
 def iter_statements(
     session: Session, ids: Select[Any], names: dict[int, str] | None = None
 ) -> Iterator[ExportedStatement]:
-    """The selected statements by id, loaded a chunk at a time."""
+    """The selected statements by id. One query streams the statements (with the ref of
+    the statement each answers), and one per link table streams their subjects, topics and
+    sources in the same order, so each statement's links are read off as it goes by."""
     names = names if names is not None else actor_names(session)
-    query = (
-        select(Statement.__table__)
+    parent = Statement.__table__.alias("parent")
+    rows = _stream(
+        session,
+        select(*_STATEMENT_COLUMNS, parent.c.ref)
+        .outerjoin(parent, parent.c.id == Statement.responds_to_id)
         .where(Statement.id.in_(ids))
-        .order_by(Statement.id)
-        .execution_options(yield_per=CHUNK)
+        .order_by(Statement.id),
     )
-    for partition in session.execute(query).partitions(CHUNK):
-        yield from load_chunk(session, list(partition), names)
+    subjects = _Links(
+        _stream(
+            session,
+            select(StatementSubject.statement_id, StatementSubject.actor_id)
+            .where(StatementSubject.statement_id.in_(ids))
+            .order_by(StatementSubject.statement_id, StatementSubject.position),
+        )
+    )
+    topics = _Links(
+        _stream(
+            session,
+            select(StatementTopic.statement_id, Topic.name)
+            .join(Topic, Topic.id == StatementTopic.topic_id)
+            .where(StatementTopic.statement_id.in_(ids))
+            .order_by(StatementTopic.statement_id, StatementTopic.position),
+        )
+    )
+    sources = _Links(
+        _stream(
+            session,
+            select(StatementSource.statement_id, Source.url, StatementSource.locator)
+            .join(Source, Source.id == StatementSource.source_id)
+            .where(StatementSource.statement_id.in_(ids))
+            .order_by(StatementSource.statement_id, StatementSource.position),
+        )
+    )
+    dates: dict[tuple[Any, Any], str | None] = {}
+    chunk: list[Any] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            yield from _exported(session, chunk, names, dates, subjects, topics, sources)
+            chunk = []
+    yield from _exported(session, chunk, names, dates, subjects, topics, sources)
+
+
+_STATEMENT_COLUMNS = (
+    Statement.id,
+    Statement.ref,
+    Statement.kind,
+    Statement.actor_id,
+    Statement.responds_to_id,
+    Statement.date,
+    Statement.date_precision,
+    Statement.text,
+    Statement.quote,
+    Statement.lang,
+    Statement.verdict,
+    Statement.rating,
+    Statement.note,
+    Statement.deleted_at.is_not(None),
+)
+
+
+def _stream(session: Session, query: Executable) -> Iterator[Any]:
+    return iter(session.execute(query.execution_options(yield_per=CHUNK)))
+
+
+class _Links:
+    """Rows ``(statement_id, value…)`` in statement order, taken one statement at a time
+    (in the order the statements are asked for)."""
+
+    def __init__(self, rows: Iterator[Any]) -> None:
+        self._rows = rows
+        self._next: Any = next(self._rows, None)
+
+    def of(self, statement_id: int) -> list[Any]:
+        found: list[Any] = []
+        while self._next is not None and self._next[0] <= statement_id:
+            if self._next[0] == statement_id:
+                found.append(self._next)
+            self._next = next(self._rows, None)
+        return found
+
+
+def _exported(
+    session: Session,
+    rows: list[Any],
+    names: dict[int, str],
+    dates: dict[tuple[Any, Any], str | None],
+    subjects: _Links,
+    topics: _Links,
+    sources: _Links,
+) -> Iterator[ExportedStatement]:
+    refs = {row[0]: row[1] for row in rows}
+    refs.update({row[4]: row[14] for row in rows if row[4] is not None})
+    if None in refs.values():
+        refs = {**refs, **_refs(session, refs)}
+    for row in rows:
+        (statement_id, _ref, kind, actor_id, parent_id, date, precision) = row[:7]
+        when = dates.get((date, precision), _UNSEEN)
+        if when is _UNSEEN:
+            when = dates[(date, precision)] = format_date(date, precision)
+        yield ExportedStatement(
+            id=statement_id,
+            ref=refs[statement_id],
+            kind=kind,
+            actor_id=actor_id,
+            by=names[actor_id],
+            responds_to_id=parent_id,
+            responds_to=None if parent_id is None else refs[parent_id],
+            date=when,
+            text=row[7],
+            quote=row[8],
+            lang=row[9],
+            about=[names[link[1]] for link in subjects.of(statement_id)],
+            topics=[link[1] for link in topics.of(statement_id)],
+            sources=[(link[1], link[2]) for link in sources.of(statement_id)],
+            verdict=row[10],
+            rating=row[11],
+            note=row[12],
+            deleted=bool(row[13]),
+        )
+
+
+_UNSEEN = ""  # not a date as format_date writes one
 
 
 def statements_by_id(
@@ -187,69 +305,10 @@ def statements_by_id(
 ) -> dict[int, ExportedStatement]:
     found: dict[int, ExportedStatement] = {}
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        rows = session.execute(select(Statement.__table__).where(Statement.id.in_(chunk))).all()
-        for statement in load_chunk(session, list(rows), names):
+        chunk = select(Statement.id).where(Statement.id.in_(ids[start : start + CHUNK]))
+        for statement in iter_statements(session, chunk, names):
             found[statement.id] = statement
     return found
-
-
-def load_chunk(session: Session, rows: list[Any], names: dict[int, str]) -> list[ExportedStatement]:
-    ids = [row.id for row in rows]
-    about: dict[int, list[str]] = {}
-    for statement_id, actor_id in session.execute(
-        select(StatementSubject.statement_id, StatementSubject.actor_id)
-        .where(StatementSubject.statement_id.in_(ids))
-        .order_by(StatementSubject.statement_id, StatementSubject.position)
-    ):
-        about.setdefault(statement_id, []).append(names[actor_id])
-    topics: dict[int, list[str]] = {}
-    for statement_id, name in session.execute(
-        select(StatementTopic.statement_id, Topic.name)
-        .join(Topic, Topic.id == StatementTopic.topic_id)
-        .where(StatementTopic.statement_id.in_(ids))
-        .order_by(StatementTopic.statement_id, StatementTopic.position)
-    ):
-        topics.setdefault(statement_id, []).append(name)
-    sources: dict[int, list[tuple[str, str | None]]] = {}
-    for statement_id, url, locator in session.execute(
-        select(StatementSource.statement_id, Source.url, StatementSource.locator)
-        .join(Source, Source.id == StatementSource.source_id)
-        .where(StatementSource.statement_id.in_(ids))
-        .order_by(StatementSource.statement_id, StatementSource.position)
-    ):
-        sources.setdefault(statement_id, []).append((url, locator))
-    known = {row.id: row.ref for row in rows}
-    parent_ids = sorted({row.responds_to_id for row in rows} - {None} - set(known))
-    if parent_ids:
-        for parent_id, ref in session.execute(
-            select(Statement.id, Statement.ref).where(Statement.id.in_(parent_ids))
-        ):
-            known[parent_id] = ref
-    refs = _refs(session, known)
-    return [
-        ExportedStatement(
-            id=row.id,
-            ref=refs[row.id],
-            kind=row.kind,
-            actor_id=row.actor_id,
-            by=names[row.actor_id],
-            responds_to_id=row.responds_to_id,
-            responds_to=None if row.responds_to_id is None else refs[row.responds_to_id],
-            date=format_date(row.date, row.date_precision),
-            text=row.text,
-            quote=row.quote,
-            lang=row.lang,
-            about=about.get(row.id, []),
-            topics=topics.get(row.id, []),
-            sources=sources.get(row.id, []),
-            verdict=row.verdict,
-            rating=row.rating,
-            note=row.note,
-            deleted=row.deleted_at is not None,
-        )
-        for row in rows
-    ]
 
 
 def _refs(session: Session, known: dict[int, str | None]) -> dict[int, str]:
@@ -283,8 +342,12 @@ def _compact(record: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in record.items() if value not in (None, [], False)}
 
 
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
 def dump_line(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False) + "\n"
+    """``json.dumps(record, ensure_ascii=False)`` and a newline."""
+    return _encode(record) + "\n"
 
 
 def actor_line(actor: Actor, names: dict[int, str]) -> dict[str, Any]:
@@ -328,29 +391,42 @@ def source_line(source: Any) -> dict[str, Any]:
 
 
 def statement_line(statement: ExportedStatement) -> dict[str, Any]:
-    return _compact(
-        {
-            "type": "statement",
-            "ref": statement.ref,
-            "kind": statement.kind,
-            "by": statement.by,
-            "responds_to": statement.responds_to,
-            "date": statement.date,
-            "text": statement.text,
-            "quote": statement.quote,
-            "lang": statement.lang,
-            "about": statement.about,
-            "topics": statement.topics,
-            "sources": [
-                url if locator is None else {"url": url, "locator": locator}
-                for url, locator in statement.sources
-            ],
-            "verdict": statement.verdict,
-            "rating": statement.rating,
-            "note": statement.note,
-            "deleted": statement.deleted,
-        }
-    )
+    """The statement's record, keys that are null, empty or false left out (``_compact``
+    written out: this runs once per statement)."""
+    line: dict[str, Any] = {
+        "type": "statement",
+        "ref": statement.ref,
+        "kind": statement.kind,
+        "by": statement.by,
+    }
+    for key, value in (
+        ("responds_to", statement.responds_to),
+        ("date", statement.date),
+        ("text", statement.text),
+        ("quote", statement.quote),
+        ("lang", statement.lang),
+    ):
+        if value is not None:
+            line[key] = value
+    if statement.about:
+        line["about"] = statement.about
+    if statement.topics:
+        line["topics"] = statement.topics
+    if statement.sources:
+        line["sources"] = [
+            url if locator is None else {"url": url, "locator": locator}
+            for url, locator in statement.sources
+        ]
+    for key, value in (
+        ("verdict", statement.verdict),
+        ("rating", statement.rating),
+        ("note", statement.note),
+    ):
+        if value is not None:
+            line[key] = value
+    if statement.deleted:
+        line["deleted"] = True
+    return line
 
 
 def _actor_ids(session: Session, ids: Select[Any], full: bool) -> list[int]:
