@@ -115,13 +115,14 @@ class BulkWriter:
 
     @contextmanager
     def cache(self) -> Iterator[None]:
-        """SQLite: a 64 MiB page cache instead of the default 2 MiB while the import
+        """SQLite: a 16 MiB page cache instead of the default 2 MiB while the import
         writes, so the pages being filled stay in memory rather than being spilled to the
-        write-ahead log and read back. A connection set to another size keeps it."""
+        write-ahead log and read back (more does not help, and each index rebuilt after
+        the load may sort in as much again). A connection set to another size keeps it."""
         if self.postgres or self.cursor.execute("PRAGMA cache_size").fetchone()[0] != -2000:
             yield
             return
-        self.cursor.execute("PRAGMA cache_size = -65536")
+        self.cursor.execute("PRAGMA cache_size = -16384")
         try:
             yield
         finally:

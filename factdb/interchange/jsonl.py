@@ -1252,7 +1252,7 @@ class _Import:
 
     def _write_statements(self) -> None:
         count = len(self.refs)
-        self.ids: array[int] = array("q", bytes(8 * count))
+        self.ids: array[int] = array("q", [0]) * count
         fresh = iter(self.bulk.ids("statements").take(count - len(self.existing)))
         self.written = bytearray(count)
         # ids in file order; statements that already exist keep theirs
