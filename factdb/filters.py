@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -48,6 +48,32 @@ class ActorFilter:
         if self.direct:
             return actor_id == self.actor_id
         return actor_id == self.actor_id or self.actor_id in chain
+
+    def periods(self, affiliations: Affiliations, actor_id: int) -> Periods:
+        """When statements by ``actor_id`` count for the filter's actor: the date ranges
+        ``[start, stop)`` (None: open) and whether undated statements do."""
+        spans = affiliations.spans(actor_id)
+        bounds = (None, *spans.starts, None)
+        ranges: list[tuple[dt.date | None, dt.date | None]] = []
+        for number, chain in enumerate(spans.chains):
+            if not self.counts(actor_id, chain):
+                continue
+            start, stop = bounds[number], bounds[number + 1]
+            if ranges and ranges[-1][1] == start:  # continues the range before it
+                start = ranges.pop()[0]
+            ranges.append((start, stop))
+        return Periods(ranges, self.counts(actor_id, spans.undated))
+
+
+class Periods(NamedTuple):
+    """See ``ActorFilter.periods``."""
+
+    ranges: list[tuple[dt.date | None, dt.date | None]]
+    undated: bool
+
+    @property
+    def always(self) -> bool:
+        return self.undated and self.ranges == [(None, None)]
 
 
 def actor_filter(

@@ -132,11 +132,20 @@ ANSWER_LISTINGS["who-denied --by --direct"] = lambda s: who_denied(
 def test_by_alone_picks_answers_from_the_actor_index_then_reads_them_by_id(
     example_db: Database,
 ) -> None:
-    for work in (SELECTIVE["who-denied --by"], ANSWER_LISTINGS["who-denied --by --direct"]):
+    # Pakistan rolls up dated affiliations (one search per member and period), its ministry
+    # alone does not (one search)
+    for work, searches in (
+        (SELECTIVE["who-denied --by"], 3),
+        (ANSWER_LISTINGS["who-denied --by --direct"], 1),
+    ):
         lines = plan_lines(example_db, work)
-        assert lines == [
-            "SEARCH statements USING COVERING INDEX ix_statements_actor_kind_date "
-            "(actor_id=? AND kind=?)",
+        picks, reads = lines[:searches], lines[searches:]
+        for line in picks:
+            assert line.startswith(
+                "SEARCH statements USING COVERING INDEX ix_statements_actor_kind_date "
+                "(actor_id=? AND kind=?"
+            ), lines
+        assert reads == [
             "SEARCH response USING INTEGER PRIMARY KEY (rowid=?)",
             "SEARCH target USING INTEGER PRIMARY KEY (rowid=?)",
         ], lines

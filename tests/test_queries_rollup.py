@@ -33,6 +33,7 @@ LINKS: list[tuple[str, str, str | None, str | None]] = [
     (DEFENCE, STATE, None, "2020-06"),
     (DEFENCE, OTHER_STATE, "2020-07", None),
     ("Ana Spokes", FOREIGN, "2019-01-15", "2020-06"),
+    ("Ana Spokes", FOREIGN, "2021-03", None),  # back after a break
     ("Ben Herald", FOREIGN, "2017", "2020"),
     ("Ben Herald", DEFENCE, "2021-02", None),
     ("Cara Voice", DEFENCE, None, "2019-12-31"),
@@ -168,6 +169,9 @@ def record_everything(session: Session) -> Record:
             session, kind, target, by, date=said.date, quote=said.quote, sources=cited
         ).id
         answers.append(said)
+    for said in rng.sample(answers, k=12):
+        delete_statement(session, said.id)
+        said.deleted = True
     # Dan Envoy belongs to the state twice over (directly, and through the Defence Ministry,
     # which moves to the other state in 2020-07): answers inside and around that period.
     first = next(iter(claims))
@@ -177,9 +181,13 @@ def record_everything(session: Session) -> Record:
             session, "denial", first, said.by, date=date, quote=said.quote, sources=[URLS[3]]
         ).id
         answers.append(said)
-    for said in rng.sample(answers, k=12):
-        delete_statement(session, said.id)
-        said.deleted = True
+    # Ana Spokes on both sides of each bound of her two terms at the Foreign Ministry
+    around_bounds = ["2019-01-14", "2019-01-15", "2020-06-30", "2020-07-01", "2020-06"]
+    around_bounds += ["2021-02-28", "2021-03", "2021", None]
+    for number, date in enumerate(around_bounds):
+        said = Said(0, "denial", "Ana Spokes", date, f"Ana {number}", first, [])
+        said.id = add_response(session, "denial", first, said.by, date=date, quote=said.quote).id
+        answers.append(said)
     return Record(claims, answers)
 
 
