@@ -199,3 +199,65 @@ def test_the_page_cache_setting_is_restored(sqlite_database: Database) -> None:
     load(sqlite_database, [HEADER, *ACTORS, *statements(10)])
     with sqlite_database.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -2000
+
+
+class Interrupted(Exception):
+    pass
+
+
+def fail_after(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
+    """Make the import fail while it writes, after ``count`` statements (the first batch
+    of a thousand is in the database by then)."""
+    from factdb.interchange import jsonl
+
+    written = 0
+    add = jsonl._Import._add_statement
+
+    def failing(self: Any, *args: Any) -> None:
+        nonlocal written
+        written += 1
+        if written > count:
+            raise Interrupted
+        add(self, *args)
+
+    monkeypatch.setattr(jsonl._Import, "_add_statement", failing)
+
+
+def test_an_import_failing_while_it_writes_leaves_everything_as_it_was(
+    sqlite_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = sqlite_database
+    load(database, [HEADER, *ACTORS, *statements(4, start=5000)])
+    before = schema(database)
+    fail_after(monkeypatch, 1200)
+    with pytest.raises(Interrupted):
+        load(database, [HEADER, *ACTORS, *statements(1500)])
+    assert schema(database) == before
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM statements").scalar() == 4
+    fts_check(database)
+
+
+def test_a_caller_that_commits_after_a_failed_import_keeps_a_whole_schema(
+    sqlite_database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The import puts the trigger and indexes back (and indexes what it wrote) even when
+    it fails, in case its caller commits anyway."""
+    database = sqlite_database
+    before = schema(database)
+    fail_after(monkeypatch, 1200)
+    with database.session(write=True) as session, pytest.raises(Interrupted):
+        import_jsonl(session, [HEADER, *ACTORS, *statements(1500)])
+    assert schema(database) == before
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM statements").scalar() == 1000
+    fts_check(database)
+    assert found(database, "agdam")[:2] == [5, 11]
+
+
+def test_the_import_knows_the_trigger_it_stands_in_for(sqlite_database: Database) -> None:
+    """The copy of migration 0002's insert trigger that the import recreates reads as the
+    migrated database has it (else the import would fall back to the trigger, slowly)."""
+    from factdb.interchange.bulk import _FTS_TRIGGER
+
+    assert ("statements_fts_insert", _FTS_TRIGGER.text) in schema(sqlite_database)

@@ -153,8 +153,9 @@ class BulkWriter:
         try:
             yield
         finally:
-            for index in indexes:
-                index.create(self.connection)
+            if self._in_transaction():
+                for index in indexes:
+                    index.create(self.connection)
 
     @contextmanager
     def deferred_search_index(self) -> Iterator[None]:
@@ -168,6 +169,12 @@ class BulkWriter:
         try:
             yield
         finally:
-            for first, last in self.ids("statements").ranges():
-                self.connection.execute(_INDEX_NEW_STATEMENTS, {"first": first, "last": last})
-            self.connection.execute(_FTS_TRIGGER)
+            if self._in_transaction():
+                for first, last in self.ids("statements").ranges():
+                    self.connection.execute(_INDEX_NEW_STATEMENTS, {"first": first, "last": last})
+                self.connection.execute(_FTS_TRIGGER)
+
+    def _in_transaction(self) -> bool:
+        """Whether the import's transaction is still open: after an error SQLite may have
+        rolled it back already, and with it whatever was dropped came back."""
+        return bool(self.cursor.connection.in_transaction)
