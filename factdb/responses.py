@@ -57,6 +57,8 @@ DENIAL_KEYS = Keys("denial_id", None, "denier")
 ENDORSEMENT_KEYS = Keys("endorsement_id", None, "endorser")
 
 
+# SQLite nests an OR of n terms n levels deep and refuses more than 1,000 levels.
+TERMS_PER_QUERY = 200
 # Where ``_base`` puts the columns that are read by position (quicker than by name).
 ACTOR, TARGET, AUTHOR, TARGET_DATE = 2, 6, 8, 9
 
@@ -236,9 +238,11 @@ def _spoken_for(
             terms.append(and_(statements.c.actor_id == actor_id, *common, or_(*when)))
     if always:
         terms.insert(0, and_(statements.c.actor_id.in_(always), *common))
-    if not terms:
-        return []
-    return list(session.scalars(select(statements.c.id).where(or_(*terms))))
+    picked: list[int] = []
+    for start in range(0, len(terms), TERMS_PER_QUERY):
+        chunk = terms[start : start + TERMS_PER_QUERY]
+        picked.extend(session.scalars(select(statements.c.id).where(or_(*chunk))))
+    return picked
 
 
 class _DateTexts(dict[tuple[Any, Any], str | None]):

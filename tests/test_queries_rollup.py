@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from factdb.actors import add_actor, affiliate
 from factdb.db import Database
+from factdb.interchange import import_jsonl
 from factdb.responses import response_query, who_denied, who_endorsed
 from factdb.rollup import Affiliations
 from factdb.sources import add_source
@@ -340,3 +342,41 @@ def test_the_rows_come_from_the_same_few_queries_whatever_their_number(
     # statements are read twice: the answers that count, from the (actor, kind, date) index,
     # then those answers with what they answer and their sources
     assert len([sql for sql in many_selects if "statements" in sql]) == 2, many_selects
+
+
+def test_a_state_with_over_a_thousand_dated_members(database: Database) -> None:
+    # more OR terms than SQLite takes in one query (it nests them, at most 1,000 deep)
+    members = 1100
+    actors: list[dict[str, Any]] = [
+        {"type": "actor", "name": "Bigland", "kind": "state"},
+        {"type": "actor", "name": "Critic", "kind": "person"},
+    ]
+    said: list[dict[str, Any]] = [
+        {"type": "statement", "ref": "c", "kind": "claim", "by": "Critic", "text": "It did"}
+    ]
+    for number in range(members):
+        year = 2000 + number % 20
+        term = {"organization": "Bigland", "from": f"{year}-01", "to": f"{year + 1}-06"}
+        name = f"Envoy {number}"
+        actors.append({"type": "actor", "name": name, "kind": "person", "affiliations": [term]})
+        for when in (f"{year}-03", f"{year + 2}-03"):  # in office, then after leaving
+            said.append(
+                {
+                    "type": "statement",
+                    "ref": f"envoy-{number}-{when}",
+                    "kind": "denial",
+                    "by": name,
+                    "responds_to": "c",
+                    "date": when,
+                }
+            )
+    lines = ['{"factdb": 1}', *(json.dumps(record) for record in (*actors, *said))]
+    database.run(lambda s: import_jsonl(s, lines), write=True)
+
+    rows = database.run(lambda s: who_denied(s, by="Bigland"))
+    assert {row["denier"]: row["date"] for row in rows} == {
+        f"Envoy {number}": f"{2000 + number % 20}-03" for number in range(members)
+    }
+    assert len(rows) == members
+    assert all(row["on_behalf_of"] == ["Bigland"] for row in rows)
+    assert [row["date"] for row in rows] == sorted(row["date"] for row in rows)
