@@ -1,11 +1,11 @@
 """Audit trail: every ORM insert, update, soft delete and restore writes an ``audit_log`` row
 in the same transaction, through session events, so no write path can forget it.
 
-Bulk writers that bypass the ORM (the JSON Lines import) call ``audit_inserts`` after
-writing: the database builds the same ``insert`` rows from the rows themselves, in one
-statement per table. A statement's row then also holds its source, subject and topic links
-(``after["statement_sources"]`` …, each link as its own audit row would show it), so one
-imported statement is one audit row.
+Bulk writers that bypass the ORM (the JSON Lines import) write their own: ``audit_inserts``
+has the database build the same ``insert`` rows from rows just written, in one statement
+per table. The import writes one row per statement, whose ``after`` also holds the
+statement's source, subject and topic links (under ``STATEMENT_LINKS``, each link as its
+own audit row would show it).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import datetime as dt
 import getpass
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -36,7 +36,6 @@ from sqlalchemy import (
     null,
     select,
 )
-from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session, UOWTransaction
 
 from factdb import tables
@@ -146,34 +145,24 @@ def record_flush(session: Session, flush_context: UOWTransaction) -> None:
 
 # ----------------------------------------------------------------------------- bulk writes
 
-# Links recorded inside their statement's audit row by ``audit_inserts``.
+# The tables whose rows an imported statement's audit row holds, under these names.
 STATEMENT_LINKS = ("statement_sources", "statement_subjects", "statement_topics")
 
 
 def audit_inserts(
-    connection: Connection,
-    table: str,
-    ranges: Iterable[tuple[int, int]],
-    at: dt.datetime,
-    *,
-    links: Sequence[str] = (),
+    connection: Connection, table: str, ranges: Iterable[tuple[int, int]], at: dt.datetime
 ) -> None:
     """Write the ``insert`` audit rows of the rows of ``table`` whose ids lie in ``ranges``
-    (first, last), just written by a path that bypasses the ORM. Each row's ``after`` is
-    what ``snapshot`` gives (every column, sorted keys, dates and times in ISO format); each
-    table named in ``links`` adds the row's links there as a list under its name, in
-    position order, each link as its own audit row would show it."""
-    statement = _audit_insert(connection.dialect.name, table, tuple(links))
+    (first, last), just written by a path that bypasses the ORM: ``after`` is what
+    ``snapshot`` gives (every column, sorted keys, dates and times in ISO format)."""
+    statement = _audit_insert(connection.dialect.name, table)
     user = current_user()
     for first, last in ranges:
         connection.execute(statement, {"at": at, "user": user, "first": first, "last": last})
 
 
-def _audit_insert(dialect: str, table: str, links: tuple[str, ...]) -> Insert:
+def _audit_insert(dialect: str, table: str) -> Insert:
     row = tables.metadata.tables[table].alias("t")
-    values = _column_values(dialect, row)
-    for link in links:
-        values[link] = _links_value(dialect, link, row)
     audit = tables.audit_log
     rows = (
         select(
@@ -183,7 +172,7 @@ def _audit_insert(dialect: str, table: str, links: tuple[str, ...]) -> Insert:
             literal(table, String),
             row.c.id,
             null(),
-            _json_object(dialect, values),
+            _json_object(dialect, _column_values(dialect, row)),
         )
         .where(row.c.id.between(bindparam("first"), bindparam("last")))
         .order_by(row.c.id)
@@ -219,16 +208,3 @@ def _iso_value(dialect: str, column: ColumnElement[Any]) -> ColumnElement[Any]:
     if isinstance(column.type, Date) and dialect == "postgresql":
         return func.to_char(column, "YYYY-MM-DD", type_=String)
     return column  # SQLite stores a date as 'YYYY-MM-DD' already
-
-
-def _links_value(dialect: str, link: str, row: FromClause) -> ColumnElement[Any]:
-    """The JSON list of the row's links in table ``link``, in position order."""
-    rows = tables.metadata.tables[link].alias("l")
-    item = _json_object(dialect, _column_values(dialect, rows))
-    mine = rows.c.statement_id == row.c.id
-    if dialect == "postgresql":
-        listed = func.json_agg(aggregate_order_by(item, rows.c.position))
-        return select(func.coalesce(listed, func.json_build_array())).where(mine).scalar_subquery()
-    ordered = select(item.label("j")).where(mine).order_by(rows.c.position).correlate(row)
-    items = ordered.subquery()
-    return func.json(select(func.json_group_array(func.json(items.c.j))).scalar_subquery())

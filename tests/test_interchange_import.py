@@ -122,6 +122,18 @@ def test_writes_one_audit_row_per_record(database: Database) -> None:
         denial = session.scalar(select(Statement).where(Statement.ref == "d1"))
         assert denial is not None
         expected = snapshot(denial)
+        claim = session.scalar(select(Statement).where(Statement.ref == "c1"))
+        assert claim is not None
+        claim_links = {
+            "statement_sources": [snapshot(link) for link in claim.source_links],
+            "statement_subjects": [snapshot(link) for link in claim.subject_links],
+            "statement_topics": [snapshot(link) for link in claim.topic_links],
+        }
+        claim_after = session.scalar(
+            select(AuditEntry.after).where(
+                AuditEntry.table_name == "statements", AuditEntry.row_id == claim.id
+            )
+        )
         after = session.scalar(
             select(AuditEntry.after).where(
                 AuditEntry.table_name == "statements", AuditEntry.row_id == denial.id
@@ -146,6 +158,9 @@ def test_writes_one_audit_row_per_record(database: Database) -> None:
     assert set(recorded) == {*expected, *STATEMENT_LINKS}
     assert recorded["ref"] == "d1" and recorded["kind"] == "denial"
     assert recorded["date"] == "2020-10-17" and recorded["date_precision"] == "day"
+    assert claim_after is not None
+    assert {key: json.loads(claim_after)[key] for key in STATEMENT_LINKS} == claim_links
+    assert after == json.dumps(recorded, ensure_ascii=False, sort_keys=True)
 
 
 def test_responses_may_come_before_what_they_answer(database: Database) -> None:

@@ -3,8 +3,9 @@
 Rows are plain tuples of storage values (numbers, text, dates as ``YYYY-MM-DD``, times as
 ``YYYY-MM-DD HH:MM:SS.ffffff``) handed to the driver as they are: one ``executemany`` per
 batch on SQLite, one ``COPY`` on PostgreSQL. What the database can derive from the rows is
-left to it, once per table at the end rather than once per row: the audit rows
-(``factdb.audit.audit_inserts``) and, on SQLite, the full-text index of the new statements.
+left to it, in one statement per table rather than once per row: the audit rows of actors,
+sources and the like (``factdb.audit.audit_inserts``) and, on SQLite, the full-text index
+of the new statements (and the statements' indexes, after a large load).
 """
 
 from __future__ import annotations
@@ -107,11 +108,11 @@ class BulkWriter:
             for row in rows:
                 copy.write_row(row)
 
-    def audit(self, table_name: str, at: dt.datetime, *, links: Sequence[str] = ()) -> None:
+    def audit(self, table_name: str, at: dt.datetime) -> None:
         """The audit rows of every row this writer inserted into ``table_name``."""
         allocator = self._allocators.get(table_name)
         if allocator is not None:
-            audit_inserts(self.connection, table_name, allocator.ranges(), at, links=links)
+            audit_inserts(self.connection, table_name, allocator.ranges(), at)
 
     @contextmanager
     def cache(self) -> Iterator[None]:

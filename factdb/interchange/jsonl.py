@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factdb import tables
-from factdb.audit import STATEMENT_LINKS
+from factdb.audit import current_user
 from factdb.dates import PartialDate, format_date, parse_date
 from factdb.errors import InvalidInput
 from factdb.interchange.bulk import BulkWriter, storage_time
@@ -1123,15 +1123,14 @@ class _Import:
             self._write_topics()
             self._write_actors()
             self._write_sources()
+            for table in ("topics", "actors", "actor_aliases", "affiliations", "sources"):
+                self.bulk.audit(table, self.now)
             new = len(self.refs) - len(self.existing)
             with (
                 self.bulk.deferred_search_index(),
                 self.bulk.deferred_indexes("statements", new),
             ):
                 self._write_statements()
-            for table in ("topics", "actors", "actor_aliases", "affiliations", "sources"):
-                self.bulk.audit(table, self.now)
-            self.bulk.audit("statements", self.now, links=STATEMENT_LINKS)
         self.session.expire_all()
 
     def _write_topics(self) -> None:
@@ -1266,6 +1265,8 @@ class _Import:
         self.refs.clear()  # no longer needed; frees memory before the write
         self.author_ids: dict[str, int] = {}
         self.date_values: dict[str | None, tuple[str | None, str | None]] = {None: (None, None)}
+        self.audit_head = (self.stamp, current_user(), "insert", "statements")
+        self.audit_stamp = _json_string(self.now.isoformat())
         source = self.spool
         while True:
             deferred = tempfile.TemporaryFile("w+b")  # noqa: SIM115 - closed below
@@ -1314,35 +1315,44 @@ class _Import:
             parent_id = self.ids[parent]
         date = self.date_values.get(record[S_DATE]) or self._date_value(record[S_DATE])
         stamp = self.stamp
-        batch.statements.append(
-            (
-                statement_id,
-                record[S_KIND],
-                self.author_ids.get(record[S_BY]) or self._author_id(record[S_BY]),
-                parent_id,
-                record[S_TEXT],
-                record[S_QUOTE],
-                record[S_LANG],
-                date[0],
-                date[1],
-                record[S_VERDICT],
-                record[S_RATING],
-                record[S_NOTE],
-                record[S_REF],
-                stamp if record[S_DELETED] else None,
-                stamp,
-                stamp,
-            )
+        row = (
+            statement_id,
+            record[S_KIND],
+            self.author_ids.get(record[S_BY]) or self._author_id(record[S_BY]),
+            parent_id,
+            record[S_TEXT],
+            record[S_QUOTE],
+            record[S_LANG],
+            date[0],
+            date[1],
+            record[S_VERDICT],
+            record[S_RATING],
+            record[S_NOTE],
+            record[S_REF],
+            stamp if record[S_DELETED] else None,
+            stamp,
+            stamp,
         )
-        for position, name in enumerate(record[S_ABOUT]):
-            actor_id = self.author_ids.get(name) or self._author_id(name)
-            batch.subjects.append((statement_id, actor_id, position))
+        batch.statements.append(row)
+        subjects = [
+            (statement_id, self.author_ids.get(name) or self._author_id(name), position)
+            for position, name in enumerate(record[S_ABOUT])
+        ]
         topic_ids = self.topic_ids
-        for position, topic in enumerate(record[S_TOPICS]):
-            batch.topics.append((statement_id, topic_ids[name_key(topic)], position))
+        topics = [
+            (statement_id, topic_ids[name_key(topic)], position)
+            for position, topic in enumerate(record[S_TOPICS])
+        ]
         source_ids = self.source_ids
-        for position, (url, locator) in enumerate(record[S_SOURCES]):
-            batch.sources.append((statement_id, source_ids[url], position, locator))
+        sources = [
+            (statement_id, source_ids[url], position, locator)
+            for position, (url, locator) in enumerate(record[S_SOURCES])
+        ]
+        batch.subjects += subjects
+        batch.topics += topics
+        batch.sources += sources
+        after = _statement_json(row, self.audit_stamp, sources, subjects, topics)
+        batch.audits.append((*self.audit_head, statement_id, None, after))
 
     def _author_id(self, name: str) -> int:
         """The id of the actor ``name`` (as written in the file) stands for, remembered."""
@@ -1361,6 +1371,7 @@ class _Import:
         write("statement_subjects", ("statement_id", "actor_id", "position"), batch.subjects)
         write("statement_topics", ("statement_id", "topic_id", "position"), batch.topics)
         write("statement_sources", _LINK_SOURCE_COLUMNS, batch.sources)
+        write("audit_log", _AUDIT_COLUMNS, batch.audits)
         batch.clear()
 
 
@@ -1370,9 +1381,10 @@ class _Batch:
     subjects: list[tuple[Any, ...]] = field(default_factory=list)
     topics: list[tuple[Any, ...]] = field(default_factory=list)
     sources: list[tuple[Any, ...]] = field(default_factory=list)
+    audits: list[tuple[Any, ...]] = field(default_factory=list)
 
     def clear(self) -> None:
-        for rows in (self.statements, self.subjects, self.topics, self.sources):
+        for rows in (self.statements, self.subjects, self.topics, self.sources, self.audits):
             rows.clear()
 
 
@@ -1431,6 +1443,62 @@ _STATEMENT_COLUMNS = (
     "updated_at",
 )
 _LINK_SOURCE_COLUMNS = ("statement_id", "source_id", "position", "locator")
+_AUDIT_COLUMNS = ("at", "user", "action", "table_name", "row_id", "before", "after")
+
+# An imported statement's audit row: what ``factdb.audit.snapshot`` gives for the row (keys
+# sorted, as ``json.dumps(..., ensure_ascii=False, sort_keys=True)`` writes them) with its
+# links under their tables' names, each link as its own audit row would show it. Written
+# out here because it runs once per statement; a test compares it with ``snapshot``.
+_STATEMENT_AFTER = (
+    '{"actor_id": %d, "created_at": %s, "date": %s, "date_precision": %s, "deleted_at": %s, '
+    '"id": %d, "kind": %s, "lang": %s, "note": %s, "quote": %s, "rating": %s, "ref": %s, '
+    '"responds_to_id": %s, "statement_sources": [%s], "statement_subjects": [%s], '
+    '"statement_topics": [%s], "text": %s, "updated_at": %s, "verdict": %s}'
+)
+_SOURCE_AFTER = '{"locator": %s, "position": %d, "source_id": %d, "statement_id": %d}'
+_SUBJECT_AFTER = '{"actor_id": %d, "position": %d, "statement_id": %d}'
+_TOPIC_AFTER = '{"position": %d, "statement_id": %d, "topic_id": %d}'
+_json_string = json.encoder.encode_basestring  # a str as JSON, as json.dumps writes it
+
+
+def _statement_json(
+    row: tuple[Any, ...],
+    stamp: str,
+    sources: list[tuple[Any, ...]],
+    subjects: list[tuple[Any, ...]],
+    topics: list[tuple[Any, ...]],
+) -> str:
+    """The ``after`` of a new statement's audit row; ``row`` in ``_STATEMENT_COLUMNS``
+    order, ``stamp`` its creation time as a JSON string."""
+    (statement_id, kind, actor_id, parent_id, text, quote, lang, date, precision) = row[:9]
+    verdict, rating, note, ref, deleted = row[9:14]
+    return _STATEMENT_AFTER % (
+        actor_id,
+        stamp,
+        _json_text(date),
+        _json_text(precision),
+        "null" if deleted is None else stamp,
+        statement_id,
+        _json_string(kind),
+        _json_text(lang),
+        _json_text(note),
+        _json_text(quote),
+        _json_text(rating),
+        _json_text(ref),
+        "null" if parent_id is None else parent_id,
+        ", ".join(
+            [_SOURCE_AFTER % (_json_text(link[3]), link[2], link[1], link[0]) for link in sources]
+        ),
+        ", ".join([_SUBJECT_AFTER % (link[1], link[2], link[0]) for link in subjects]),
+        ", ".join([_TOPIC_AFTER % (link[2], link[0], link[1]) for link in topics]),
+        _json_text(text),
+        stamp,
+        _json_text(verdict),
+    )
+
+
+def _json_text(value: str | None) -> str:
+    return "null" if value is None else _json_string(value)
 
 
 def _organizations(
