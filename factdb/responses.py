@@ -241,7 +241,7 @@ def _spoken_for(
     picked: list[int] = []
     for start in range(0, len(terms), TERMS_PER_QUERY):
         chunk = terms[start : start + TERMS_PER_QUERY]
-        picked.extend(session.scalars(select(statements.c.id).where(or_(*chunk))))
+        picked.extend(session.scalars(select(statements.c.id).where(or_(*chunk))).all())
     return picked
 
 
