@@ -10,6 +10,11 @@ Filters roll up through dated affiliations (see ``factdb.rollup``): ``by`` is th
 actor counts for the named one at that statement's date. ``direct`` turns roll-up off.
 ``topic`` and ``about`` look at what was answered; ``search`` matches the response or what
 it answers; ``since``/``until`` bound the response's date.
+
+One query reads the rows, with what they answer and their sources, already in order
+(``_base``). When ``by`` is the only narrowing filter, the answers that count are first
+picked from the index on (actor_id, kind, date), with the dates when each member counts
+written into the query (``_spoken_for``), so rows that roll-up would drop are never read.
 """
 
 from __future__ import annotations
