@@ -1472,28 +1472,29 @@ def _statement_json(
     order, ``stamp`` its creation time as a JSON string."""
     (statement_id, kind, actor_id, parent_id, text, quote, lang, date, precision) = row[:9]
     verdict, rating, note, ref, deleted = row[9:14]
+    quoted = _json_string  # conditionals written out: this runs once per statement
     return _STATEMENT_AFTER % (
         actor_id,
         stamp,
-        _json_text(date),
-        _json_text(precision),
+        "null" if date is None else quoted(date),
+        "null" if precision is None else quoted(precision),
         "null" if deleted is None else stamp,
         statement_id,
-        _json_string(kind),
-        _json_text(lang),
-        _json_text(note),
-        _json_text(quote),
-        _json_text(rating),
-        _json_text(ref),
+        quoted(kind),
+        "null" if lang is None else quoted(lang),
+        "null" if note is None else quoted(note),
+        "null" if quote is None else quoted(quote),
+        "null" if rating is None else quoted(rating),
+        "null" if ref is None else quoted(ref),
         "null" if parent_id is None else parent_id,
         ", ".join(
             [_SOURCE_AFTER % (_json_text(link[3]), link[2], link[1], link[0]) for link in sources]
         ),
         ", ".join([_SUBJECT_AFTER % (link[1], link[2], link[0]) for link in subjects]),
         ", ".join([_TOPIC_AFTER % (link[2], link[0], link[1]) for link in topics]),
-        _json_text(text),
+        "null" if text is None else quoted(text),
         stamp,
-        _json_text(verdict),
+        "null" if verdict is None else quoted(verdict),
     )
 
 
