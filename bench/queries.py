@@ -179,7 +179,18 @@ def generate(path: Path, statements: int, actors: int, seed: int) -> dict[str, A
     people = [n for n, (_name, kind) in enumerate(names, start=1) if kind == "person"]
     affiliations: list[dict[str, Any]] = []
     for index, ministry in enumerate(ministry_ids):
-        affiliations.append({"member_id": ministry, "organization_id": state_ids[index // 2]})
+        # every row carries every key: an executemany takes its columns from the first row
+        affiliations.append(
+            {
+                "member_id": ministry,
+                "organization_id": state_ids[index // 2],
+                "role": None,
+                "start_date": None,
+                "start_precision": None,
+                "end_date": None,
+                "end_precision": None,
+            }
+        )
     for person in people:
         ministry = rng.choice(ministry_ids)
         start = dt.date(rng.randrange(2008, 2020), 1, 1)
