@@ -4,8 +4,8 @@ in the same transaction, through session events, so no write path can forget it.
 Bulk writers that bypass the ORM (the JSON Lines import) write their own: ``audit_inserts``
 has the database build the same ``insert`` rows from rows just written, in one statement
 per table. The import writes one row per statement, whose ``after`` also holds the
-statement's source, subject and topic links (under ``STATEMENT_LINKS``, each link as its
-own audit row would show it).
+statement's source, subject and topic links (each under its table's name, as a list of the
+links as their own audit rows would show them).
 """
 
 from __future__ import annotations
@@ -144,9 +144,6 @@ def record_flush(session: Session, flush_context: UOWTransaction) -> None:
 
 
 # ----------------------------------------------------------------------------- bulk writes
-
-# The tables whose rows an imported statement's audit row holds, under these names.
-STATEMENT_LINKS = ("statement_sources", "statement_subjects", "statement_topics")
 
 
 def audit_inserts(

@@ -16,7 +16,8 @@ from factdb.records import Record
 from factdb.resolve import parse_statement_id, resolve_actor
 
 # Link tables keyed by statement: their audit rows carry the statement id as ``row_id``
-# (the first column of their primary key).
+# (the first column of their primary key). A statement written by the import has no such
+# rows: its own row's ``after`` lists its links under these names instead.
 STATEMENT_LINK_TABLES = ("statement_sources", "statement_subjects", "statement_topics")
 # Tables whose rows belong to an actor through one of these columns.
 ACTOR_LINK_COLUMNS = {

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from factdb.audit import STATEMENT_LINKS, snapshot
+from factdb.audit import snapshot
 from factdb.db import Database
 from factdb.errors import InvalidInput
+from factdb.history import STATEMENT_LINK_TABLES
 from factdb.interchange import ImportResult, import_jsonl
 from factdb.models import AuditEntry, Statement, StatementSource
 from factdb.statements import add_claim
@@ -155,11 +156,11 @@ def test_writes_one_audit_row_per_record(database: Database) -> None:
     ]
     assert recorded["statement_subjects"] == recorded["statement_topics"] == []
     assert {key: recorded[key] for key in expected} == expected
-    assert set(recorded) == {*expected, *STATEMENT_LINKS}
+    assert set(recorded) == {*expected, *STATEMENT_LINK_TABLES}
     assert recorded["ref"] == "d1" and recorded["kind"] == "denial"
     assert recorded["date"] == "2020-10-17" and recorded["date_precision"] == "day"
     assert claim_after is not None
-    assert {key: json.loads(claim_after)[key] for key in STATEMENT_LINKS} == claim_links
+    assert {key: json.loads(claim_after)[key] for key in STATEMENT_LINK_TABLES} == claim_links
     assert after == json.dumps(recorded, ensure_ascii=False, sort_keys=True)
 
 

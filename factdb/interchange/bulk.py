@@ -61,7 +61,7 @@ class BulkWriter:
         self.postgres = self.connection.dialect.name == "postgresql"
         driver = self.connection.connection.driver_connection
         self.cursor: Any = driver.cursor()  # type: ignore[union-attr]
-        self._statements: dict[tuple[str, tuple[str, ...]], str] = {}
+        self._sql: dict[tuple[str, tuple[str, ...]], str] = {}
         self._allocators: dict[str, IdAllocator] = {}
 
     def ids(self, table_name: str) -> IdAllocator:
@@ -83,7 +83,7 @@ class BulkWriter:
             self.cursor.executemany(self._insert_sql(table_name, columns), rows)
 
     def _insert_sql(self, table_name: str, columns: tuple[str, ...]) -> str:
-        sql = self._statements.get((table_name, columns))
+        sql = self._sql.get((table_name, columns))
         if sql is None:
             target = tables.metadata.tables[table_name]
             compiled = (
@@ -93,7 +93,7 @@ class BulkWriter:
             )
             if tuple(compiled.positiontup or ()) != columns:
                 raise ValueError(f"{table_name}: give the columns in the table's order")
-            sql = self._statements[(table_name, columns)] = str(compiled)
+            sql = self._sql[(table_name, columns)] = str(compiled)
         return sql
 
     def _copy(
