@@ -4,9 +4,10 @@ The stream is read once. The first pass checks each line on its own, remembers w
 lines may refer to (actor names, refs, URLs, topics), and spools the cleaned statements and
 sources to a temporary file. Then references are resolved against the file and the database
 (names, ``responds_to``, cycles, records that already exist). Only when no problem was found
-does the second pass write, with Core ``insert()`` in batches, plus the audit rows the ORM
-hook would have written. Memory holds the actors, one small entry per ref and per URL, and
-one batch of rows; never the whole file.
+does the second pass write, in batches of tuples through the driver (``bulk.BulkWriter``),
+with the audit rows: one per actor, source … as the ORM hook would write it, and one per
+statement holding its links. Memory holds the actors, one small entry per ref and per URL,
+and one batch of rows; never the whole file.
 """
 
 from __future__ import annotations
@@ -83,9 +84,6 @@ BATCH = 1000
 LOOKUP_CHUNK = 500
 PROGRESS_EVERY = 1000
 DAYS_REMEMBERED = 8192
-# the encoding of ``factdb.audit`` (sorted keys, UTF-8 text), built once
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
-_encode_string = json.encoder.encode_basestring  # a JSON string, as _ENCODER writes it
 _LENGTH = struct.Struct("<I")
 _EXPORTED_REF = re.compile(r"^s([0-9]{1,18})(?:\.[0-9]+)?$")
 _DECODER = json.JSONDecoder(object_pairs_hook=unique_object)
