@@ -187,15 +187,3 @@ def actor_loader_options() -> Sequence[Any]:
         selectinload(Actor.aliases),
         selectinload(Actor.memberships).selectinload(Affiliation.organization),
     )
-
-
-def load_statements(session: Session, ids: Sequence[int]) -> dict[int, Statement]:
-    """Statements by id with everything ``statement_record`` needs, in one round of queries."""
-    from factdb.models import Statement
-
-    if not ids:
-        return {}
-    rows = session.scalars(
-        select(Statement).where(Statement.id.in_(ids)).options(*statement_loader_options())
-    ).all()
-    return {row.id: row for row in rows}

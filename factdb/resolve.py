@@ -14,7 +14,7 @@ from factdb.tables import actor_aliases, actors, statements, topics
 from factdb.text import name_key
 
 if TYPE_CHECKING:
-    from factdb.models import Actor, Statement, Topic
+    from factdb.models import Actor, Topic
 
 MAX_SUGGESTIONS = 3
 
@@ -113,22 +113,6 @@ def parse_statement_id(text: str, field: str = "ID") -> int:
     if not raw.isdigit() or int(raw) == 0 or len(raw) > 18:
         raise InvalidInput(f"{field}: {text!r} is not a statement id (use 12 or #12)")
     return int(raw)
-
-
-def get_statement(
-    session: Session,
-    statement_id: int | str,
-    *,
-    include_deleted: bool = False,
-    field: str | None = None,
-) -> Statement:
-    """The statement with this id, as an ORM object (see ``statement_id_of``)."""
-    from factdb.models import Statement
-
-    number = statement_id_of(session, statement_id, include_deleted=include_deleted, field=field)
-    statement = session.get(Statement, number)
-    assert statement is not None  # found just now, in this transaction
-    return statement
 
 
 def statement_id_of(

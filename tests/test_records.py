@@ -9,7 +9,12 @@ from sqlalchemy.orm import Session
 
 from factdb.db import Database
 from factdb.models import Statement
-from factdb.records import Record, load_statements, statement_record, statement_records
+from factdb.records import (
+    Record,
+    statement_loader_options,
+    statement_record,
+    statement_records,
+)
 from factdb.tables import statements
 
 
@@ -28,7 +33,10 @@ def test_core_records_equal_the_orm_records_for_every_statement(database: Databa
     def both(session: Session) -> tuple[dict[int, Record], dict[int, Record]]:
         ids = list(session.scalars(select(Statement.id).order_by(Statement.id)))
         orm = {
-            number: statement_record(item) for number, item in load_statements(session, ids).items()
+            item.id: statement_record(item)
+            for item in session.scalars(
+                select(Statement).where(Statement.id.in_(ids)).options(*statement_loader_options())
+            )
         }
         return statement_records(session, ids), orm
 

@@ -619,9 +619,9 @@ def test_the_thread_nests_answers_in_date_order_and_lists_the_chain(world: Datab
 
 
 def claim_record(database: Database) -> dict[str, Any]:
-    from factdb.resolve import get_statement
+    from factdb.models import Statement
 
-    return dict(database.run(lambda s: statement_record(get_statement(s, 1))))
+    return dict(database.run(lambda s: statement_record(s.get_one(Statement, 1))))
 
 
 def test_a_deleted_statement_is_shown_only_when_asked(world: Database) -> None:
