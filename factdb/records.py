@@ -153,19 +153,43 @@ def statement_records(session: Session, ids: Sequence[int]) -> dict[int, Record]
         .order_by(statement_topics.c.statement_id, statement_topics.c.position)
     ):
         found[statement_id]["topics"].append(name)
-    for statement_id, url, outlet, locator in session.execute(
+    for statement_id, cited in cited_sources(session, ids).items():
+        found[statement_id]["sources"] = [
+            {"url": item["url"], "outlet": item["outlet"], "locator": item["locator"]}
+            for item in cited
+        ]
+    return found
+
+
+def cited_sources(session: Session, ids: Sequence[int]) -> dict[int, list[Record]]:
+    """Each statement's sources in their recorded order: ``{url, outlet, title, published,
+    locator}``."""
+    cited: dict[int, list[Record]] = {}
+    rows = session.execute(
         select(
             statement_sources.c.statement_id,
             sources.c.url,
             sources.c.outlet,
+            sources.c.title,
+            sources.c.published_date,
+            sources.c.published_precision,
             statement_sources.c.locator,
         )
         .join(sources, sources.c.id == statement_sources.c.source_id)
         .where(statement_sources.c.statement_id.in_(ids))
         .order_by(statement_sources.c.statement_id, statement_sources.c.position)
-    ):
-        found[statement_id]["sources"].append({"url": url, "outlet": outlet, "locator": locator})
-    return found
+    )
+    for row in rows:
+        cited.setdefault(row.statement_id, []).append(
+            {
+                "url": row.url,
+                "outlet": row.outlet,
+                "title": row.title,
+                "published": format_date(row.published_date, row.published_precision),
+                "locator": row.locator,
+            }
+        )
+    return cited
 
 
 def statement_loader_options() -> Sequence[Any]:

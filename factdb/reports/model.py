@@ -47,7 +47,7 @@ from sqlalchemy.orm import Session
 from factdb.dates import format_date, parse_date
 from factdb.errors import InvalidInput
 from factdb.positions import chunks
-from factdb.records import statement_records
+from factdb.records import cited_sources, statement_records
 from factdb.reports import derived
 from factdb.resolve import ActorRef, resolve_actor_ref, statement_id_of, topic_id_of
 from factdb.rollup import Affiliations
@@ -55,8 +55,6 @@ from factdb.tables import (
     actor_aliases,
     actors,
     affiliations,
-    sources,
-    statement_sources,
     statement_subjects,
     statement_topics,
     statements,
@@ -404,7 +402,7 @@ class _Context:
                 select(statements.c.id, statements.c.date).where(statements.c.id.in_(ids))
             )
         }
-        cited = _sources(self.session, ids)
+        cited = cited_sources(self.session, ids)
         return {
             number: self.entry(record, dates[number], cited.get(number, []))
             for number, record in records.items()
@@ -431,36 +429,6 @@ class _Context:
             "ref": record["ref"],
             "_date": date,
         }
-
-
-def _sources(session: Session, ids: list[int]) -> dict[int, list[Data]]:
-    """Each statement's sources in their recorded order, as reports cite them."""
-    cited: dict[int, list[Data]] = {}
-    rows = session.execute(
-        select(
-            statement_sources.c.statement_id,
-            sources.c.url,
-            sources.c.outlet,
-            sources.c.title,
-            sources.c.published_date,
-            sources.c.published_precision,
-            statement_sources.c.locator,
-        )
-        .join(sources, sources.c.id == statement_sources.c.source_id)
-        .where(statement_sources.c.statement_id.in_(ids))
-        .order_by(statement_sources.c.statement_id, statement_sources.c.position)
-    )
-    for row in rows:
-        cited.setdefault(row.statement_id, []).append(
-            {
-                "url": row.url,
-                "outlet": row.outlet,
-                "title": row.title,
-                "published": format_date(row.published_date, row.published_precision),
-                "locator": row.locator,
-            }
-        )
-    return cited
 
 
 def _children(session: Session, root_ids: Sequence[int]) -> dict[int, list[int]]:
