@@ -10,13 +10,13 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate
 from factdb.errors import InvalidInput
-from factdb.filters import DateRange, actor_filter, date_key, kind_is, topic_id
+from factdb.filters import DateRange, about_any, actor_filter, date_key, kind_is, on_topic, topic_id
 from factdb.positions import chunks, subjects_of
 from factdb.records import statement_records
 from factdb.responses import response_query
 from factdb.rollup import Affiliations
 from factdb.status import STATUSES, statuses
-from factdb.tables import statement_subjects, statement_topics, statements
+from factdb.tables import statements
 
 Record = dict[str, Any]
 
@@ -86,25 +86,10 @@ def list_claims(
     if by_filter is not None:
         query = query.where(statements.c.actor_id.in_(sorted(by_filter.candidates)))
     if about_filter is not None:
-        query = query.where(
-            statements.c.id.in_(
-                select(statement_subjects.c.statement_id).where(
-                    statement_subjects.c.actor_id.in_(sorted(about_filter.candidates))
-                )
-            )
-        )
+        query = query.where(about_any(statements.c.id, about_filter.candidates))
     if topic_number is not None:
-        query = query.where(
-            statements.c.id.in_(
-                select(statement_topics.c.statement_id).where(
-                    statement_topics.c.topic_id == topic_number
-                )
-            )
-        )
-    if dates.since is not None:
-        query = query.where(statements.c.date >= dates.since)
-    if dates.until is not None:
-        query = query.where(statements.c.date <= dates.until)
+        query = query.where(on_topic(statements.c.id, topic_number))
+    query = query.where(*dates.conditions(statements.c.date))
 
     if restrict is None:
         rows = list(session.execute(query))

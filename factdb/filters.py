@@ -14,7 +14,7 @@ from factdb.dates import PartialDate, parse_optional_date
 from factdb.errors import InvalidInput, NotFound
 from factdb.resolve import resolve_actor_ref, suggest_topics
 from factdb.rollup import Affiliations
-from factdb.tables import topics
+from factdb.tables import statement_subjects, statement_topics, topics
 from factdb.text import name_key
 
 
@@ -133,6 +133,31 @@ class DateRange:
     @property
     def given(self) -> bool:
         return self.since is not None or self.until is not None
+
+    def conditions(self, date: Any) -> list[ColumnElement[bool]]:
+        """The bounds given, as conditions on the date column ``date``."""
+        bounds: list[ColumnElement[bool]] = []
+        if self.since is not None:
+            bounds.append(date >= self.since)
+        if self.until is not None:
+            bounds.append(date <= self.until)
+        return bounds
+
+
+def on_topic(statement_id: Any, topic_number: int) -> ColumnElement[bool]:
+    """The statement whose id is ``statement_id`` is tagged with the topic."""
+    return statement_id.in_(  # type: ignore[no-any-return]
+        select(statement_topics.c.statement_id).where(statement_topics.c.topic_id == topic_number)
+    )
+
+
+def about_any(statement_id: Any, actor_ids: frozenset[int]) -> ColumnElement[bool]:
+    """The statement whose id is ``statement_id`` is about one of ``actor_ids``."""
+    return statement_id.in_(  # type: ignore[no-any-return]
+        select(statement_subjects.c.statement_id).where(
+            statement_subjects.c.actor_id.in_(sorted(actor_ids))
+        )
+    )
 
 
 def date_key(date: dt.date | None, item_id: int) -> tuple[bool, dt.date, int]:

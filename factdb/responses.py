@@ -27,7 +27,15 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate, format_date
 from factdb.errors import InvalidInput
-from factdb.filters import ActorFilter, DateRange, actor_filter, kind_is, topic_id
+from factdb.filters import (
+    ActorFilter,
+    DateRange,
+    about_any,
+    actor_filter,
+    kind_is,
+    on_topic,
+    topic_id,
+)
 from factdb.positions import actor_names, id_in, subjects_of
 from factdb.resolve import statement_id_of
 from factdb.rollup import Affiliations
@@ -36,8 +44,6 @@ from factdb.tables import (
     RESPONSE_KINDS,
     sources,
     statement_sources,
-    statement_subjects,
-    statement_topics,
     statements,
 )
 
@@ -158,29 +164,14 @@ def response_query(
     if of_filter is not None:
         query = query.where(target.c.actor_id.in_(sorted(of_filter.candidates)))
     if about_filter is not None:
-        query = query.where(
-            target.c.id.in_(
-                select(statement_subjects.c.statement_id).where(
-                    statement_subjects.c.actor_id.in_(sorted(about_filter.candidates))
-                )
-            )
-        )
+        query = query.where(about_any(target.c.id, about_filter.candidates))
     if topic_number is not None:
-        query = query.where(
-            target.c.id.in_(
-                select(statement_topics.c.statement_id).where(
-                    statement_topics.c.topic_id == topic_number
-                )
-            )
-        )
+        query = query.where(on_topic(target.c.id, topic_number))
     if search is not None:
         matches = matching_ids(session, search_terms(search, "--search"))
         answering = select(statements.c.id).where(statements.c.responds_to_id.in_(matches))
         query = query.where(response.c.id.in_(union(matches, answering)))
-    if dates.since is not None:
-        query = query.where(response.c.date >= dates.since)
-    if dates.until is not None:
-        query = query.where(response.c.date <= dates.until)
+    query = query.where(*dates.conditions(response.c.date))
 
     rows = session.execute(query).all()
     if not rows:
@@ -219,10 +210,7 @@ def _spoken_for(
     common = [
         kind_is(statements.c.kind, RESPONSE_KINDS if kind is None else (kind,), use_index=True)
     ]
-    if dates.since is not None:
-        common.append(date >= dates.since)
-    if dates.until is not None:
-        common.append(date <= dates.until)
+    common.extend(dates.conditions(date))
     always: list[int] = []
     terms: list[ColumnElement[bool]] = []
     for actor_id in sorted(by_filter.candidates):

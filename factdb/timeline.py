@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate
 from factdb.errors import InvalidInput
-from factdb.filters import DateRange, actor_filter, topic_id
+from factdb.filters import DateRange, actor_filter, on_topic, topic_id
 from factdb.positions import chunks
 from factdb.records import statement_records
 from factdb.rollup import Affiliations
-from factdb.tables import statement_topics, statements
+from factdb.tables import statements
 
 Record = dict[str, Any]
 _PRECISION_ORDER = {"year": 0, "month": 1, "day": 2}
@@ -61,17 +61,8 @@ def timeline(
     if wanted is not None:
         query = query.where(statements.c.actor_id.in_(sorted(wanted.candidates)))
     if topic_number is not None:
-        query = query.where(
-            statements.c.id.in_(
-                select(statement_topics.c.statement_id).where(
-                    statement_topics.c.topic_id == topic_number
-                )
-            )
-        )
-    if dates.since is not None:
-        query = query.where(statements.c.date >= dates.since)
-    if dates.until is not None:
-        query = query.where(statements.c.date <= dates.until)
+        query = query.where(on_topic(statements.c.id, topic_number))
+    query = query.where(*dates.conditions(statements.c.date))
     rows = [
         row
         for row in session.execute(query)
