@@ -11,14 +11,15 @@ from typing import Annotated
 import typer
 
 from factdb import __version__
+from factdb.cli.catalog import verbatim_examples
 from factdb.cli.common import CliState, FactDBGroup
 
 app = typer.Typer(
     cls=FactDBGroup,
     name="factdb",
-    help=(
+    help=verbatim_examples(
         "Track diplomatic claims: who said what, who denied it, who backed it.\n\n"
-        '\b\nExample: factdb claim add "Pakistani special forces are fighting in Karabakh" '
+        'Example: factdb claim add "Pakistani special forces are fighting in Karabakh" '
         '--by "Nikol Pashinyan" --on 2020-10'
     ),
     no_args_is_help=True,
