@@ -1449,7 +1449,8 @@ _AUDIT_COLUMNS = ("at", "user", "action", "table_name", "row_id", "before", "aft
 # out here because it runs once per statement; a test compares it with ``snapshot``.
 _STATEMENT_AFTER = (
     '{"actor_id": %d, "created_at": %s, "date": %s, "date_precision": %s, "deleted_at": %s, '
-    '"id": %d, "kind": %s, "lang": %s, "note": %s, "quote": %s, "rating": %s, "ref": %s, '
+    '"id": %d, "kind": %s, "lang": %s, "merged_into_id": null, "note": %s, "quote": %s, '
+    '"rating": %s, "ref": %s, '
     '"responds_to_id": %s, "statement_sources": [%s], "statement_subjects": [%s], '
     '"statement_topics": [%s], "text": %s, "updated_at": %s, "verdict": %s}'
 )
