@@ -233,6 +233,8 @@ class _Import:
         self.retractions: list[int] = []
         self.db_parents: dict[int, _DbParent] = {}
         self.existing: dict[str, int] = {}  # ref -> id of statements already in the database
+        # ref -> the statement kept, for those of ``existing`` merged into another one
+        self.kept: dict[str, int] = {}
         self.tentative: set[str] = set()  # s<N> refs that may stand for ref-less #N
         self.existing_sources: dict[str, int] = {}
         self.new_sources = 0
@@ -728,16 +730,28 @@ class _Import:
             Statement.date,
             Statement.date_precision,
             Statement.deleted_at,
+            Statement.merged_into_id,
         )
         rows: list[Any] = []
         for chunk in _chunks(by_ref):
             rows.extend(self.session.execute(select(*columns).where(Statement.ref.in_(chunk))))
         for chunk in _chunks(sorted(by_id)):
             rows.extend(self.session.execute(select(*columns).where(Statement.id.in_(chunk))))
+        # A merged statement's ref (or id) stands for the statement it was merged into.
+        merged: dict[int, list[str]] = {}
+        named: list[tuple[Any, list[str]]] = []
         for row in rows:
             keys = [row.ref] if row.ref in wanted else []
             if row.id in by_id:
                 keys.append(by_id[row.id])
+            if row.merged_into_id is not None:
+                merged.setdefault(row.merged_into_id, []).extend(keys)
+            else:
+                named.append((row, keys))
+        for chunk in _chunks(sorted(merged)):
+            for row in self.session.execute(select(*columns).where(Statement.id.in_(chunk))):
+                named.append((row, merged[row.id]))
+        for row, keys in named:
             for key in keys:
                 if row.deleted_at is not None:
                     deleted[key] = row.id
@@ -916,10 +930,14 @@ class _Import:
         )
         if has_refs is not None:
             for chunk in _chunks(self.refs):
-                for statement_id, ref in self.session.execute(
-                    select(Statement.id, Statement.ref).where(Statement.ref.in_(chunk))
+                for statement_id, ref, kept in self.session.execute(
+                    select(Statement.id, Statement.ref, Statement.merged_into_id).where(
+                        Statement.ref.in_(chunk)
+                    )
                 ):
                     self.existing[str(ref)] = statement_id
+                    if kept is not None:
+                        self.kept[str(ref)] = kept
         self._find_exported()
 
     def _find_exported(self) -> None:
@@ -936,11 +954,19 @@ class _Import:
             if match and ref not in self.existing:
                 wanted[int(match.group(1))] = ref
         for chunk in _chunks(sorted(wanted)):
-            for (statement_id,) in self.session.execute(
-                select(Statement.id).where(Statement.id.in_(chunk), Statement.ref.is_(None))
+            for statement_id, kept in self.session.execute(
+                select(Statement.id, Statement.merged_into_id).where(
+                    Statement.id.in_(chunk), Statement.ref.is_(None)
+                )
             ):
                 self.existing[wanted[statement_id]] = statement_id
                 self.tentative.add(wanted[statement_id])
+                if kept is not None:
+                    self.kept[wanted[statement_id]] = kept
+
+    def _id_of(self, ref: str) -> int | None:
+        """The id a ref of the database stands for: the statement kept, for a merged one."""
+        return self.kept.get(ref) or self.existing.get(ref)
 
     def _compare_spooled(self) -> None:
         """Compare records that already exist (by ref, by URL) with the database."""
@@ -1026,13 +1052,21 @@ class _Import:
             .order_by(StatementSource.statement_id, StatementSource.position)
         ):
             sources.setdefault(statement_id, []).append([url, locator])
+        gained = set(
+            self.session.scalars(
+                select(Statement.merged_into_id).where(Statement.merged_into_id.in_(ids))
+            )
+        )
         for record in records:
             statement_id = self.existing[record[S_REF]]
             row = rows[statement_id]
             tentative = record[S_REF] in self.tentative
-            differs = self._difference(record, row, about, topics, sources, strict=tentative)
+            differs = self._difference(
+                record, row, about, topics, sources, strict=tentative, gained=row.id in gained
+            )
             if differs is not None and tentative:
                 del self.existing[record[S_REF]]  # not that statement: a new one
+                self.kept.pop(record[S_REF], None)
             elif differs is not None:
                 self.problem(
                     record[S_LINE],
@@ -1050,9 +1084,12 @@ class _Import:
         sources: dict[int, list[list[str | None]]],
         *,
         strict: bool = False,
+        gained: bool = False,
     ) -> str | None:
         """The first key in which the record differs from the row; only keys the record
-        gives are compared, unless ``strict`` (then a left-out key means empty)."""
+        gives are compared, unless ``strict`` (then a left-out key means empty). ``gained``:
+        duplicates were merged into the row, so its subjects, topics and sources may include
+        more than the record lists (see ``_links_agree``)."""
         given = set(STATEMENT_KEYS) if strict else set(record[S_GIVEN])
         if record[S_KIND] != row.kind:
             return "kind"
@@ -1064,7 +1101,7 @@ class _Import:
             if parent == IN_DATABASE:
                 parent_id: int | None = self.db_parents[index].id
             else:
-                parent_id = self.existing.get(record[S_PARENT])
+                parent_id = self._id_of(record[S_PARENT])
             if parent_id != row.responds_to_id:
                 return "responds_to"
         simple = {
@@ -1075,18 +1112,23 @@ class _Import:
             "verdict": (record[S_VERDICT], row.verdict),
             "rating": (record[S_RATING], row.rating),
             "note": (record[S_NOTE], row.note),
-            "deleted": (record[S_DELETED], row.deleted_at is not None),
+            # a merged statement was live when merged: it reads as it was then
+            "deleted": (record[S_DELETED], row.deleted_at is not None and not row.merged_into_id),
         }
         for key, (mine, theirs) in simple.items():
             if key in given and mine != theirs:
                 return key
         if "about" in given:
             wanted = [self._target(name_key(name)) for name in record[S_ABOUT]]
-            if wanted != about.get(row.id, []):
+            if not _links_agree(wanted, about.get(row.id, []), gained):
                 return "about"
-        if "topics" in given and [name_key(t) for t in record[S_TOPICS]] != topics.get(row.id, []):
+        if "topics" in given and not _links_agree(
+            [name_key(t) for t in record[S_TOPICS]], topics.get(row.id, []), gained
+        ):
             return "topics"
-        if "sources" in given and record[S_SOURCES] != sources.get(row.id, []):
+        if "sources" in given and not _links_agree(
+            record[S_SOURCES], sources.get(row.id, []), gained
+        ):
             return "sources"
         return None
 
@@ -1255,7 +1297,7 @@ class _Import:
         # ids in file order; statements that already exist keep theirs
         for ref, statement_id in self.existing.items():
             index = self.refs[ref]
-            self.ids[index] = statement_id
+            self.ids[index] = self.kept.get(ref, statement_id)
             self.written[index] = 1
         for index in range(count):
             if not self.written[index]:
@@ -1495,6 +1537,15 @@ def _statement_json(
         stamp,
         "null" if verdict is None else quoted(verdict),
     )
+
+
+def _links_agree(mine: list[Any], theirs: list[Any], gained: bool) -> bool:
+    """A record's links against a statement's: the same, in the same order; but when
+    duplicates were merged into the statement, a file written before the merge lacks the
+    links the merge brought, so then each link the record gives must merely be there."""
+    if not gained:
+        return mine == theirs
+    return all(link in theirs for link in mine)
 
 
 def _json_text(value: str | None) -> str:
