@@ -66,8 +66,18 @@ def merge_statements(session: Session, duplicate_id: int | str, into_id: int | s
     admission), one into its own thread, answers to different statements, and a move that
     would date an answer before the statement kept or have a retraction withdraw another
     actor's statement."""
-    duplicate = _statement(session, duplicate_id, "DUPLICATE")
-    kept = _statement(session, into_id, "INTO")
+    numbers = [_number(duplicate_id, "DUPLICATE"), _number(into_id, "INTO")]
+    # Lock both rows, in id order, before reading them: a concurrent merge of the two the
+    # other way round (PostgreSQL) then waits for this one and finds the pair merged, instead
+    # of merging each into the other.
+    session.execute(
+        select(Statement.id)
+        .where(Statement.id.in_(sorted(set(numbers))))
+        .order_by(Statement.id)
+        .with_for_update()
+    )
+    duplicate = _statement(session, numbers[0], "DUPLICATE")
+    kept = _statement(session, numbers[1], "INTO")
     _check_pair(session, duplicate, kept)
     answers = list(
         session.scalars(
@@ -117,12 +127,13 @@ def merge_statements(session: Session, duplicate_id: int | str, into_id: int | s
     return result
 
 
-def _statement(session: Session, statement_id: int | str, field: str) -> Statement:
-    number = (
-        parse_statement_id(statement_id, field)
-        if isinstance(statement_id, str)
-        else int(statement_id)
-    )
+def _number(statement_id: int | str, field: str) -> int:
+    if isinstance(statement_id, str):
+        return parse_statement_id(statement_id, field)
+    return int(statement_id)
+
+
+def _statement(session: Session, number: int, field: str) -> Statement:
     statement = session.get(Statement, number)
     if statement is None:
         raise NotFound(f"{field}: there is no statement #{number}")

@@ -4,25 +4,26 @@ export and import all know about the merge. Migration 0003 goes up and down."""
 
 from __future__ import annotations
 
-import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Cli
+from conftest import Cli, _truncate_all
 from infra_support import blank_database
 from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from test_interchange_roundtrip import export, wipe
+from test_robustness_concurrency import race
 
 from factdb import migrate
 from factdb.actors import add_actor
 from factdb.cli.history import change_summary
-from factdb.db import Database
+from factdb.db import Database, dispose_engines
 from factdb.errors import InvalidInput
-from factdb.interchange import export_jsonl, import_jsonl
+from factdb.interchange import import_jsonl
 from factdb.merging import MergeResult, merge_statements
 from factdb.models import (
     AuditEntry,
@@ -293,6 +294,40 @@ def test_the_library_raises_invalid_input(record: Database) -> None:
         write(record, lambda s: merge_statements(s, 2, 2))
 
 
+@pytest.fixture
+def two_reports(pg_database_url: str) -> Iterator[Database]:
+    """Two reports of one claim on PostgreSQL, where two merges can run at once."""
+    _truncate_all(pg_database_url)
+    database = Database.open(pg_database_url)
+
+    def work(session: Session) -> None:
+        add_actor(session, "Armenia", "state")
+        add_claim(session, "Pakistani forces fight in Karabakh", by="Armenia")
+        add_claim(session, "Pakistani troops fight in Karabakh", by="Armenia")
+
+    write(database, work)
+    yield database
+    dispose_engines()
+
+
+def test_merging_two_statements_into_each_other_at_once_merges_one(
+    two_reports: Database,
+) -> None:
+    outcome = race(
+        two_reports,
+        lambda s: merge_statements(s, 1, 2),
+        lambda s: merge_statements(s, 2, 1),
+    )
+    # the second waits for the first's locks, then finds #1 merged: no circle, #2 stays
+    assert "value" not in outcome
+    assert str(outcome["error"]) == "INTO: statement #1 is already merged into #2"
+    with two_reports.session() as session:
+        rows = session.execute(
+            select(Statement.id, Statement.merged_into_id, Statement.deleted_at.is_(None))
+        ).all()
+    assert sorted(tuple(row) for row in rows) == [(1, 2, False), (2, None, True)]
+
+
 # ----------------------------------------------------------------------------- command line
 
 
@@ -371,32 +406,9 @@ def test_show_restore_and_answering_a_merged_statement_point_to_the_kept_one(
 # ----------------------------------------------------------------------------- interchange
 
 
-def export(database: Database) -> str:
-    out = io.StringIO()
-    database.run(lambda s: export_jsonl(s, out))
-    return out.getvalue()
-
-
 def load(database: Database, data: str) -> dict[str, tuple[int, int]]:
     result = write(database, lambda s: import_jsonl(s, data.splitlines(keepends=True)))
     return {row["type"]: (row["created"], row["unchanged"]) for row in result.rows()}
-
-
-def wipe(database: Database) -> None:
-    with database.engine.begin() as connection:
-        for table in (
-            "audit_log",
-            "statement_sources",
-            "statement_subjects",
-            "statement_topics",
-            "statements",
-            "topics",
-            "sources",
-            "affiliations",
-            "actor_aliases",
-            "actors",
-        ):
-            connection.execute(text(f'DELETE FROM "{table}"'))
 
 
 def test_export_leaves_the_duplicate_out_and_round_trips(record: Database) -> None:
