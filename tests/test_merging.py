@@ -474,6 +474,32 @@ def test_an_old_line_that_differs_from_the_merged_statement_is_still_refused(
     assert snapshot() == before
 
 
+def test_a_new_answer_to_the_merged_ref_is_not_dated_before_the_kept_one(
+    database: Database, snapshot: Snapshot
+) -> None:
+    def work(session: Session) -> None:
+        add_actor(session, "Armenia", "state")
+        add_actor(session, "Pakistan", "state")
+        add_claim(session, "Later report", by="Armenia", date="2020-10-10", ref="later")
+        add_claim(session, "Earlier report", by="Armenia", date="2020-10-01", ref="earlier")
+
+    write(database, work)
+    old = export(database)
+    write(database, lambda s: merge_statements(s, 2, 1))
+    before = snapshot()
+    answer = (
+        '{"type": "statement", "ref": "d1", "kind": "denial", "by": "Pakistan", '
+        '"responds_to": "earlier", "date": "2020-10-05"}'
+    )
+    with pytest.raises(InvalidInput) as caught:
+        load(database, old + answer + "\n")
+    assert str(caught.value) == (
+        "line 6: date: is before the date of #1, the statement it answers ('earlier' was "
+        "merged into it)"
+    )
+    assert snapshot() == before
+
+
 def test_an_old_export_of_statements_without_refs_imports_into_the_kept_one(
     database: Database, snapshot: Snapshot
 ) -> None:

@@ -482,6 +482,7 @@ class _Import:
         self._check_subjects()
         self._find_existing()
         self._compare_spooled()
+        self._check_kept_dates()
         self._count()
 
     def _load_actors(self) -> None:
@@ -967,6 +968,31 @@ class _Import:
     def _id_of(self, ref: str) -> int | None:
         """The id a ref of the database stands for: the statement kept, for a merged one."""
         return self.kept.get(ref) or self.existing.get(ref)
+
+    def _check_kept_dates(self) -> None:
+        """A new answer to a line that stands for a merged statement answers the statement
+        kept: it must not be dated before that one either."""
+        if not self.kept or self.problems:
+            return
+        kept_at = {self.refs[ref]: (ref, kept) for ref, kept in self.kept.items()}
+        starts: dict[int, int] = {}
+        for chunk in _chunks(sorted({kept for _, kept in kept_at.values()})):
+            for row in self.session.execute(
+                select(Statement.id, Statement.date).where(Statement.id.in_(chunk))
+            ):
+                if row.date is not None:
+                    starts[row.id] = row.date.toordinal()
+        old = {self.refs[ref] for ref in self.existing}
+        for index, parent in enumerate(self.parents):
+            if parent not in kept_at or index in old:
+                continue
+            ref, kept = kept_at[parent]
+            if self.ends[index] and self.ends[index] < starts.get(kept, 0):
+                self.problem(
+                    self.lines[index],
+                    f"date: is before the date of #{kept}, the statement it answers "
+                    f"({ref!r} was merged into it)",
+                )
 
     def _compare_spooled(self) -> None:
         """Compare records that already exist (by ref, by URL) with the database."""
