@@ -243,10 +243,12 @@ def test_db_check_passes_on_a_healthy_database(cli: Cli, db_url: str, backend: s
         "models_agree": True,
         "differences": [],
         "problems": [],
+        "warnings": [],
         "ok": True,
     }
     table = cli.ok("db", "check").stdout
     assert "agree with the schema" in table
+    assert "answer dates  ok" in table
 
 
 def test_db_check_finds_broken_references_and_a_drifted_schema(sqlite_url: str) -> None:
