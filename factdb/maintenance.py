@@ -98,8 +98,8 @@ def state_problem(info: dict[str, Any]) -> str | None:
 def check(database: Database) -> dict[str, Any]:
     """Check the database: its schema revision against head, SQLite's integrity and foreign-key
     checks, and whether the schema matches the models. ``ok`` is true when ``problems`` is
-    empty. ``warnings`` (at head only; None otherwise) names the answers dated before what
-    they answer: kept on purpose, so not problems."""
+    empty. ``warnings`` names the answers dated before what they answer (kept on purpose, so
+    not problems); None when the schema is not at head or a problem was found first."""
     from factdb import migrate
 
     try:
@@ -142,6 +142,7 @@ def check(database: Database) -> dict[str, Any]:
             differences = migrate.model_differences(database)
             if differences:
                 problems.append(f"the schema differs from the models: {'; '.join(differences[:5])}")
+        if report["state"] == "current" and not problems:
             from factdb.answer_dates import early_answers
 
             warnings = database.run(early_answers)
