@@ -9,12 +9,13 @@ was logged stays, and an old export that names it still reads as the same statem
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from factdb.answer_dates import dated_before, warning
 from factdb.audit import audit_row
 from factdb.dates import PartialDate
 from factdb.errors import InvalidInput, NotFound
@@ -35,7 +36,8 @@ Link = TypeVar("Link", StatementSubject, StatementTopic, StatementSource)
 
 @dataclass(frozen=True)
 class MergeResult:
-    """What a merge did: the duplicate, the statement kept, and how much moved to it."""
+    """What a merge did: the duplicate, the statement kept, how much moved to it, and a
+    warning for each answer of it dated before what it answers (``answer_dates``)."""
 
     merged: int
     into: int
@@ -43,6 +45,7 @@ class MergeResult:
     subjects: int
     topics: int
     sources: int
+    warnings: tuple[str, ...] = ()
 
     def moved(self) -> dict[str, int]:
         return {
@@ -53,7 +56,7 @@ class MergeResult:
         }
 
     def record(self) -> Record:
-        return asdict(self)
+        return {"merged": self.merged, "into": self.into, **self.moved()}
 
 
 def merge_statements(session: Session, duplicate_id: int | str, into_id: int | str) -> MergeResult:
@@ -64,8 +67,9 @@ def merge_statements(session: Session, duplicate_id: int | str, into_id: int | s
     Refused (``InvalidInput``/``NotFound``, nothing changed): a statement into itself, a
     deleted or merged statement, statements of different kinds (a denial never merges into an
     admission), one into its own thread, answers to different statements, and a move that
-    would date an answer before the statement kept or have a retraction withdraw another
-    actor's statement."""
+    would have a retraction withdraw another actor's statement. Answers that end up dated
+    before the statement kept are kept as dated, as the answer commands keep them, and named
+    in ``warnings``."""
     numbers = [_number(duplicate_id, "DUPLICATE"), _number(into_id, "INTO")]
     # Lock both rows, in id order, before reading them: a concurrent merge of the two the
     # other way round (PostgreSQL) then waits for this one and finds the pair merged, instead
@@ -120,11 +124,13 @@ def merge_statements(session: Session, duplicate_id: int | str, into_id: int | s
         duplicate.merged_into_id = kept.id
     session.flush()
 
-    result = MergeResult(duplicate.id, kept.id, len(answers), subjects, topics, sources)
-    after = {"merged_into": kept.id, "moved": result.moved()}
+    counts = MergeResult(duplicate.id, kept.id, len(answers), subjects, topics, sources)
+    after = {"merged_into": kept.id, "moved": counts.moved()}
     session.add(AuditEntry(**audit_row("merge", "statements", duplicate.id, None, after)))
     session.flush()
-    return result
+    return MergeResult(
+        duplicate.id, kept.id, len(answers), subjects, topics, sources, _early(answers, kept)
+    )
 
 
 def _number(statement_id: int | str, field: str) -> int:
@@ -193,23 +199,28 @@ def _when(statement: Statement) -> PartialDate | None:
 
 
 def _check_answers(session: Session, answers: Sequence[Statement], kept: Statement) -> None:
-    """The rules of answering hold for the answers that move: none dated before the statement
-    kept, and a retraction only by the kept statement's author or an affiliate."""
-    kept_when = _when(kept)
+    """A retraction that moves must come from the kept statement's author or an affiliate,
+    as any retraction must."""
     for answer in answers:
         if answer.deleted_at is not None:
             continue
         when = _when(answer)
-        if kept_when is not None and when is not None and when.end < kept_when.start:
-            raise InvalidInput(
-                f"INTO: #{answer.id} answers #{answer.responds_to_id} and is dated {when}, "
-                f"before {kept_when}, the date of #{kept.id}; keep the earlier statement instead"
-            )
         if answer.kind == "retraction" and not may_retract(session, answer.actor, kept, when):
             raise InvalidInput(
                 f"INTO: #{answer.id} retracts the duplicate, and {answer.actor.name} is neither "
                 f"the author of #{kept.id} ({kept.actor.name}) nor affiliated with it"
             )
+
+
+def _early(answers: Sequence[Statement], kept: Statement) -> tuple[str, ...]:
+    """A warning for each live answer moved that is dated before the statement kept."""
+    kept_when = _when(kept)
+    found = []
+    for answer in answers:
+        when = _when(answer)
+        if answer.deleted_at is None and dated_before(when, kept_when):
+            found.append(warning(answer.id, str(when), kept.id, str(kept_when)))
+    return tuple(found)
 
 
 def _add_links(

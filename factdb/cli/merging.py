@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from factdb.cli.common import FormatOption, OutputFormat, emit_record, run
+from factdb.cli.common import FormatOption, OutputFormat, emit_record, run, warn, write_json
 
 statement_app = typer.Typer(
     name="statement",
@@ -43,7 +43,8 @@ def merge(
     Its answers move over, with its subjects, topics and sources that the one kept lacks;
     the duplicate is deleted, marked as merged, and the history gets a merge entry. Both must
     be of the same kind (a denial never merges into an admission) and, for answers, answer the
-    same statement; neither may be in the other's thread.
+    same statement; neither may be in the other's thread. An answer that moves and is dated
+    before the one kept stays as dated, with a warning.
 
     Example: factdb statement merge 12 7
     """
@@ -51,11 +52,14 @@ def merge(
 
     result = run(ctx, lambda session: merge_statements(session, duplicate, into), write=True)
     record = result.record()
-    if fmt is not OutputFormat.table:
+    warn(result.warnings)
+    if fmt is OutputFormat.json:
+        write_json(record | {"warnings": list(result.warnings)})
+    elif fmt is OutputFormat.csv:
         emit_record(record, fmt)
-        return
-    moved = ", ".join(_counted(record[key], key) for key in MOVED)
-    typer.echo(f"Merged statement #{result.merged} into #{result.into}: moved {moved}.")
+    else:
+        moved = ", ".join(_counted(record[key], key) for key in MOVED)
+        typer.echo(f"Merged statement #{result.merged} into #{result.into}: moved {moved}.")
 
 
 def register(app: typer.Typer) -> None:

@@ -233,6 +233,7 @@ class _Import:
         self.seen_topics: set[str] = set()
         self.days: dict[str | None, tuple[int, int]] = {}
         self.retractions: list[int] = []
+        self.early: list[int] = []  # lines of answers dated before what they answer
         self.db_parents: dict[int, _DbParent] = {}
         self.existing: dict[str, int] = {}  # ref -> id of statements already in the database
         # ref -> the statement kept, for those of ``existing`` merged into another one
@@ -484,7 +485,7 @@ class _Import:
         self._check_subjects()
         self._find_existing()
         self._compare_spooled()
-        self._check_kept_dates()
+        self._warn_early_answers()
         self._count()
 
     def _load_actors(self) -> None:
@@ -875,8 +876,9 @@ class _Import:
         return graph
 
     def _check_dates(self) -> None:
-        """Answers dated before what they answer are kept: one warning names their lines."""
-        early: list[int] = []
+        """Answers dated before what they answer are kept: one warning names their lines
+        (``_warn_early_answers``, once merged statements are known)."""
+        early = self.early
         for index in range(len(self.parents)):
             end = self.ends[index]
             if not end:
@@ -891,8 +893,6 @@ class _Import:
                 continue
             if days_before(end, first_day):
                 early.append(self.lines[index])
-        if early:
-            self.result.warnings.append(import_summary(sorted(early)))
 
     def _check_subjects(self) -> None:
         """Two names in one ``about`` list must not be the same actor (an alias and its
@@ -970,30 +970,25 @@ class _Import:
         """The id a ref of the database stands for: the statement kept, for a merged one."""
         return self.kept.get(ref) or self.existing.get(ref)
 
-    def _check_kept_dates(self) -> None:
-        """A new answer to a line that stands for a merged statement answers the statement
-        kept: it must not be dated before that one either."""
-        if not self.kept or self.problems:
-            return
-        kept_at = {self.refs[ref]: (ref, kept) for ref, kept in self.kept.items()}
-        starts: dict[int, int] = {}
-        for chunk in _chunks(sorted({kept for _, kept in kept_at.values()})):
-            for row in self.session.execute(
-                select(Statement.id, Statement.date).where(Statement.id.in_(chunk))
-            ):
-                if row.date is not None:
-                    starts[row.id] = row.date.toordinal()
-        old = {self.refs[ref] for ref in self.existing}
-        for index, parent in enumerate(self.parents):
-            if parent not in kept_at or index in old:
-                continue
-            ref, kept = kept_at[parent]
-            if self.ends[index] and self.ends[index] < starts.get(kept, 0):
-                self.problem(
-                    self.lines[index],
-                    f"date: is before the date of #{kept}, the statement it answers "
-                    f"({ref!r} was merged into it)",
-                )
+    def _warn_early_answers(self) -> None:
+        """One warning for the answers dated before what they answer; an answer to a line
+        that stands for a merged statement answers the statement kept, so its date counts."""
+        early = self.early
+        if self.kept and not self.problems:
+            kept_at = {self.refs[ref]: kept for ref, kept in self.kept.items()}
+            starts: dict[int, int] = {}
+            for chunk in _chunks(sorted(set(kept_at.values()))):
+                for row in self.session.execute(
+                    select(Statement.id, Statement.date).where(Statement.id.in_(chunk))
+                ):
+                    if row.date is not None:
+                        starts[row.id] = row.date.toordinal()
+            for index, parent in enumerate(self.parents):
+                kept = kept_at.get(parent)
+                if kept is not None and days_before(self.ends[index], starts.get(kept, 0)):
+                    early.append(self.lines[index])
+        if early:
+            self.result.warnings.append(import_summary(sorted(set(early))))
 
     def _compare_spooled(self) -> None:
         """Compare records that already exist (by ref, by URL) with the database."""
