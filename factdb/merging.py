@@ -124,13 +124,13 @@ def merge_statements(session: Session, duplicate_id: int | str, into_id: int | s
         duplicate.merged_into_id = kept.id
     session.flush()
 
-    counts = MergeResult(duplicate.id, kept.id, len(answers), subjects, topics, sources)
-    after = {"merged_into": kept.id, "moved": counts.moved()}
-    session.add(AuditEntry(**audit_row("merge", "statements", duplicate.id, None, after)))
-    session.flush()
-    return MergeResult(
+    result = MergeResult(
         duplicate.id, kept.id, len(answers), subjects, topics, sources, _early(answers, kept)
     )
+    after = {"merged_into": kept.id, "moved": result.moved()}
+    session.add(AuditEntry(**audit_row("merge", "statements", duplicate.id, None, after)))
+    session.flush()
+    return result
 
 
 def _number(statement_id: int | str, field: str) -> int:
