@@ -13,6 +13,7 @@ that runs it. Only this tool and its test import this module: the CLI never does
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import textwrap
 from collections.abc import Iterator, Sequence
@@ -123,10 +124,12 @@ def render() -> str:
 
 
 def _bounds(readme: str) -> tuple[int, int]:
-    start, end = readme.find(START), readme.find(END)
-    if start < 0 or end < start or readme.count(START) != 1 or readme.count(END) != 1:
+    """Where the reference lies: between the marker lines (a marker quoted in prose is not one)."""
+    starts = [m.end() for m in re.finditer(f"^{re.escape(START)}$", readme, re.MULTILINE)]
+    ends = [m.start() for m in re.finditer(f"^{re.escape(END)}$", readme, re.MULTILINE)]
+    if len(starts) != 1 or len(ends) != 1 or ends[0] < starts[0]:
         raise ValueError(f"the file needs one {START} line followed by one {END} line")
-    return start + len(START), end
+    return starts[0], ends[0]
 
 
 def current(readme: str) -> str:
