@@ -80,7 +80,7 @@ def import_claimreview(
     except InvalidInput as exc:
         raise InvalidInput(plan.relabel(str(exc))) from None
     plan.count(result)
-    result.lines = total
+    result.lines = total - (data[-1:] in ("\n", b"\n"))  # a last line ends the file
     unmapped = [(label, review.rating) for label, review in reviews if not review.mapped]
     return ClaimReviewImport(result, len(reviews), unmapped)
 

@@ -107,7 +107,7 @@ WORDINGS: dict[str, dict[str, tuple[str, ...]]] = {
             "subestimado",
             "descontextualizado",
         ),
-        "it": ("fuorviante", "pinocchio andante", "impreciso", "esagerato"),
+        "it": ("fuorviante", "pinocchio andante", "esagerato"),
         "nl": ("grotendeels onwaar", "misleidend", "overdreven", "deels onwaar"),
     },
     "false": {
