@@ -452,3 +452,38 @@ def test_progress_counts_two_steps_per_input_line(database: Database) -> None:
     )
     assert sum(steps) == 2 * (data.count(b"\n") + 1)
     assert result.result.statements.created == 15
+
+
+def test_claim_matching_attaches_a_paraphrase_by_the_same_author(cli: Cli, tmp_path: Path) -> None:
+    demo = tmp_path / "demo.jsonl"
+    demo.write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
+    cli.ok("import", str(demo))
+    claim = cli.json("show", "1")["statement"]
+    assert claim["text"] == "Pakistani special forces are fighting alongside the Azerbaijani army"
+
+    def review(said: str, url: str) -> str:
+        return json.dumps(
+            {
+                "@type": "ClaimReview",
+                "url": url,
+                "claimReviewed": said,
+                "itemReviewed": {"@type": "Claim", "author": "Nikol Pashinyan"},
+                "author": {"@type": "Organization", "name": "Truth Meter"},
+                "reviewRating": {"@type": "Rating", "alternateName": "Unproven"},
+                "datePublished": "2020-10-30",
+            }
+        )
+
+    same = review(
+        "Special forces from Pakistan are fighting alongside the Azerbaijani army",
+        "https://truthmeter.example.org/pk-forces",
+    )
+    summary = claimreview(cli, "-", input=same)
+    assert summary["statement"] == {"created": 1, "unchanged": 1}
+    (check,) = cli.json("responses", "--kind", "fact_check", str(claim["id"]))
+    assert check["responder"] == "Truth Meter"
+    other = review(
+        "Turkish special forces are fighting alongside the Azerbaijani army",
+        "https://truthmeter.example.org/tr-forces",
+    )
+    assert claimreview(cli, "-", input=other)["statement"] == {"created": 2, "unchanged": 0}

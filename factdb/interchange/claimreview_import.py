@@ -5,7 +5,8 @@ run, counts, audit rows).
 Each review becomes a ``fact_check`` by its publisher, answering a ``claim`` by the claim's
 author. What the record already holds is not written again: actors are found by Wikidata id,
 name or alias; a claim by its ref, by a statement of the same author citing one of the
-claim's appearances, or by the same author and text; a fact-check by its ref, or by a
+claim's appearances, by the same author and text, or by claim matching (same author, a
+score from ``factdb.matching.CERTAIN_THRESHOLD``); a fact-check by its ref, or by a
 fact-check of that claim by the same checker citing the review's URL. Refs are derived from
 the review (``cr-`` and a hash of the claim's author and text; of the review's URL and its
 claim), so importing the same file again finds everything and changes nothing.
@@ -257,6 +258,7 @@ class _Plan:
                 open_claims.append(claim)
         self._match_by_url(open_claims)
         self._match_by_text([claim for claim in open_claims if claim.existing is None])
+        self._match_similar([claim for claim in open_claims if claim.existing is None])
 
     def _ids_of_refs(self, refs: Iterable[str]) -> dict[str, int]:
         found: dict[str, int] = {}
@@ -320,6 +322,28 @@ class _Plan:
                 author = self._actor_id(claim.by)
                 if author is not None:
                     claim.existing = first.get((author, claim.review.claim_text))
+
+    def _match_similar(self, claims: list[_Claim]) -> None:
+        """Claim matching (``factdb.matching``): a claim by the same actor that almost surely
+        asserts the same thing."""
+        if not claims:
+            return
+        from factdb.matching import CERTAIN_THRESHOLD, similar
+
+        for claim in claims:
+            try:
+                found = similar(
+                    self.session,
+                    claim.review.claim_text,
+                    kind="claim",
+                    by=f"#{self._actor_id(claim.by)}",
+                    direct=True,
+                    limit=1,
+                )
+            except InvalidInput:  # a text without words: nothing to match
+                continue
+            if found and found[0].score >= CERTAIN_THRESHOLD:
+                claim.existing = found[0].statement_id
 
     def _find_checks(self) -> None:
         """Fact-checks already in the record: by ref, or answering the same claim by the
