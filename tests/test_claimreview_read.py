@@ -315,3 +315,18 @@ def test_every_fixture_is_read_and_the_broken_ones_name_each_problem() -> None:
         "reviews.jsonl": 6,
     }
     assert sum(counts.values()) == 53
+
+
+def test_the_readme_shows_the_wording_table_as_shipped() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- claimreview-wordings -->\n")[1].split("\n<!--")[0]
+    languages = ["en", "es", "fr", "de", "pt", "it", "nl"]
+    shown: dict[str, dict[str, tuple[str, ...]]] = {}
+    for row in table.splitlines()[2:]:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        shown[cells[0].strip("`")] = {
+            language: tuple(cell.split(", "))
+            for language, cell in zip(languages, cells[1:], strict=True)
+            if cell
+        }
+    assert shown == WORDINGS

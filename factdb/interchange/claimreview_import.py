@@ -271,27 +271,29 @@ class _Plan:
 
     def _match_by_url(self, claims: list[_Claim]) -> None:
         wanted = sorted({url for claim in claims for url in claim.sources} & self.known_urls)
-        rows: list[Any] = []
+        cited: dict[tuple[int, str], list[Any]] = {}  # (author, url) -> statements
         for chunk in _chunks(wanted):
-            rows.extend(
-                self.session.execute(
-                    select(
-                        Statement.id,
-                        Statement.actor_id,
-                        Statement.kind,
-                        Statement.text,
-                        Statement.quote,
-                        Source.url,
-                    )
-                    .join(StatementSource, StatementSource.statement_id == Statement.id)
-                    .join(Source, Source.id == StatementSource.source_id)
-                    .where(Source.url.in_(chunk), Statement.deleted_at.is_(None))
-                    .order_by(Statement.id)
+            for row in self.session.execute(
+                select(
+                    Statement.id,
+                    Statement.actor_id,
+                    Statement.kind,
+                    Statement.text,
+                    Statement.quote,
+                    Source.url,
                 )
-            )
+                .join(StatementSource, StatementSource.statement_id == Statement.id)
+                .join(Source, Source.id == StatementSource.source_id)
+                .where(Source.url.in_(chunk), Statement.deleted_at.is_(None))
+                .order_by(Statement.id)
+            ):
+                cited.setdefault((row.actor_id, row.url), []).append(row)
         for claim in claims:
             author = self._actor_id(claim.by)
-            citing = [row for row in rows if row.actor_id == author and row.url in claim.sources]
+            citing = sorted(
+                {row for url in claim.sources for row in cited.get((author or 0, url), [])},
+                key=lambda row: row.id,
+            )
             said = name_key(claim.review.claim_text)
             same = [
                 row.id
