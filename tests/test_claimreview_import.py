@@ -14,6 +14,7 @@ import pytest
 from conftest import Cli, table_rows
 
 from factdb.db import Database, dispose_engines
+from factdb.interchange import claimreview_match
 from factdb.interchange.claimreview_import import import_claimreview
 
 FIXTURES = Path(__file__).parent / "fixtures" / "claimreview"
@@ -454,7 +455,12 @@ def test_progress_counts_two_steps_per_input_line(database: Database) -> None:
     assert result.result.statements.created == 15
 
 
-def test_claim_matching_attaches_a_paraphrase_by_the_same_author(cli: Cli, tmp_path: Path) -> None:
+@pytest.mark.parametrize("scored_here", [claimreview_match.SCORED_HERE, 0])
+def test_claim_matching_attaches_a_paraphrase_by_the_same_author(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scored_here: int
+) -> None:
+    """Both ways: the author's claims scored at once, or each looked up through the index."""
+    monkeypatch.setattr(claimreview_match, "SCORED_HERE", scored_here)
     demo = tmp_path / "demo.jsonl"
     demo.write_text(DEMO.read_text(encoding="utf-8"), encoding="utf-8")
     cli.ok("import", str(demo))

@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,10 +26,18 @@ from sqlalchemy.orm import Session
 from factdb.actors import check_kind
 from factdb.errors import InvalidInput
 from factdb.interchange.claimreview_fields import Party, Review
+from factdb.interchange.claimreview_match import (
+    Wanted,
+    chunks,
+    claims_in_record,
+    fact_checks_in_record,
+    ids_of_refs,
+    known_urls,
+)
 from factdb.interchange.claimreview_read import read_reviews
 from factdb.interchange.format import FORMAT_VERSION, HEADER_KEY, name_key
 from factdb.interchange.jsonl import MAX_PROBLEMS, ImportResult, Progress, import_jsonl
-from factdb.models import Actor, ActorAlias, Source, Statement, StatementSource
+from factdb.models import Actor, ActorAlias
 
 REF_PREFIX = "cr-"
 _LINE = re.compile(r"^line ([0-9]+): ")
@@ -176,7 +183,7 @@ class _Plan:
                 checker = self._name(review.checker, label, "organization")
                 self.checks[check_ref] = _Check(check_ref, checker, claim, review, label)
             self.mentioned_urls.update([*review.appearances, review.url])
-        self._find_urls()
+        self.known_urls = known_urls(self.session, self.mentioned_urls)
         self._find_claims()
         self._find_checks()
 
@@ -184,7 +191,7 @@ class _Plan:
         parties = [party for review in reviews for party in (review.claimant, review.checker)]
         keys = sorted({name_key(party.name) for party in parties})
         found: dict[str, set[int]] = {}
-        for chunk in _chunks(keys):
+        for chunk in chunks(keys):
             for key, actor_id in self.session.execute(
                 select(Actor.name_key, Actor.id).where(Actor.name_key.in_(chunk))
             ):
@@ -198,7 +205,7 @@ class _Plan:
         for key, ids in found.items():
             self.db_actors[key] = self._live(next(iter(ids))) if len(ids) == 1 else None
         qids = sorted({party.wikidata for party in parties if party.wikidata})
-        for chunk in _chunks(qids):
+        for chunk in chunks(qids):
             rows = self.session.execute(
                 select(Actor.wikidata, Actor.name, Actor.id)
                 .where(Actor.wikidata.in_(chunk), Actor.merged_into_id.is_(None))
@@ -241,140 +248,37 @@ class _Plan:
     def _actor_id(self, name: str) -> int | None:
         return self.db_actors.get(name_key(name))
 
-    def _find_urls(self) -> None:
-        for chunk in _chunks(sorted(self.mentioned_urls)):
-            self.known_urls.update(
-                self.session.scalars(select(Source.url).where(Source.url.in_(chunk)))
-            )
-
     def _find_claims(self) -> None:
-        """Claims already in the record: by ref, by the same author citing one of the
-        claim's appearances, by the same author and text."""
-        existing = self._ids_of_refs(self.claims)
-        open_claims: list[_Claim] = []
+        """Claims already in the record: by ref, else (by an actor in the record) as
+        ``claimreview_match`` finds them."""
+        existing = ids_of_refs(self.session, self.claims)
+        looked_for: list[_Claim] = []
+        wanted: list[Wanted] = []
         for claim in self.claims.values():
             claim.existing = existing.get(claim.ref)
-            if claim.existing is None and self._actor_id(claim.by) is not None:
-                open_claims.append(claim)
-        self._match_by_url(open_claims)
-        self._match_by_text([claim for claim in open_claims if claim.existing is None])
-        self._match_similar([claim for claim in open_claims if claim.existing is None])
-
-    def _ids_of_refs(self, refs: Iterable[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for chunk in _chunks(sorted(refs)):
-            rows = self.session.execute(
-                select(Statement.ref, Statement.id).where(Statement.ref.in_(chunk))
-            )
-            found.update({str(ref): statement_id for ref, statement_id in rows})
-        return found
-
-    def _match_by_url(self, claims: list[_Claim]) -> None:
-        wanted = sorted({url for claim in claims for url in claim.sources} & self.known_urls)
-        cited: dict[tuple[int, str], list[Any]] = {}  # (author, url) -> statements
-        for chunk in _chunks(wanted):
-            for row in self.session.execute(
-                select(
-                    Statement.id,
-                    Statement.actor_id,
-                    Statement.kind,
-                    Statement.text,
-                    Statement.quote,
-                    Source.url,
-                )
-                .join(StatementSource, StatementSource.statement_id == Statement.id)
-                .join(Source, Source.id == StatementSource.source_id)
-                .where(Source.url.in_(chunk), Statement.deleted_at.is_(None))
-                .order_by(Statement.id)
-            ):
-                cited.setdefault((row.actor_id, row.url), []).append(row)
-        for claim in claims:
             author = self._actor_id(claim.by)
-            citing = sorted(
-                {row for url in claim.sources for row in cited.get((author or 0, url), [])},
-                key=lambda row: row.id,
-            )
-            said = name_key(claim.review.claim_text)
-            same = [
-                row.id
-                for row in citing
-                if said in (name_key(row.text or ""), name_key(row.quote or ""))
-            ]
-            plain = sorted({row.id for row in citing if row.kind == "claim"})
-            if same:
-                claim.existing = same[0]
-            elif len(plain) == 1:
-                claim.existing = plain[0]
-
-    def _match_by_text(self, claims: list[_Claim]) -> None:
-        for chunk in _chunks(claims):
-            rows = self.session.execute(
-                select(Statement.id, Statement.actor_id, Statement.text)
-                .where(
-                    Statement.kind == "claim",
-                    Statement.deleted_at.is_(None),
-                    Statement.text.in_(sorted({claim.review.claim_text for claim in chunk})),
-                )
-                .order_by(Statement.id)
-            )
-            first: dict[tuple[int, str | None], int] = {}
-            for statement_id, actor_id, said in rows:
-                first.setdefault((actor_id, said), statement_id)
-            for claim in chunk:
-                author = self._actor_id(claim.by)
-                if author is not None:
-                    claim.existing = first.get((author, claim.review.claim_text))
-
-    def _match_similar(self, claims: list[_Claim]) -> None:
-        """Claim matching (``factdb.matching``): a claim by the same actor that almost surely
-        asserts the same thing."""
-        if not claims:
-            return
-        from factdb.matching import CERTAIN_THRESHOLD, similar
-
-        for claim in claims:
-            try:
-                found = similar(
-                    self.session,
-                    claim.review.claim_text,
-                    kind="claim",
-                    by=f"#{self._actor_id(claim.by)}",
-                    direct=True,
-                    limit=1,
-                )
-            except InvalidInput:  # a text without words: nothing to match
-                continue
-            if found and found[0].score >= CERTAIN_THRESHOLD:
-                claim.existing = found[0].statement_id
+            if claim.existing is None and author is not None:
+                looked_for.append(claim)
+                wanted.append(Wanted(author, claim.review.claim_text, claim.sources))
+        found = claims_in_record(self.session, wanted, self.known_urls)
+        for claim, match in zip(looked_for, found, strict=True):
+            claim.existing = match
 
     def _find_checks(self) -> None:
         """Fact-checks already in the record: by ref, or answering the same claim by the
         same checker and citing the review's URL."""
-        existing = self._ids_of_refs(self.checks)
-        pairs: list[_Check] = []
+        existing = ids_of_refs(self.session, self.checks)
+        looked_for: list[_Check] = []
+        wanted: list[tuple[int, int, str]] = []
         for check in self.checks.values():
             check.existing = existing.get(check.ref)
-            if check.existing is None and check.claim.existing is not None:
-                pairs.append(check)
-        wanted = sorted({check.review.url for check in pairs} & self.known_urls)
-        ids: dict[tuple[int | None, int, str], int] = {}
-        for chunk in _chunks(wanted):
-            for statement_id, answered, actor_id, url in self.session.execute(
-                select(Statement.id, Statement.responds_to_id, Statement.actor_id, Source.url)
-                .join(StatementSource, StatementSource.statement_id == Statement.id)
-                .join(Source, Source.id == StatementSource.source_id)
-                .where(
-                    Source.url.in_(chunk),
-                    Statement.kind == "fact_check",
-                    Statement.deleted_at.is_(None),
-                )
-                .order_by(Statement.id)
-            ):
-                ids.setdefault((answered, actor_id, url), statement_id)
-        for check in pairs:
             author = self._actor_id(check.by)
-            if author is not None and check.claim.existing is not None:
-                check.existing = ids.get((check.claim.existing, author, check.review.url))
+            if check.existing is None and check.claim.existing is not None and author:
+                looked_for.append(check)
+                wanted.append((check.claim.existing, author, check.review.url))
+        found = fact_checks_in_record(self.session, wanted, self.known_urls)
+        for check, match in zip(looked_for, found, strict=True):
+            check.existing = match
 
     # ------------------------------------------------------------------------- records
 
@@ -465,8 +369,3 @@ def _claim_record(claim: _Claim) -> dict[str, Any]:
     if claim.sources:
         record["sources"] = claim.sources
     return record
-
-
-def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
