@@ -493,3 +493,15 @@ def test_claim_matching_attaches_a_paraphrase_by_the_same_author(
         "https://truthmeter.example.org/tr-forces",
     )
     assert claimreview(cli, "-", input=other)["statement"] == {"created": 2, "unchanged": 0}
+
+
+def test_at_most_twenty_problems_are_listed(cli: Cli, snapshot: Snapshot) -> None:
+    before = snapshot()
+    broken = [{"@type": "ClaimReview", "claimReviewed": f"claim {n}"} for n in range(25)]
+    result = cli("import", "-", "-f", "claimreview", input=json.dumps(broken))
+    lines = result.stderr.splitlines()
+    assert result.exit_code == 1
+    assert lines[0] == "error: item 1: itemReviewed.author: is missing (who made the claim)"
+    assert lines[19] == "error: item 20: itemReviewed.author: is missing (who made the claim)"
+    assert lines[20:] == ["error: ... 5 more problems not shown"]
+    assert snapshot() == before

@@ -330,3 +330,30 @@ def test_the_readme_shows_the_wording_table_as_shipped() -> None:
             if cell
         }
     assert shown == WORDINGS
+
+
+def test_a_publisher_without_a_name_is_named_by_its_site() -> None:
+    api = {
+        "claims": [
+            {
+                "text": "T",
+                "claimant": "C",
+                "claimReview": [
+                    {"publisher": {"site": "www.truthmeter.example.org"}, "url": "https://a.x/1"}
+                ],
+            }
+        ]
+    }
+    (review,) = reviews(api)
+    assert review.checker.name == "truthmeter.example.org"
+    assert one(author={"url": "https://www.check.example.org/about"}).checker.name == (
+        "check.example.org"
+    )
+    assert problems(node(author=5)) == [
+        ("item 1", "author: must be a name or an object, not a number")
+    ]
+
+
+def test_a_reference_that_is_not_a_string_is_no_reference() -> None:
+    graph = {"@graph": [node(author={"@id": {"not": "a string"}})]}
+    assert problems(graph) == [("item 1", "author: is missing (who published the review)")]

@@ -76,10 +76,15 @@ def first(value: Any, ids: Ids | None = None) -> Any:
             value = next((item for item in value if item is not None), None)
         elif isinstance(value, dict) and "@value" in value:
             value = value["@value"]
-        elif isinstance(value, dict) and ids and set(value) == {"@id"} and value["@id"] in ids:
-            value = ids[str(value["@id"])]
+        elif isinstance(value, dict) and ids and set(value) == {"@id"} and _known(value, ids):
+            value = ids[value["@id"]]
         else:
             return value
+
+
+def _known(reference: Node, ids: Ids) -> bool:
+    identifier = reference["@id"]
+    return isinstance(identifier, str) and identifier in ids
 
 
 def text(value: Any, field: str) -> str | None:
@@ -127,7 +132,7 @@ def urls(value: Any, field: str, ids: Ids) -> list[str]:
 
 def party(value: Any, field: str, ids: Ids) -> Party | None:
     """An author, claimant or publisher: a name, or a node with ``name`` (else
-    ``alternateName``, else the host of its ``url``) and optional ``sameAs``."""
+    ``alternateName``, ``site`` or the host of its ``url``) and optional ``sameAs``."""
     node = first(value, ids)
     if isinstance(value, list):  # an organization rather than a byline, when there is one
         nodes = [first(item, ids) for item in value]
@@ -140,9 +145,12 @@ def party(value: Any, field: str, ids: Ids) -> Party | None:
     name = text(node.get("name"), f"{field}.name") or text(
         node.get("alternateName"), f"{field}.alternateName"
     )
-    if name is None:
-        home = url(node.get("url"), f"{field}.url") or url(node.get("site"), f"{field}.site")
-        name = urlsplit(home).hostname.removeprefix("www.") if home else None  # type: ignore[union-attr]
+    if name is None:  # a Fact Check Tools publisher's ``site`` is a bare host name
+        host = text(node.get("site"), f"{field}.site")
+        if host is None:
+            home = url(node.get("url"), f"{field}.url")
+            host = urlsplit(home).hostname if home else None
+        name = host.removeprefix("www.") if host else None
     if name is None:
         return None
     return Party(name, "Person" in types(node), _wikidata(node.get("sameAs")), field)
