@@ -357,3 +357,25 @@ def test_a_publisher_without_a_name_is_named_by_its_site() -> None:
 def test_a_reference_that_is_not_a_string_is_no_reference() -> None:
     graph = {"@graph": [node(author={"@id": {"not": "a string"}})]}
     assert problems(graph) == [("item 1", "author: is missing (who published the review)")]
+
+
+def test_json_lines_go_on_after_a_broken_line_but_not_after_a_broken_document() -> None:
+    good = json.dumps(node())
+    text = "\n".join([good, "{broken", good, '{"@type": "ClaimReview",', good]) + "\n"
+    assert [(label, problem is None) for label, problem in problems(text)] == [
+        ("line 1", True),
+        ("line 2", False),
+        ("line 3", True),
+        ("line 4", False),
+        ("line 5", True),
+    ]
+    assert problems(text)[1] == (
+        "line 2",
+        "not valid JSON: Expecting property name enclosed in double quotes (column 2)",
+    )
+    pretty = json.dumps(node(), indent=2)
+    cut = pretty + "\n" + pretty[:-2] + "\n"  # the second document lacks its last brace
+    assert problems(cut + pretty) == [
+        ("line 1", None),
+        ("line 34", "not valid JSON: Expecting ',' delimiter (column 1)"),
+    ]

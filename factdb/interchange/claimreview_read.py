@@ -123,26 +123,41 @@ Group = tuple[int, list[_Candidate], str | None]  # first line, fact-checks, or 
 
 def _json_groups(content: str) -> list[Group]:
     """The JSON values of the file, one after another (one document, JSON Lines, or pages
-    written one after the other)."""
+    written one after the other). In JSON Lines a broken line is reported and the next one
+    read; in values over several lines, reading stops where one breaks."""
     decoder = json.JSONDecoder()
     groups: list[Group] = []
-    position = 0
+    position = counted = 0
+    line = 1
+    json_lines = True  # every value so far on a line of its own
     while True:
         while position < len(content) and content[position] in " \t\r\n":
             position += 1
         if position >= len(content):
             return groups
-        line = content.count("\n", 0, position) + 1
+        line += content.count("\n", counted, position)
+        counted = position
+        start = position
         try:
             value, position = decoder.raw_decode(content, position)
         except json.JSONDecodeError as exc:
-            message = f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
             if not groups:
-                raise InvalidInput(message) from None
-            groups.append((line, [], message))
-            return groups
+                where = f"line {exc.lineno}, column {exc.colno}"
+                raise InvalidInput(f"not valid JSON: {exc.msg} ({where})") from None
+            if not json_lines:  # a document over several lines: where it breaks, and stop
+                groups.append((exc.lineno, [], f"not valid JSON: {exc.msg} (column {exc.colno})"))
+                return groups
+            column = exc.colno if exc.lineno == line else None
+            shown = f" (column {column})" if column else " (the line ends first)"
+            groups.append((line, [], f"not valid JSON: {exc.msg}{shown}"))
+            end = content.find("\n", start)
+            if end < 0:
+                return groups
+            position = end + 1
+            continue
         except RecursionError:
             raise InvalidInput(f"line {line}: not valid JSON: nested too deeply") from None
+        json_lines = json_lines and "\n" not in content[start:position]
         groups.append((line, _candidates(_from_microdata(value)), None))
 
 
