@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import IO, TYPE_CHECKING, Annotated, Any, TextIO
+from typing import IO, TYPE_CHECKING, Annotated, Any, TextIO, TypeVar
 
 import typer
 
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
     from factdb.interchange import ImportResult
     from factdb.interchange.claimreview_import import ClaimReviewImport
+    from factdb.interchange.jsonl import Progress
+
+T = TypeVar("T")
 
 
 class ExportFormat(StrEnum):
@@ -139,26 +142,38 @@ def _print_counts(
     emit_rows(result.rows(), fmt, ["type", "created", "unchanged"], title=title)
 
 
-def _import_claimreview(
-    ctx: typer.Context, source: IO[bytes], dry_run: bool, fmt: OutputFormat, kind: str
-) -> None:
+def _run_import(
+    ctx: typer.Context,
+    source: IO[bytes],
+    work: Callable[[Session, Progress | None], T],
+    *,
+    write: bool,
+) -> T:
+    """Run an import in the command's transaction, with a progress bar on a terminal; its
+    problems are one ``error:`` line each."""
     from factdb.errors import FactDBError
-    from factdb.interchange.claimreview_import import import_claimreview
-
-    def work(session: Session) -> ClaimReviewImport:
-        source.seek(0)
-        data = source.read()
-        return import_claimreview(
-            session, data, dry_run=dry_run, progress=progress, kind_for_new=kind
-        )
 
     try:
         with _progress_bar(source) as progress:
-            done = database(ctx).run(work, write=not dry_run)
+            return database(ctx).run(lambda session: work(session, progress), write=write)
     except FactDBError as exc:
         for line in str(exc).splitlines() or [""]:
             sys.stderr.write(error_line(line) + "\n")
         raise typer.Exit(1) from None
+
+
+def _import_claimreview(
+    ctx: typer.Context, source: IO[bytes], dry_run: bool, fmt: OutputFormat, kind: str
+) -> None:
+    from factdb.interchange.claimreview_import import import_claimreview
+
+    def work(session: Session, progress: Progress | None) -> ClaimReviewImport:
+        source.seek(0)
+        return import_claimreview(
+            session, source.read(), dry_run=dry_run, progress=progress, kind_for_new=kind
+        )
+
+    done = _run_import(ctx, source, work, write=not dry_run)
     unmapped = [{"item": label, "rating": rating} for label, rating in done.unmapped]
     _print_counts(done.result, fmt, {"reviews": done.reviews, "unmapped": unmapped})
     if unmapped:
@@ -211,7 +226,6 @@ def register(app: typer.Typer) -> None:
 
         Example: factdb import nagorno-karabakh-2020.jsonl --dry-run
         """
-        from factdb.errors import FactDBError
         from factdb.interchange import import_jsonl
 
         reading, fmt = _import_formats(formats or [])
@@ -227,17 +241,11 @@ def register(app: typer.Typer) -> None:
                 _import_claimreview(ctx, source, dry_run, fmt, kind_for_new or "other")
                 return
 
-            def work(session: Session) -> ImportResult:
+            def work(session: Session, progress: Progress | None) -> ImportResult:
                 source.seek(0)
                 return import_jsonl(session, source, dry_run=dry_run, progress=progress)
 
-            try:
-                with _progress_bar(source) as progress:
-                    result = database(ctx).run(work, write=not dry_run)
-            except FactDBError as exc:
-                for line in str(exc).splitlines() or [""]:
-                    sys.stderr.write(error_line(line) + "\n")
-                raise typer.Exit(1) from None
+            result = _run_import(ctx, source, work, write=not dry_run)
         _print_counts(result, fmt)
 
     @app.command("export")

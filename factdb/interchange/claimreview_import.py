@@ -316,9 +316,8 @@ class _Plan:
         return [header, *(json.dumps(record, ensure_ascii=False) for record, _ in records)]
 
     def _check_record(self, check: _Check) -> dict[str, Any]:
-        review = check.review
-        claim = check.claim
-        record: dict[str, Any] = {
+        review, claim = check.review, check.claim
+        return {
             "type": "statement",
             "ref": check.ref,
             "kind": "fact_check",
@@ -329,7 +328,6 @@ class _Plan:
             "rating": review.rating,
             "sources": [review.url],
         }
-        return record
 
     def relabel(self, message: str) -> str:
         """The JSON Lines import's problems with each generated line named by its item."""
