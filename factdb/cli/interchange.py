@@ -192,7 +192,11 @@ def register(app: typer.Typer) -> None:
     def import_command(
         ctx: typer.Context,
         file: Annotated[
-            str, typer.Argument(metavar="FILE|-", help="A factdb JSON Lines file, or - for stdin.")
+            str,
+            typer.Argument(
+                metavar="FILE|-",
+                help="A factdb JSON Lines file (or fact-checks, with -f claimreview); - for stdin.",
+            ),
         ],
         dry_run: Annotated[
             bool, typer.Option("--dry-run", help="Check everything, count, write nothing.")
