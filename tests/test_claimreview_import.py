@@ -505,3 +505,24 @@ def test_at_most_twenty_problems_are_listed(cli: Cli, snapshot: Snapshot) -> Non
     assert lines[19] == "error: item 20: itemReviewed.author: is missing (who made the claim)"
     assert lines[20:] == ["error: ... 5 more problems not shown"]
     assert snapshot() == before
+
+
+def test_an_author_named_by_a_merged_actor_or_an_alias_finds_the_claim(cli: Cli) -> None:
+    typed_claim(cli)
+    cli.ok("actor", "add", "R. T. Firefly", "--kind", "other")
+    cli.ok("actor", "merge", "R. T. Firefly", "Rufus T. Firefly")
+    cli.ok("actor", "alias", "Truth Meter", "TM")
+    review = {
+        **REVIEW,
+        "itemReviewed": {**REVIEW["itemReviewed"], "author": "r. t. firefly"},
+        "author": "TM",
+    }
+    summary = claimreview(cli, "-", input=json.dumps(review))
+    assert counts(summary) == {
+        "actor": (0, 2),
+        "source": (1, 1),
+        "topic": (0, 0),
+        "statement": (1, 1),
+    }
+    (check,) = cli.json("responses", "1")
+    assert check["responder"] == "Truth Meter"

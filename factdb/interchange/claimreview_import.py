@@ -203,7 +203,8 @@ class _Plan:
                 if key not in found or len(found[key]) != 1:
                     found.setdefault(key, set()).add(actor_id)
         for key, ids in found.items():
-            self.db_actors[key] = self._live(next(iter(ids))) if len(ids) == 1 else None
+            live = {self._live(actor_id) for actor_id in ids}
+            self.db_actors[key] = live.pop() if len(live) == 1 else None
         qids = sorted({party.wikidata for party in parties if party.wikidata})
         for chunk in chunks(qids):
             rows = self.session.execute(
