@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -64,8 +65,14 @@ def types(node: Node) -> set[str]:
     """A node's types without their vocabulary (``schema:Person``, ``http://schema.org/Person``
     and ``Person`` alike)."""
     value = node.get("@type", node.get("type"))
-    names = value if isinstance(value, list) else [value]
-    return {re.split(r"[/:#]", name)[-1] for name in names if isinstance(name, str)}
+    if isinstance(value, str):
+        return {_type_name(value)}
+    return {_type_name(name) for name in value if isinstance(name, str)} if value else set()
+
+
+@lru_cache(maxsize=256)
+def _type_name(written: str) -> str:
+    return re.split(r"[/:#]", written)[-1]
 
 
 def first(value: Any, ids: Ids | None = None) -> Any:

@@ -158,7 +158,9 @@ def _json_groups(content: str) -> list[Group]:
         except RecursionError:
             raise InvalidInput(f"line {line}: not valid JSON: nested too deeply") from None
         json_lines = json_lines and "\n" not in content[start:position]
-        groups.append((line, _candidates(_from_microdata(value)), None))
+        if '"properties"' in content[start:position]:
+            value = _from_microdata(value)
+        groups.append((line, _candidates(value), None))
 
 
 def _html_groups(content: str) -> list[Group]:
@@ -173,7 +175,8 @@ def _html_groups(content: str) -> list[Group]:
     groups: list[Group] = []
     for line, block in page.blocks:
         try:
-            values.append(_from_microdata(json.loads(_WRAPPERS.sub("", block))))
+            value = json.loads(_WRAPPERS.sub("", block))
+            values.append(_from_microdata(value) if '"properties"' in block else value)
         except json.JSONDecodeError as exc:
             where = line + exc.lineno - 1
             message = f"not valid JSON in an ld+json block: {exc.msg} (column {exc.colno})"
