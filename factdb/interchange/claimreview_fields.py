@@ -183,11 +183,11 @@ def rating(value: Any, field: str, ids: Ids) -> tuple[str, str | None, bool]:
         wording = text(node.get("alternateName"), f"{field}.alternateName") or text(
             node.get("name"), f"{field}.name"
         )
-        numbers = [
+        value, best, worst = (
             number(first(node.get(key))) for key in ("ratingValue", "bestRating", "worstRating")
-        ]
-        if None not in numbers:
-            verdict = verdict_on_scale(Scale(*numbers))  # type: ignore[arg-type]
+        )
+        if value is not None and best is not None and worst is not None:
+            verdict = verdict_on_scale(Scale(value, best, worst))
     elif node is not None:
         wording = text(node, field)
     if verdict is None and wording is not None:
