@@ -531,3 +531,17 @@ def test_an_author_named_by_a_merged_actor_or_an_alias_finds_the_claim(cli: Cli)
     }
     (check,) = cli.json("responses", "1")
     assert check["responder"] == "Truth Meter"
+
+
+def test_a_review_dated_before_its_claim_is_kept_with_a_warning_naming_it(cli: Cli) -> None:
+    early = {**REVIEW, "datePublished": "2021-10-01"}
+    early["itemReviewed"] = {**REVIEW["itemReviewed"], "datePublished": "2021-10-05"}
+    later = {**REVIEW, "url": "https://truthmeter.example.org/other", "claimReviewed": "Other"}
+    result = cli("import", "-", "-f", "claimreview", "-f", "json", input=json.dumps([later, early]))
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "warning: 1 answer is dated before the statement it answers (item 2)\n"
+    )
+    summary = json.loads(result.stdout)
+    assert summary["statement"] == {"created": 4, "unchanged": 0}
+    assert summary["warnings"] == ["1 answer is dated before the statement it answers (item 2)"]

@@ -21,6 +21,7 @@ from factdb.cli.common import (
     error_line,
     fail,
     run,
+    warn,
     write_json,
 )
 
@@ -131,11 +132,13 @@ def _import_formats(formats: list[ImportFormat]) -> tuple[str, OutputFormat]:
 def _print_counts(
     result: ImportResult, fmt: OutputFormat, extra: dict[str, Any] | None = None
 ) -> None:
+    warn(result.warnings)
     if fmt is OutputFormat.json:
         summary: dict[str, Any] = {"dry_run": result.dry_run, "lines": result.lines}
         summary.update(extra or {})
         for row in result.rows():
             summary[row["type"]] = {"created": row["created"], "unchanged": row["unchanged"]}
+        summary["warnings"] = result.warnings
         write_json(summary)
         return
     title = "Dry run: nothing written" if result.dry_run else "Imported"
@@ -176,13 +179,6 @@ def _import_claimreview(
     done = _run_import(ctx, source, work, write=not dry_run)
     unmapped = [{"item": label, "rating": rating} for label, rating in done.unmapped]
     _print_counts(done.result, fmt, {"reviews": done.reviews, "unmapped": unmapped})
-    if unmapped:
-        shown = ", ".join(f"{u['item']} ({u['rating']!r})" for u in unmapped[:5])
-        more = ", …" if len(unmapped) > 5 else ""
-        sys.stderr.write(
-            f"warning: {len(unmapped)} of {done.reviews} ratings have no verdict in the "
-            f"wording table and were imported as unproven, their wording kept: {shown}{more}\n"
-        )
 
 
 def register(app: typer.Typer) -> None:
@@ -325,5 +321,4 @@ def register(app: typer.Typer) -> None:
                 fail(str(exc))
             noun = "statement" if count == 1 else "statements"
             sys.stderr.write(f"Wrote {count} {noun} to {output}.\n")
-        for warning in warnings:
-            sys.stderr.write(f"warning: {warning}\n")
+        warn(warnings)

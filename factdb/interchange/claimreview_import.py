@@ -40,7 +40,9 @@ from factdb.interchange.jsonl import MAX_PROBLEMS, ImportResult, Progress, impor
 from factdb.models import Actor, ActorAlias
 
 REF_PREFIX = "cr-"
+UNMAPPED_SHOWN = 5  # items named in the warning
 _LINE = re.compile(r"^line ([0-9]+): ")
+_WARNED_LINES = re.compile(r"\blines? ([0-9]+(?:, [0-9]+)*)")
 _INNER_LINE = re.compile(r"(?<=\()line ([0-9]+)(?=\))|(?<=on )line ([0-9]+)")
 
 
@@ -89,8 +91,23 @@ def import_claimreview(
         raise InvalidInput(plan.relabel(str(exc))) from None
     plan.count(result)
     result.lines = total - (data[-1:] in ("\n", b"\n"))  # a last line ends the file
+    result.warnings = [plan.relabel_lines(warning) for warning in result.warnings]
     unmapped = [(label, review.rating) for label, review in reviews if not review.mapped]
+    if unmapped:
+        result.warnings.append(_unmapped_warning(unmapped, len(reviews)))
     return ClaimReviewImport(result, len(reviews), unmapped)
+
+
+def _unmapped_warning(unmapped: list[tuple[str, str | None]], reviews: int) -> str:
+    shown = ", ".join(
+        f"{label} ({'no rating' if rating is None else repr(rating)})"
+        for label, rating in unmapped[:UNMAPPED_SHOWN]
+    )
+    more = ", …" if len(unmapped) > UNMAPPED_SHOWN else ""
+    return (
+        f"{len(unmapped)} of {reviews} ratings have no verdict in the wording table and were "
+        f"imported as unproven, their wording kept: {shown}{more}"
+    )
 
 
 def _listing(problems: list[str]) -> str:
@@ -330,18 +347,25 @@ class _Plan:
             "sources": [review.url],
         }
 
+    def _label(self, number: int) -> str:
+        """What generated line ``number`` stands for."""
+        return self.labels[number] if 0 < number < len(self.labels) else f"line {number}"
+
     def relabel(self, message: str) -> str:
         """The JSON Lines import's problems with each generated line named by its item."""
-
-        def item(number: int) -> str:
-            return self.labels[number] if 0 < number < len(self.labels) else f"line {number}"
-
         out = []
         for line in message.splitlines():
-            line = _LINE.sub(lambda m: f"{item(int(m.group(1)))}: ", line, count=1)
-            line = _INNER_LINE.sub(lambda m: item(int(m.group(1) or m.group(2))), line)
+            line = _LINE.sub(lambda m: f"{self._label(int(m.group(1)))}: ", line, count=1)
+            line = _INNER_LINE.sub(lambda m: self._label(int(m.group(1) or m.group(2))), line)
             out.append(line)
         return "\n".join(out)
+
+    def relabel_lines(self, warning: str) -> str:
+        """A warning of the JSON Lines import (``(line 5)``, ``(lines 5, 7 and 3 more)``)
+        with its lines named by their items."""
+        return _WARNED_LINES.sub(
+            lambda m: ", ".join(self._label(int(n)) for n in m.group(1).split(", ")), warning
+        )
 
     def count(self, result: ImportResult) -> None:
         """Add what was found in the record (and so not written again) to the counts."""
