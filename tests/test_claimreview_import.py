@@ -545,3 +545,39 @@ def test_a_review_dated_before_its_claim_is_kept_with_a_warning_naming_it(cli: C
     summary = json.loads(result.stdout)
     assert summary["statement"] == {"created": 4, "unchanged": 0}
     assert summary["warnings"] == ["1 answer is dated before the statement it answers (item 2)"]
+
+
+def test_skip_unreadable_imports_the_rest_and_names_what_it_left_out(
+    cli: Cli, snapshot: Snapshot
+) -> None:
+    items = str(FIXTURES / "broken" / "items.json")
+    result = cli("import", items, "-f", "claimreview", "-f", "json", "--skip-unreadable")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "warning: 5 of 6 items could not be read and were left out: item 1: "
+        "itemReviewed.author: is missing (who made the claim); item 2: url: is missing (where "
+        "the review is published); item 3: datePublished: 'March 3rd, 2021' is not a date "
+        "(YYYY-MM-DD, as in ISO 8601); item 4: url: 'ftp://truthmeter.example.org/broken/4' "
+        "is not an http(s) URL; item 5: author: is missing (who published the review)\n"
+    )
+    summary = json.loads(result.stdout)
+    assert (summary["reviews"], summary["statement"]) == (1, {"created": 2, "unchanged": 0})
+    page = str(FIXTURES / "broken" / "page.html")
+    kept = cli.ok("import", page, "-f", "claimreview", "--skip-unreadable")
+    assert kept.stderr.startswith("warning: 1 of 2 items could not be read and were left out: ")
+    before = snapshot()
+    nothing = [{"@type": "ClaimReview", "claimReviewed": "no author, no url"}]
+    refused = cli(
+        "import", "-", "-f", "claimreview", "--skip-unreadable", input=json.dumps(nothing)
+    )
+    assert (refused.exit_code, refused.stderr) == (
+        1,
+        "error: no fact-check could be read; the first problem: item 1: itemReviewed.author: "
+        "is missing (who made the claim)\n",
+    )
+    jsonl = cli("import", items, "--skip-unreadable")
+    assert (jsonl.exit_code, jsonl.stderr) == (
+        2,
+        "error: --skip-unreadable: only goes with --format claimreview\n",
+    )
+    assert snapshot() == before

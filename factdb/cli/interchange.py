@@ -166,15 +166,18 @@ def _run_import(
 
 
 def _import_claimreview(
-    ctx: typer.Context, source: IO[bytes], dry_run: bool, fmt: OutputFormat, kind: str
+    ctx: typer.Context,
+    source: IO[bytes],
+    dry_run: bool,
+    fmt: OutputFormat,
+    options: dict[str, Any],
 ) -> None:
     from factdb.interchange.claimreview_import import import_claimreview
 
     def work(session: Session, progress: Progress | None) -> ClaimReviewImport:
         source.seek(0)
-        return import_claimreview(
-            session, source.read(), dry_run=dry_run, progress=progress, kind_for_new=kind
-        )
+        data = source.read()
+        return import_claimreview(session, data, dry_run=dry_run, progress=progress, **options)
 
     done = _run_import(ctx, source, work, write=not dry_run)
     unmapped = [{"item": label, "rating": rating} for label, rating in done.unmapped]
@@ -215,6 +218,13 @@ def register(app: typer.Typer) -> None:
                 help="ClaimReview: the kind of new claim authors (default other).",
             ),
         ] = None,
+        skip_unreadable: Annotated[
+            bool,
+            typer.Option(
+                "--skip-unreadable",
+                help="ClaimReview: leave out reviews that cannot be read, with a warning.",
+            ),
+        ] = False,
     ) -> None:
         """Import factdb JSON Lines or ClaimReview: check everything, then write all or nothing.
 
@@ -229,8 +239,12 @@ def register(app: typer.Typer) -> None:
         from factdb.interchange import import_jsonl
 
         reading, fmt = _import_formats(formats or [])
-        if kind_for_new is not None and reading != "claimreview":
-            fail("--kind-for-new: only goes with --format claimreview", 2)
+        for flag, given in (
+            ("--kind-for-new", kind_for_new),
+            ("--skip-unreadable", skip_unreadable),
+        ):
+            if given and reading != "claimreview":
+                fail(f"{flag}: only goes with --format claimreview", 2)
         path = None if file == "-" else file
         if path is not None and os.path.isdir(path):
             fail(f"FILE: {file!r} is a folder, not a file", 2)
@@ -238,7 +252,11 @@ def register(app: typer.Typer) -> None:
         # database asks to rerun reads the same bytes again.
         with _input(file) as source:
             if reading == "claimreview":
-                _import_claimreview(ctx, source, dry_run, fmt, kind_for_new or "other")
+                options = {
+                    "kind_for_new": kind_for_new or "other",
+                    "skip_unreadable": skip_unreadable,
+                }
+                _import_claimreview(ctx, source, dry_run, fmt, options)
                 return
 
             def work(session: Session, progress: Progress | None) -> ImportResult:

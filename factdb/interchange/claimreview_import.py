@@ -40,7 +40,8 @@ from factdb.interchange.jsonl import MAX_PROBLEMS, ImportResult, Progress, impor
 from factdb.models import Actor, ActorAlias
 
 REF_PREFIX = "cr-"
-UNMAPPED_SHOWN = 5  # items named in the warning
+UNMAPPED_SHOWN = 5  # items named in the warnings
+PROBLEMS_SHOWN = 5
 _LINE = re.compile(r"^line ([0-9]+): ")
 _WARNED_LINES = re.compile(r"\blines? ([0-9]+(?:, [0-9]+)*)")
 _INNER_LINE = re.compile(r"(?<=\()line ([0-9]+)(?=\))|(?<=on )line ([0-9]+)")
@@ -64,19 +65,25 @@ def import_claimreview(
     dry_run: bool = False,
     progress: Progress | None = None,
     kind_for_new: str = "other",
+    skip_unreadable: bool = False,
 ) -> ClaimReviewImport:
     """Import the fact-checks in ``data`` (any shape ``claimreview_read`` knows) into the
     session's transaction. New claim authors get ``kind_for_new`` (a ``Person`` gets
     ``person``); new publishers ``organization``. Raises ``InvalidInput`` with one line per
     problem (``item N: field: problem``, or ``line N`` in JSON Lines); nothing is written
-    then. ``progress`` gets increments of work done, two per line of ``data`` in all."""
+    then. With ``skip_unreadable``, reviews that cannot be read (a field missing or not
+    valid) are left out and named in a warning instead; the file as a whole and what the
+    record refuses still fail it. ``progress`` gets increments of work done, two per line
+    of ``data`` in all."""
     session.connection()
     check_kind(kind_for_new, "--kind-for-new")
     found = read_reviews(data)
     problems = [f"{item.label}: {item.problem}" for item in found if item.problem is not None]
-    if problems:
+    if problems and not skip_unreadable:
         raise InvalidInput(_listing(problems))
     reviews = [(item.label, item.review) for item in found if item.review is not None]
+    if not reviews:
+        raise InvalidInput(f"no fact-check could be read; the first problem: {problems[0]}")
     total = (data.count(b"\n") if isinstance(data, bytes) else data.count("\n")) + 1
     plan = _Plan(session, kind_for_new)
     plan.add(reviews)
@@ -92,6 +99,15 @@ def import_claimreview(
     plan.count(result)
     result.lines = total - (data[-1:] in ("\n", b"\n"))  # a last line ends the file
     result.warnings = [plan.relabel_lines(warning) for warning in result.warnings]
+    if problems:
+        left_out = "; ".join(problems[:PROBLEMS_SHOWN])
+        more = (
+            f"; … {len(problems) - PROBLEMS_SHOWN} more" if len(problems) > PROBLEMS_SHOWN else ""
+        )
+        result.warnings.append(
+            f"{len(problems)} of {len(found)} items could not be read and were left out: "
+            f"{left_out}{more}"
+        )
     unmapped = [(label, review.rating) for label, review in reviews if not review.mapped]
     if unmapped:
         result.warnings.append(_unmapped_warning(unmapped, len(reviews)))
