@@ -161,7 +161,7 @@ def test_own_export_imports_into_an_empty_database_and_exports_the_same_bytes(
 
 
 def test_fixtures_import_each_item_and_a_second_import_changes_nothing(
-    cli: Cli, database: Database, snapshot: Snapshot
+    cli: Cli, database: Database, snapshot: Snapshot, db_url: str, tmp_path: Path
 ) -> None:
     reviews = 0
     unmapped: list[tuple[str, dict[str, Any]]] = []
@@ -193,6 +193,14 @@ def test_fixtures_import_each_item_and_a_second_import_changes_nothing(
         assert all(created == 0 for created, _ in counts(again).values()), name
         assert again["statement"]["unchanged"] > 0
     assert snapshot() == before
+    # and what they became goes out and in again (to SQLite) unchanged
+    exported = export_of(db_url)
+    path = tmp_path / "all.json"
+    path.write_text(exported, encoding="utf-8")
+    other = str(tmp_path / "other.sqlite3")
+    assert claimreview(Cli(other), path)["statement"] == {"created": 131, "unchanged": 0}
+    assert export_of(other) == exported
+    dispose_engines()
 
 
 def test_counts_of_one_file_and_of_its_second_import(cli: Cli) -> None:
