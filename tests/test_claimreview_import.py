@@ -589,3 +589,35 @@ def test_skip_unreadable_imports_the_rest_and_names_what_it_left_out(
         "error: --skip-unreadable: only goes with --format claimreview\n",
     )
     assert snapshot() == before
+
+
+def test_a_review_of_a_claim_merged_into_another_answers_the_one_kept(cli: Cli) -> None:
+    claimreview(cli, FIXTURES / "factcheck-api-page2.json")
+    (wheat,) = [
+        row
+        for row in cli.json("responses")
+        if row["statement"].startswith("Freedonia exports more wheat")
+        and row["kind"] == "fact_check"
+    ][:1]
+    typed = cli.json(
+        "claim", "add", "Freedonia sells more wheat than its neighbours", "--by", "Rufus T. Firefly"
+    )
+    cli.ok("statement", "merge", str(wheat["statement_id"]), str(typed["id"]))
+    again = claimreview(cli, FIXTURES / "factcheck-api-page2.json")
+    assert again["statement"]["created"] == 0
+    later = {
+        **REVIEW,
+        "url": "https://othercheck.example.org/wheat",
+        "claimReviewed": "Freedonia exports more wheat than Ruritania and Elbonia combined",
+        "itemReviewed": {"@type": "Claim", "author": "Rufus T. Firefly"},
+    }
+    assert claimreview(cli, "-", input=json.dumps(later))["statement"] == {
+        "created": 1,
+        "unchanged": 1,
+    }
+    answers = cli.json("responses", str(typed["id"]))
+    assert sorted(row["responder"] for row in answers) == [
+        "Truth Meter",
+        "Truth Meter",
+        "Vrai ou Faux Hebdo",
+    ]

@@ -41,10 +41,16 @@ def chunks(items: list[Any], size: int = CHUNK) -> Iterable[list[Any]]:
 
 
 def ids_of_refs(session: Session, refs: Iterable[str]) -> dict[str, int]:
+    """The statements with these refs; a statement merged into another stands for that one
+    (``factdb statement merge``)."""
     found: dict[str, int] = {}
     for chunk in chunks(sorted(refs)):
-        rows = session.execute(select(Statement.ref, Statement.id).where(Statement.ref.in_(chunk)))
-        found.update({str(ref): statement_id for ref, statement_id in rows})
+        rows = session.execute(
+            select(Statement.ref, Statement.id, Statement.merged_into_id).where(
+                Statement.ref.in_(chunk)
+            )
+        )
+        found.update({str(ref): kept or statement_id for ref, statement_id, kept in rows})
     return found
 
 
