@@ -113,7 +113,7 @@ SECTIONS: dict[str, dict[str, Entry]] = {
         ),
         "import": Entry(
             "interchange",
-            "Import factdb JSON Lines: check every line first, then write all of it or nothing.",
+            "Import factdb JSON Lines or ClaimReview: check everything, then write all or nothing.",
         ),
         "export": Entry(
             "interchange",
