@@ -43,6 +43,36 @@ FormatOption = Annotated[
 ]
 
 
+# A listing printed as a table shows this many rows unless --limit says otherwise; as JSON or
+# CSV it prints every row (as ``gh`` does for its lists).
+TABLE_LIMIT = 30
+
+LimitOption = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        "-n",
+        min=1,
+        metavar="N",
+        help=f"At most N rows (default: {TABLE_LIMIT} in a table, every row as json or csv).",
+        show_default=False,
+    ),
+]
+
+
+def page_limit(limit: int | None, fmt: OutputFormat) -> int | None:
+    """The number of rows a listing asks for: ``--limit``, else ``TABLE_LIMIT`` for a table
+    (whether or not stdout is a terminal) and every row for the other formats."""
+    if limit is not None or fmt is not OutputFormat.table:
+        return limit
+    return TABLE_LIMIT
+
+
+def showing(shown: int, total: int) -> str:
+    """The line under a table cut short by ``--limit``."""
+    return f"Showing {shown:,} of {total:,}; use --limit to see more"
+
+
 class CliState:
     """What the root command passes to every command: the ``--db`` value, opened on use."""
 
@@ -347,8 +377,11 @@ def emit_rows(
     *,
     title: str | None = None,
     empty: str = "Nothing found.",
+    total: int | None = None,
 ) -> None:
-    """Print a listing: JSON is every key of every row; table and CSV show ``columns``."""
+    """Print a listing: JSON is every key of every row; table and CSV show ``columns``.
+    Under a table of fewer rows than ``total`` (the rows matching), ``showing`` goes to
+    stderr, like the ``empty`` note: what is on stdout stays the records alone."""
     if fmt is OutputFormat.json:
         write_json(list(rows))
     elif fmt is OutputFormat.csv:
@@ -357,6 +390,9 @@ def emit_rows(
         sys.stderr.write(empty + "\n")
     else:
         write_table(rows, columns, title=title)
+        if total is not None and total > len(rows):
+            sys.stdout.flush()
+            sys.stderr.write(showing(len(rows), total) + "\n")
 
 
 def emit_record(record: dict[str, Any], fmt: OutputFormat, *, title: str | None = None) -> None:
