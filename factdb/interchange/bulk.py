@@ -189,7 +189,8 @@ class BulkWriter:
         in the import's transaction. Adding a key back checks every row against the table
         it points to in one join, instead of one trigger call per row and key; a row that
         breaks one fails the import as the trigger would have. (The PostgreSQL manual's
-        advice for populating a database.) SQLite checks its keys as it writes."""
+        advice for populating a database.) Dropping a key locks both its tables exclusively
+        until the import commits. SQLite checks its keys as it writes."""
         existing = self.connection.scalar(select(func.count()).select_from(tables.statements)) or 0
         if not self.postgres or new_rows < max(existing, 1):
             yield
