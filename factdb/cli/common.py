@@ -337,7 +337,24 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+# A float in exponent form: orjson writes ``2.5e-7`` where ``json`` writes ``2.5e-07``.
+_EXPONENT = re.compile(rb"[0-9][eE][-+]?[0-9]")
+
+
 def dump_json(data: Any) -> str:
+    """``json.dumps(data, ensure_ascii=False, indent=2)``, the same text, written by orjson
+    (the standard encoder is pure Python when indenting: ~25 µs a record, 90 ms for 3,700
+    denials). Anything orjson writes differently or refuses goes to ``json``: floats in
+    exponent form (any text that looks like one, to be safe), integers over 64 bits and
+    keys that are not strings. (NaN and infinities, which no record holds, would come out
+    as null rather than json's invalid NaN.)"""
+    import orjson
+
+    try:
+        if not _EXPONENT.search(orjson.dumps(data)):
+            return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()
+    except TypeError:  # orjson.JSONEncodeError
+        pass
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
