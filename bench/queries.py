@@ -383,6 +383,22 @@ def median_ms(work: Callable[[], Any], runs: int) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
+def interleaved_medians(
+    works: dict[str, Callable[[], Any]], runs: int
+) -> dict[str, tuple[float, Any]]:
+    """Median ms and last result of each piece of work, run in interleaved rounds (so a
+    change in the machine's load affects all of them alike), after one warm-up round."""
+    times: dict[str, list[float]] = {name: [] for name in works}
+    results: dict[str, Any] = {}
+    for round_number in range(runs + 1):
+        for name, work in works.items():
+            started = time.perf_counter()
+            results[name] = work()
+            if round_number:
+                times[name].append((time.perf_counter() - started) * 1000)
+    return {name: (statistics.median(times[name]), results[name]) for name in works}
+
+
 def process_medians(commands: dict[str, list[str]], runs: int) -> dict[str, float]:
     """Median wall time (ms) of each command, run in interleaved rounds (so a change in the
     machine's load affects all of them alike), after one warm-up round."""
@@ -476,17 +492,21 @@ def main() -> None:
 
     sql, params = raw_who_denied(database, state)
     raw = sqlite3.connect(str(path))
-    floor_ms, raw_rows = median_ms(lambda: raw.execute(sql, params).fetchall(), args.runs)
-    raw.close()
-    mine_ms, rows = median_ms(lambda: database.run(lambda s: who_denied(s, by=state)), args.runs)
-    json_ms, text = median_ms(
-        lambda: dump_json(database.run(lambda s: who_denied(s, by=state))), args.runs
+    timings = interleaved_medians(
+        {
+            "floor": lambda: raw.execute(sql, params).fetchall(),
+            "library": lambda: database.run(lambda s: who_denied(s, by=state)),
+            "json": lambda: dump_json(database.run(lambda s: who_denied(s, by=state))),
+        },
+        args.runs,
     )
+    raw.close()
+    (floor_ms, raw_rows), (mine_ms, rows), (json_ms, text) = timings.values()
     assert list(dict.fromkeys(row[0] for row in raw_rows)) == [r["denial_id"] for r in rows]
     assert json.loads(text) == json.loads(dump_json(rows))
     print(
         f"\nwho-denied --by {state}, every row ({len(rows)} denials, {len(raw_rows)} rows "
-        "with their sources; in-process, median, warm):"
+        "with their sources; in-process, median of interleaved runs, warm):"
     )
     line("raw sqlite3: one query, same rows (floor)", f"{floor_ms:.1f} ms", "(reference)", None)
     line("factdb who_denied (library)", f"{mine_ms:.1f} ms = {mine_ms / floor_ms:.2f}x", "-", None)

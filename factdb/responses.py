@@ -19,10 +19,22 @@ written into the query (``_spoken_for``), so rows that roll-up would drop are ne
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true, union
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    func,
+    or_,
+    select,
+    true,
+    type_coerce,
+    union,
+)
 from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate, format_date
@@ -86,13 +98,13 @@ def _base(kind: str | None, *, use_kind_index: bool, with_sources: bool = True) 
             response.c.id,
             response.c.kind,
             response.c.actor_id,
-            response.c.date,
+            type_coerce(response.c.date, _DAY).label("date"),
             response.c.date_precision,
             response.c.quote,
             target.c.id.label("target_id"),
             func.coalesce(target.c.text, target.c.quote).label("statement"),
             target.c.actor_id.label("author_id"),
-            target.c.date.label("target_date"),
+            type_coerce(target.c.date, _DAY).label("target_date"),
         )
         .select_from(response)
         .join(target, target.c.id == response.c.responds_to_id)
@@ -185,6 +197,7 @@ def response_query(
     rows = session.execute(query).all()
     if not rows:
         return Page()
+    days = _Days()
     subjects: dict[int, list[int]] = {}
     if about_filter is not None:
         subjects = subjects_of(session, sorted({row[TARGET] for row in rows}))
@@ -193,18 +206,20 @@ def response_query(
         if by_filter is not None and not by_filter.counts(row[ACTOR], chain):
             return False
         if of_filter is not None and not of_filter.matches(
-            affiliations, row[AUTHOR], row[TARGET_DATE]
+            affiliations, row[AUTHOR], days[row[TARGET_DATE]]
         ):
             return False
         return about_filter is None or about_filter.matches_any(
-            affiliations, subjects.get(row[TARGET], []), row[TARGET_DATE]
+            affiliations, subjects.get(row[TARGET], []), days[row[TARGET_DATE]]
         )
 
     if limit is None:
         return Page(_records(session, rows, affiliations, keys, None if unfiltered else wanted))
     # The rows read are one per response, without sources: keep those that count, then
     # read the page's rows in full.
-    kept = [row[0] for row in rows if wanted(row, affiliations.spans(row[ACTOR]).at(row[DATE]))]
+    kept = [
+        row[0] for row in rows if wanted(row, affiliations.spans(row[ACTOR]).at(days[row[DATE]]))
+    ]
     return Page(_read(session, kind, kept[:limit], affiliations, keys), len(kept))
 
 
@@ -287,6 +302,20 @@ def _spoken_for(
     return picked
 
 
+# The rows' dates are read as the driver gives them (on SQLite 'YYYY-MM-DD' text, which
+# SQLAlchemy would otherwise parse once per row and column) and turned into dates once per
+# distinct value by ``_Days``.
+_DAY = String()
+
+
+class _Days(dict[Any, dt.date | None]):
+    """Dates from the driver's values (text on SQLite, dates on PostgreSQL, or None)."""
+
+    def __missing__(self, key: Any) -> dt.date | None:
+        day = self[key] = dt.date.fromisoformat(key) if isinstance(key, str) else key
+        return day
+
+
 class _DateTexts(dict[tuple[Any, Any], str | None]):
     """``format_date`` of (date, precision) pairs, each worked out once."""
 
@@ -316,6 +345,7 @@ def _records(
     names = actor_names(session, responders | {row[AUTHOR] for row in rows} | organizations)
     behalf_of: dict[tuple[int, ...], list[str]] = {}
     date_texts = _DateTexts()
+    days = _Days()
     id_key, kind_key, actor_key = keys.id, keys.kind, keys.actor
     records: list[Record] = []
     last_id = None
@@ -328,6 +358,7 @@ def _records(
                 sources.append({"url": url, "outlet": outlet, "locator": locator})
             continue
         last_id, sources = rid, None
+        date = days[date]
         chain = spans[actor_id].at(date)
         if wanted is not None and not wanted(row, chain):
             continue
