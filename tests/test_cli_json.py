@@ -41,6 +41,7 @@ def test_the_cases_orjson_writes_differently_fall_back() -> None:
         {"id": 2**64},  # past orjson's 64-bit integers
         {1: "a key that is not a string"},
         ['control \x00\x1f\x7f characters, quotes " \\ and line\nbreaks \u2028'],
+        [{"text": "the 12e5 looks like a float", "note": "ceasefire 2e+3"}],
         [],
         {},
     ):
