@@ -488,7 +488,7 @@ def main() -> None:
     import json
     import sqlite3
 
-    from factdb.cli.common import dump_json
+    from factdb.cli.common import dump_json, json_bytes
 
     sql, params = raw_who_denied(database, state)
     raw = sqlite3.connect(str(path))
@@ -496,7 +496,7 @@ def main() -> None:
         {
             "floor": lambda: raw.execute(sql, params).fetchall(),
             "library": lambda: database.run(lambda s: who_denied(s, by=state)),
-            "json": lambda: dump_json(database.run(lambda s: who_denied(s, by=state))),
+            "json": lambda: json_bytes(database.run(lambda s: who_denied(s, by=state))),
         },
         args.runs,
     )
