@@ -108,6 +108,10 @@ SECTIONS: dict[str, dict[str, Entry]] = {
             "reports",
             "Load the worked example (Nagorno-Karabakh 2020) into its own database and show it.",
         ),
+        "extract": Entry(
+            "extract",
+            "Propose the statements a news article reports, as a draft to review and import.",
+        ),
         "import": Entry(
             "interchange",
             "Import factdb JSON Lines: check every line first, then write all of it or nothing.",

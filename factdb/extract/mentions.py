@@ -1,0 +1,338 @@
+"""Who a sentence names: titled people ("Armenian Prime Minister Nikol Pashinyan"),
+institutions ("the Foreign Office", after Pakistan), states and their demonyms ("Azeri"),
+spokespeople, organizations, and pronouns read from what came before."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from factdb.extract.gazetteer import (
+    COUNTRIES,
+    INSTITUTION_PLURALS,
+    INSTITUTIONS,
+    ORGANIZATIONS,
+    TITLES,
+    Country,
+    Institution,
+)
+from factdb.extract.model import ProposedActor
+
+
+class Mention(NamedTuple):
+    """Actors named at ``start:end`` of a sentence. ``form`` is how: person, state,
+    institution, spokesperson, organization, demonym, metonym, pronoun or plural."""
+
+    start: int
+    end: int
+    actors: tuple[ProposedActor, ...]
+    form: str
+
+
+@dataclass
+class Context:
+    """What earlier sentences said, for the words that point back: the country an unnamed
+    institution belongs to, who "he" is, which two countries "both" are."""
+
+    dateline: Country | None = None
+    countries: list[Country] = field(default_factory=list)
+    people: list[ProposedActor] = field(default_factory=list)
+    speakers: list[ProposedActor] = field(default_factory=list)
+    plural: tuple[ProposedActor, ...] = ()
+
+    def home(self) -> Country | None:
+        """The country an unqualified institution belongs to: the latest speaker's, else the
+        dateline's, else the latest named."""
+        for actor in reversed(self.speakers):
+            country = country_of(actor)
+            if country is not None:
+                return country
+        if self.dateline is not None:
+            return self.dateline
+        return self.countries[-1] if self.countries else None
+
+
+_BY_CODE = COUNTRIES
+_COUNTRY_NAMES: dict[str, Country] = {}
+for _country in COUNTRIES.values():
+    for _name in (_country.name, *_country.aliases):
+        _COUNTRY_NAMES[_name] = _country
+_DEMONYMS = {demonym: country for country in COUNTRIES.values() for demonym in country.demonyms}
+_CAPITALS = {country.capital: country for country in COUNTRIES.values() if country.capital}
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+_APOS = "(?:'s|’s|')"
+_COUNTRY_RE = _alternation(list(_COUNTRY_NAMES))
+_DEMONYM_RE = _alternation(list(_DEMONYMS))
+_QUALIFIER = rf"(?:(?:the\s+)?(?P<cname>{_COUNTRY_RE}){_APOS}?|(?P<demonym>{_DEMONYM_RE}))"
+_TITLE_RE = _alternation(list(TITLES))
+_NAME_TOKEN = r"[A-ZÀ-ÖØ-ÞĀ-ſА-Я][\w'’.-]*"
+_NAME = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}}"
+
+TITLED = re.compile(
+    rf"(?:{_QUALIFIER}\s+)?(?P<title>{_TITLE_RE})(?:\s+of\s+(?P<cof>{_COUNTRY_RE}))?"
+    rf"(?:\s+\([A-Z]{{2,5}}\))?,?\s+(?P<name>{_NAME})"
+)
+_PHRASES = {phrase: inst for inst in INSTITUTIONS for phrase in inst.phrases}
+INSTITUTION = re.compile(
+    rf"(?:{_QUALIFIER}\s+)?(?P<inst>{_alternation(list(_PHRASES))})\b"
+    rf"(?:\s+of\s+(?P<cof>{_COUNTRY_RE}))?"
+)
+PLURAL_INSTITUTION = re.compile(
+    rf"\b(?:the\s+)?(?P<inst>{_alternation(list(INSTITUTION_PLURALS))})\s+of\s+"
+    rf"(?:both\s+countries|both\s+sides|the\s+two\s+countries|(?P<a>{_COUNTRY_RE})\s+and\s+"
+    rf"(?P<b>{_COUNTRY_RE}))"
+)
+SPOKESPERSON = re.compile(
+    r"\b(?:an?|the)\s+(?:(?P<gov>government|ministry|senior|foreign\s+ministry|defen[cs]e"
+    r"\s+ministry)\s+)?(?:spokes(?:man|woman|person)|official)"
+    r"(?:\s+(?:for|of|at)\s+the\s+(?P<inst>[A-Z][\w ]+?(?:Ministry|Office)))?\b"
+)
+ORGANIZATION = re.compile(
+    r"\b(?:the\s+)?("
+    + _alternation(
+        [name for name, spec in ORGANIZATIONS.items()]
+        + [a for s in ORGANIZATIONS.values() for a in s[2]]
+    )
+    + r")\b"
+)
+COUNTRY = re.compile(rf"(?<![\w-])(?:the\s+)?(?P<cname>{_COUNTRY_RE})(?:{_APOS})?(?![\w-])")
+DEMONYM = re.compile(rf"(?<![\w-])(?P<demonym>{_DEMONYM_RE})(?![\w-])")
+CAPITAL = re.compile(rf"\b({_alternation(list(_CAPITALS))})\b")
+PRONOUN = re.compile(
+    r"\b(?P<word>[Hh]e|[Ss]he|[Tt]hey|[Bb]oth(?:\s+sides|\s+countries)?|[Tt]he\s+(?:premier|"
+    r"prime\s+minister|president|minister|foreign\s+minister))\b"
+)
+UNQUALIFIED_NOBODY = frozenset({"army", "military", "armed forces"})
+_ORG_NAMES = {alias: name for name, spec in ORGANIZATIONS.items() for alias in (name, *spec[2])}
+
+
+def state_actor(country: Country) -> ProposedActor:
+    aliases = [alias for alias in country.aliases if len(alias) > 3 and "." not in alias]
+    return ProposedActor(country.name, "state", country.code, aliases)
+
+
+def institution_actor(institution: Institution, country: Country) -> ProposedActor:
+    if institution.key == "government":
+        return state_actor(country)
+    name = institution.template.format(country=country.name)
+    demonym = country.demonyms[0] if country.demonyms else country.name
+    aliases = {
+        "foreign": [f"{country.name} Foreign Office", f"{demonym} Foreign Ministry"],
+        "defence": [f"{demonym} Defence Ministry"],
+    }[institution.key]
+    return ProposedActor(name, institution.kind, country.code, aliases, country.name)
+
+
+def country_of(actor: ProposedActor) -> Country | None:
+    return _BY_CODE.get(actor.country or "")
+
+
+def _qualifier(match: re.Match[str]) -> Country | None:
+    groups = match.groupdict()
+    for key in ("cname", "cof"):
+        if groups.get(key):
+            return _COUNTRY_NAMES[groups[key]]
+    if groups.get("demonym"):
+        return _DEMONYMS[groups["demonym"]]
+    return None
+
+
+def _person_name(raw: str) -> str:
+    """The name as a record would hold it: trailing possessive and words that are no part
+    of a name ("Nikol Pashinyan's", "Lavrov On") left out."""
+    words = raw.split()
+    kept: list[str] = []
+    for word in words:
+        bare = re.sub(r"(?:'s|’s|')$", "", word).rstrip(".,")
+        if bare in _COUNTRY_NAMES or bare in _DEMONYMS or bare in ("On", "In", "The", "And"):
+            break
+        kept.append(bare)
+        if bare != word.rstrip(".,"):
+            break
+    return " ".join(kept)
+
+
+def find_mentions(
+    sentence: str,
+    context: Context,
+    lookup: Callable[[str], ProposedActor | None] | None = None,
+) -> list[Mention]:
+    """The actors named in the sentence, longest mention first where two overlap."""
+    found: list[Mention] = []
+
+    def add(start: int, end: int, actors: tuple[ProposedActor, ...], form: str) -> None:
+        if any(m.start < end and start < m.end for m in found):
+            return
+        found.append(Mention(start, end, actors, form))
+
+    for match in TITLED.finditer(sentence):
+        title = match.group("title")
+        role, key = TITLES[title]
+        country = (
+            _qualifier(match)
+            or context.dateline
+            or (context.countries[-1] if context.countries else None)
+        )
+        name = _person_name(match.group("name"))
+        if not name or name in TITLES:
+            continue
+        known = lookup(name) if lookup else None
+        if known is None:
+            institution = next(inst for inst in INSTITUTIONS if inst.key == key)
+            organization = (
+                institution_actor(institution, country).name if country is not None else None
+            )
+            known = ProposedActor(
+                name, "person", country.code if country else None, [], organization, role
+            )
+        begin = match.start("name")
+        end = begin + len(name) if sentence.startswith(name, begin) else match.end("name")
+        add(match.start(), end, (known,), "person")
+    for match in PLURAL_INSTITUTION.finditer(sentence):
+        institution = next(
+            inst for inst in INSTITUTIONS if inst.key == INSTITUTION_PLURALS[match.group("inst")]
+        )
+        pair: tuple[Country, Country] | None
+        if match.group("a"):
+            pair = (_COUNTRY_NAMES[match.group("a")], _COUNTRY_NAMES[match.group("b")])
+        else:
+            pair = _last_two(context)
+        if pair:
+            actors = tuple(institution_actor(institution, country) for country in pair)
+            add(match.start(), match.end(), actors, "plural")
+    for match in SPOKESPERSON.finditer(sentence):
+        actor = _spokesperson(match, context)
+        if actor is not None:
+            add(match.start(), match.end(), (actor,), "spokesperson")
+    for match in INSTITUTION.finditer(sentence):
+        institution = _PHRASES[match.group("inst")]
+        country = _qualifier(match)
+        if country is None:
+            after_the = sentence[: match.start()].rstrip().endswith(("the", "The"))
+            if match.group("inst").lower() in UNQUALIFIED_NOBODY or not after_the:
+                continue  # "army" alone belongs to nobody in particular
+            country = context.home()
+            if country is None:
+                continue
+        add(match.start(), match.end(), (institution_actor(institution, country),), "institution")
+    for match in ORGANIZATION.finditer(sentence):
+        name = _ORG_NAMES[match.group(1)]
+        kind, code, aliases = ORGANIZATIONS[name]
+        organization = "Russia" if code == "RU" else None
+        actor = ProposedActor(
+            name, kind, code or None, [a for a in aliases if len(a) > 3], organization
+        )
+        add(match.start(), match.end(), (actor,), "organization")
+    for match in COUNTRY.finditer(sentence):
+        add(
+            match.start(),
+            match.end(),
+            (state_actor(_COUNTRY_NAMES[match.group("cname")]),),
+            "state",
+        )
+    for match in DEMONYM.finditer(sentence):
+        add(
+            match.start(), match.end(), (state_actor(_DEMONYMS[match.group("demonym")]),), "demonym"
+        )
+    for match in CAPITAL.finditer(sentence):
+        add(match.start(), match.end(), (state_actor(_CAPITALS[match.group(1)]),), "metonym")
+    for match in PRONOUN.finditer(sentence):
+        actors = _pronoun(match.group("word").lower(), context)
+        if actors:
+            add(match.start(), match.end(), actors, "pronoun")
+    _surnames(sentence, context, add)
+    return sorted(found)
+
+
+def _last_two(context: Context) -> tuple[Country, Country] | None:
+    seen: list[Country] = []
+    for country in reversed(context.countries):
+        if country not in seen:
+            seen.append(country)
+        if len(seen) == 2:
+            return (seen[1], seen[0])
+    return None
+
+
+def _spokesperson(match: re.Match[str], context: Context) -> ProposedActor | None:
+    named = match.group("inst")
+    if named:
+        for inner in INSTITUTION.finditer(named):
+            country = _qualifier(inner) or context.home()
+            if country is not None:
+                return institution_actor(_PHRASES[inner.group("inst")], country)
+    government = (match.group("gov") or "").lower()
+    country = context.home()
+    if country is None:
+        return None
+    if government == "government":
+        return state_actor(country)
+    if "foreign" in government:
+        return institution_actor(INSTITUTIONS[0], country)
+    if "defen" in government:
+        return institution_actor(INSTITUTIONS[1], country)
+    # an unnamed spokesman speaks for whoever spoke last
+    return context.speakers[-1] if context.speakers else state_actor(country)
+
+
+def _pronoun(word: str, context: Context) -> tuple[ProposedActor, ...]:
+    word = " ".join(word.split())
+    if word in ("he", "she"):
+        return (context.people[-1],) if context.people else ()
+    if word.startswith("both") or word == "they":
+        return context.plural
+    role = {"the premier": "Prime Minister", "the prime minister": "Prime Minister"}.get(
+        word, word.removeprefix("the ").title()
+    )
+    for person in reversed(context.people):
+        if person.role and (role in person.role or word == "the minister"):
+            return (person,)
+    return ()
+
+
+def _surnames(
+    sentence: str,
+    context: Context,
+    add: Callable[[int, int, tuple[ProposedActor, ...], str], None],
+) -> None:
+    """A person named before by full name, now by surname alone ("Lavrov said")."""
+    for person in context.people:
+        surname = person.name.split()[-1]
+        if len(surname) < 3:
+            continue
+        for match in re.finditer(rf"\b{re.escape(surname)}\b(?:{_APOS})?", sentence):
+            add(match.start(), match.end(), (person,), "person")
+
+
+def organization_spec(name: str) -> ProposedActor | None:
+    """The actor a proposed actor's organization stands for (a state or a state's
+    institution), from its name."""
+    country = _COUNTRY_NAMES.get(name)
+    if country is not None:
+        return state_actor(country)
+    for institution in INSTITUTIONS:
+        prefix = institution.template.split("{country}")[0]
+        if prefix and name.startswith(prefix):
+            country = _COUNTRY_NAMES.get(name[len(prefix) :])
+            if country is not None:
+                return institution_actor(institution, country)
+    if name in ORGANIZATIONS:
+        kind, code, aliases = ORGANIZATIONS[name]
+        return ProposedActor(name, kind, code or None, [a for a in aliases if len(a) > 3])
+    return None
+
+
+def dateline_country(text: str) -> Country | None:
+    """The country of a dateline such as ``ISLAMABAD–`` or ``MOSCOW, Oct 18 (Reuters) -``."""
+    match = re.match(r"\s*([A-Z][A-Z .'-]{2,}?)\s*(?:,[^\n–—-]{0,40})?\s*[–—-]", text)
+    if match is None:
+        return None
+    word = match.group(1).strip().title()
+    return _CAPITALS.get(word) or _COUNTRY_NAMES.get(word)

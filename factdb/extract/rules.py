@@ -1,0 +1,545 @@
+"""One sentence → the statements it reports: who (the subject of a reporting verb), what
+kind (the verb, or the content: "completely false" is a denial), what (the ``that``
+clause, the quotation, or the fronted words of "…, he said"), and what an answer answers.
+
+Rules, in the order a reader applies them:
+
+- a reporting verb's subject is the actor named just before it (past auxiliaries, adverbs
+  and a relative clause), the subject of the verb it is coordinated with ("… and
+  reiterated support"), or the actor named just after it ("said the minister");
+- "X rejected a claim by Y that Z as 'Q'" is two statements: Y's claim Z and X's denial,
+  quoting Q; "X denied Y's denial" answers Y's latest denial;
+- rejecting a proposal, request or demand is not a denial of a claim and is left out;
+- "A and B accused each other of Z" is two claims, each about the other;
+- "accused Y of Z" is a claim about Y; "asked Y to Z" a claim that Y should Z;
+- a claim whose words call something false ("These reports are completely false,") is a
+  denial of the latest claim by someone else;
+- an endorsement of "Y's right to Z" or an admission "that Z" with nothing to answer in the
+  article answers a claim it implies (by Y; by the other party Z names).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from factdb.extract import lexicon
+from factdb.extract.mentions import Mention
+from factdb.extract.model import ProposedActor
+from factdb.extract.quotes import Quote
+
+_GAP = re.compile(
+    r"^(?:[\s,]|has|have|had|also|then|later|again|both|firmly|flatly|strongly|"
+    r"categorically|swiftly|quickly|promptly|officially|publicly|repeatedly|earlier|"
+    r"previously|once|already|immediately|angrily|sharply|on\s+\w+day|last\s+\w+day|"
+    r"on\s+\w+|in\s+a\s+statement|in\s+a\s+post\s+on\s+\w+|on\s+Twitter|_+)*$",
+    re.IGNORECASE,
+)
+_BOUNDARY = re.compile(r",\s+but\s+|;\s+|\s+[—–]\s+|\s+--\s+|,\s+while\s+|,\s+whereas\s+")
+_RELATIVE = re.compile(r",\s+(?:which|who|whose)\b[^,]*,")
+_PARENTHESES = re.compile(r"\([^()]*\)")
+_NOUN_BEFORE = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "his",
+        "her",
+        "its",
+        "their",
+        "these",
+        "those",
+        "such",
+        "of",
+        "this",
+        "that",
+        "our",
+        "my",
+        "your",
+    ]
+)
+_OBJECT_LEAD = re.compile(
+    r"^\s*(?:the|a|an|its|his|her|their|this|these|those|such|earlier|latest|recent|new|"
+    r"repeated|renewed|\s)*"
+)
+IRREGULAR_PAST = {
+    "sending": "sent",
+    "spreading": "spread",
+    "breaking": "broke",
+    "making": "made",
+    "giving": "gave",
+    "bringing": "brought",
+    "building": "built",
+    "running": "ran",
+    "holding": "held",
+    "keeping": "kept",
+    "leaving": "left",
+    "taking": "took",
+    "seeking": "sought",
+    "selling": "sold",
+    "telling": "told",
+    "paying": "paid",
+    "fighting": "fought",
+    "shooting": "shot",
+    "hitting": "hit",
+    "lying": "lied",
+    "being": "was",
+    "having": "had",
+    "striking": "struck",
+    "hiding": "hid",
+    "feeding": "fed",
+    "leading": "led",
+    "planning": "planned",
+    "stealing": "stole",
+}
+
+
+@dataclass
+class Target:
+    """What an answer answers. ``how``: ``nested`` (a claim made in the same sentence,
+    ``claim``), ``latest`` (the latest statement of ``kind`` by ``by``, or by anyone but the
+    speaker), ``overlap`` (the claim whose words ``text`` shares most), ``implied`` (a claim
+    by ``by`` with ``text`` that the article implies)."""
+
+    how: str
+    claim: Found | None = None
+    kind: str | None = None
+    by: tuple[ProposedActor, ...] = ()
+    text: str | None = None
+
+
+@dataclass
+class Found:
+    """A statement read from a sentence (before it is given refs, dates and record names)."""
+
+    kind: str
+    authors: tuple[ProposedActor, ...]
+    text: str | None
+    quote: Quote | None
+    start: int
+    end: int
+    confidence: float
+    about: list[ProposedActor] = field(default_factory=list)
+    target: Target | None = None
+    implied: bool = False
+    form: str = ""
+    content: tuple[int, int] | None = None
+
+
+@dataclass
+class Verb:
+    start: int
+    end: int
+    form: str
+    kind: str
+
+
+def skeleton(sentence: str, quotes: list[Quote]) -> str:
+    """The sentence with quoted words, relative clauses and parentheses blanked out (same
+    length), so that no verb inside them counts and a subject may stand before them."""
+    chars = list(sentence)
+    for quote in quotes:
+        for index in range(quote.start + 1, quote.end - 1):
+            chars[index] = "_"
+    blanked = "".join(chars)
+    for pattern in (_RELATIVE, _PARENTHESES):
+        blanked = pattern.sub(lambda m: " " * len(m.group(0)), blanked)
+    return blanked
+
+
+def find_verbs(blank: str) -> list[Verb]:
+    verbs: list[Verb] = []
+    for match in lexicon.VERB_PATTERN.finditer(blank):
+        form = " ".join(match.group(1).split())
+        before = blank[: match.start()]
+        previous = before.split()[-1].lower() if before.split() else ""
+        if before.endswith("-") or previous in _NOUN_BEFORE:
+            continue  # "Russian-backed", "the claims"
+        verbs.append(Verb(match.start(), match.end(), form, lexicon.VERB_KIND[form]))
+    return verbs
+
+
+def analyse(sentence: str, mentions: list[Mention], quotes: list[Quote]) -> list[Found]:
+    """The statements one sentence reports."""
+    blank = skeleton(sentence, quotes)
+    found: list[Found] = list(_mutual(sentence, blank, mentions))
+    if found:
+        return found
+    verbs = find_verbs(blank)
+    subjects: list[tuple[Mention, float] | None] = []
+    for index, verb in enumerate(verbs):
+        subject = _subject(blank, verb, mentions)
+        if subject is None and index and _coordinated(blank, verbs[index - 1], verb):
+            subject = subjects[index - 1]
+        elif subject is None and re.search(r"\band\s+(?:also\s+|then\s+)?$", blank[: verb.start]):
+            subject = _clause_subject(mentions, verb)
+        subjects.append(subject)
+        if subject is None:
+            continue
+        mention, certainty = subject
+        stop = _clause_end(blank, verb, verbs[index + 1 :])
+        found.extend(_statements(sentence, blank, verb, mention, certainty, stop, mentions, quotes))
+    return found
+
+
+def _subject(blank: str, verb: Verb, mentions: list[Mention]) -> tuple[Mention, float] | None:
+    before = [m for m in mentions if m.end <= verb.start]
+    for mention in reversed(before):
+        if _GAP.match(blank[mention.end : verb.start]):
+            sure = 0.9 if mention.form not in ("pronoun", "spokesperson", "metonym") else 0.8
+            return mention, sure
+        break
+    after = [m for m in mentions if m.start >= verb.end]
+    if after and not blank[verb.end : after[0].start].strip():
+        rest = blank[after[0].end :].strip()
+        if rest in ("", ".") or rest.startswith((",", ".")):
+            return after[0], 0.85
+    return None
+
+
+def _clause_subject(mentions: list[Mention], verb: Verb) -> tuple[Mention, float] | None:
+    """ "X held talks with A and B and highlighted …": the verb's subject is the first actor
+    the sentence names as a speaker."""
+    for mention in mentions:
+        if mention.start >= verb.start:
+            break
+        if mention.form in ("person", "institution", "spokesperson", "organization"):
+            return mention, 0.75
+    return None
+
+
+def _coordinated(blank: str, previous: Verb, verb: Verb) -> bool:
+    return bool(re.search(r"\band\s+(?:also\s+|then\s+)?$", blank[previous.end : verb.start]))
+
+
+def _clause_end(blank: str, verb: Verb, later: list[Verb]) -> int:
+    stop = len(blank.rstrip().rstrip("."))
+    boundary = _BOUNDARY.search(blank, verb.end)
+    if boundary is not None:
+        stop = min(stop, boundary.start())
+    for other in later:
+        if _coordinated(blank, verb, other):
+            joint = re.search(r"\s+and\s+(?:also\s+|then\s+)?$", blank[: other.start])
+            if joint is not None:
+                stop = min(stop, joint.start())
+            break
+    return stop
+
+
+def _actors_in(mentions: list[Mention], start: int, end: int) -> list[ProposedActor]:
+    actors: list[ProposedActor] = []
+    for mention in mentions:
+        if (
+            start <= mention.start
+            and mention.end <= end
+            and mention.form
+            not in (
+                "pronoun",
+                "metonym",
+            )
+        ):
+            actors.extend(mention.actors)
+    return actors
+
+
+def _quote_in(quotes: list[Quote], start: int, end: int) -> Quote | None:
+    inside = [quote for quote in quotes if start <= quote.start and quote.end <= end]
+    return inside[0] if inside else None
+
+
+def _statements(
+    sentence: str,
+    blank: str,
+    verb: Verb,
+    subject: Mention,
+    certainty: float,
+    stop: int,
+    mentions: list[Mention],
+    quotes: list[Quote],
+) -> list[Found]:
+    obj_start = verb.end
+    if subject.start >= verb.end:  # "said the minister": the object is what came before
+        obj_start = subject.end
+    obj = blank[obj_start:stop]
+    lead = len(_OBJECT_LEAD.match(obj).group(0))  # type: ignore[union-attr]
+    first_words = obj[lead:].split()[:4]
+    heads = [word.strip(",.").lower() for word in first_words]
+    if verb.kind in ("denial", "endorsement", "dispute") and any(
+        word in lexicon.PROPOSAL_NOUNS for word in heads[:3]
+    ):
+        return []  # turning down (or welcoming) a proposal is no answer to a claim
+    if verb.form in lexicon.NEEDS_STATEMENT and not any(
+        word in lexicon.STATEMENT_NOUNS for word in heads[:3]
+    ):
+        return []  # "withdrew its troops"
+    authors = subject.actors
+    span = (min(subject.start, verb.start), stop)
+    nested = _nested(sentence, blank, verb, obj_start, stop, authors, mentions, quotes)
+    if nested is not None:
+        return nested
+    if verb.form in lexicon.ACCUSE:
+        accused = [m for m in mentions if m.start >= verb.end and m.end <= stop]
+        of = re.search(r"\bof\s+(\w+ing)\b(.*)$", sentence[verb.end : stop])
+        if accused and of is not None:
+            party = accused[0].actors[0]
+            text = f"{party.name} {past(of.group(1))}{of.group(2)}".strip()
+            return [
+                Found(
+                    "claim",
+                    authors,
+                    text,
+                    _quote_in(quotes, verb.end, stop),
+                    *span,
+                    certainty,
+                    [party],
+                    form="accuse",
+                    content=(verb.end, stop),
+                )
+            ]
+    if verb.form in lexicon.DEMANDS:
+        to = re.search(r"^\s*(.+?)\s+to\s+(.+)$", sentence[verb.end : stop])
+        if to is not None:
+            addressee = to.group(1).strip()
+            text = f"{addressee} should {to.group(2).strip()}"
+            about = _actors_in(mentions, verb.end, stop)
+            return [
+                Found(
+                    "claim",
+                    authors,
+                    text,
+                    _quote_in(quotes, verb.end, stop),
+                    *span,
+                    certainty,
+                    about,
+                    form="demand",
+                    content=(verb.end, stop),
+                )
+            ]
+    content_start, content_end = _content(sentence, blank, obj_start, stop, subject, verb)
+    if content_end <= content_start:
+        return []
+    text = sentence[content_start:content_end].strip().strip(",").strip()
+    quote = _quote_in(quotes, content_start, content_end)
+    if quote is not None and text == sentence[quote.start : quote.end].strip():
+        text = quote.text
+    about = _actors_in(mentions, content_start, content_end)
+    kind = verb.kind
+    confidence = certainty
+    target: Target | None = None
+    if kind == "claim" and _calls_false(text, quote):
+        kind, confidence = "denial", certainty - 0.1
+        target = Target("latest", kind="claim", text=text)
+    elif kind == "endorsement":
+        target = _endorsed(sentence, content_start, content_end, mentions, text)
+    elif kind == "admission":
+        others = [a for a in about if a.country not in {x.country for x in authors}]
+        target = Target("overlap", by=tuple(others[:1]), text=text)
+    elif kind in ("denial", "dispute"):
+        target = Target("overlap", text=text)
+    elif kind == "retraction":
+        target = Target("latest", kind="claim", by=authors, text=text)
+    return [
+        Found(
+            kind,
+            authors,
+            text or None,
+            quote,
+            span[0],
+            max(span[1], content_end),
+            confidence,
+            about,
+            target,
+            form=verb.form,
+            content=(content_start, content_end),
+        )
+    ]
+
+
+def _content(
+    sentence: str, blank: str, obj_start: int, stop: int, subject: Mention, verb: Verb
+) -> tuple[int, int]:
+    """Where the reported words are: after "that", after the verb, or (for "…, he said")
+    before the subject."""
+    rest = blank[obj_start:stop]
+    that = re.match(r"^\s*(?:[:,]\s*)?(?:that\s+)?", rest)
+    begin = obj_start + (that.end() if that else 0)
+    trailing = rest.strip().strip(".").strip()
+    if (
+        trailing
+        and not _GAP.match(trailing)
+        and not re.fullmatch(r"(?:in|on|at|to|from)\b.*", trailing)
+    ):
+        return begin, stop
+    front_end = min(subject.start, verb.start)
+    front = sentence[:front_end].rstrip().rstrip(",").rstrip()
+    return 0, len(front)
+
+
+def _calls_false(text: str, quote: Quote | None) -> bool:
+    words = quote.text if quote is not None else text
+    frame = re.search(
+        r"\b(?:is|are|was|were|as|be|been|called\s+(?:it|them|the\s+\w+))\s+(?:\w+\s+){0,2}?"
+        + lexicon.DENIAL_WORDS.pattern,
+        words,
+        re.IGNORECASE,
+    )
+    short = (
+        quote is not None
+        and len(quote.text.split()) <= 4
+        and lexicon.DENIAL_WORDS.search(quote.text)
+    )
+    return bool(frame or short)
+
+
+def _endorsed(sentence: str, start: int, end: int, mentions: list[Mention], text: str) -> Target:
+    possessor = re.match(r"^\s*(?:the\s+)?(.+?)(?:'s|’s)\s+(\w+)", sentence[start:end])
+    if possessor is not None:
+        owners = [m for m in mentions if start <= m.start < start + possessor.end(1) + 2]
+        noun = possessor.group(2).lower()
+        if owners:
+            owner = owners[0].actors
+            if noun in lexicon.STATEMENT_NOUNS:
+                return Target("latest", kind=lexicon.STATEMENT_NOUNS[noun], by=owner, text=text)
+            return Target("implied", by=owner, text=text)
+    return Target("overlap", text=text)
+
+
+def _nested(
+    sentence: str,
+    blank: str,
+    verb: Verb,
+    obj_start: int,
+    stop: int,
+    authors: tuple[ProposedActor, ...],
+    mentions: list[Mention],
+    quotes: list[Quote],
+) -> list[Found] | None:
+    """An answer whose object is a statement: "a claim by Y that Z as 'Q'", "Y's denial",
+    "the reports"."""
+    if verb.kind == "claim" or obj_start != verb.end:
+        return None
+    obj = blank[obj_start:stop]
+    lead = re.match(
+        r"^\s*(?:(?:the|a|an|its|his|her|their|earlier|latest|recent|repeated|renewed|"
+        r"new)\s+)*(?:(?P<poss>[^,]{2,60}?)(?:'s|’s)\s+)?"
+        r"(?:(?:earlier|latest|recent|repeated|renewed|new)\s+)*(?P<noun>\w+)\b",
+        obj,
+    )
+    if lead is None or lead.group("noun").lower() not in lexicon.STATEMENT_NOUNS:
+        return None
+    noun = lead.group("noun").lower()
+    after = obj_start + lead.end()
+    owner: tuple[ProposedActor, ...] = ()
+    if lead.group("poss"):
+        owners = [m for m in mentions if obj_start <= m.start < obj_start + lead.start("noun")]
+        owner = owners[-1].actors if owners else ()
+    by = re.match(r"^\s+(?:made\s+)?(?:by|from|of)\s+", blank[after:stop])
+    if by is not None:
+        owners = [m for m in mentions if m.start == after + by.end()]
+        if owners:
+            owner = owners[0].actors
+            after = owners[0].end
+    content: tuple[int, int] | None = None
+    that = re.match(r"^\s*,?\s*that\s+", blank[after:stop])
+    answer_quote: Quote | None = None
+    as_match = re.search(r"\s*,?\s+(?:as|calling\s+(?:it|them))\s+_*[“\"«‘']", blank[after:stop])
+    content_end = stop if as_match is None else after + as_match.start()
+    if as_match is not None:
+        answer_quote = _quote_in(quotes, after + as_match.start(), stop)
+    if that is not None:
+        content = (after + that.end(), content_end)
+    elif answer_quote is None:
+        answer_quote = _quote_in(quotes, after, stop)
+    span = (verb.start, stop)
+    kind_of_target = lexicon.STATEMENT_NOUNS[noun]
+    found: list[Found] = []
+    if content is not None and owner and kind_of_target in ("claim", None):
+        text = sentence[content[0] : content[1]].strip().rstrip(",")
+        about = _actors_in(mentions, *content)
+        claim = Found(
+            "claim",
+            owner,
+            text,
+            _quote_in(quotes, *content),
+            content[0],
+            content[1],
+            0.85,
+            about,
+            form="nested",
+        )
+        found.append(claim)
+        target = Target("nested", claim=claim)
+    elif content is not None:
+        text = sentence[content[0] : content[1]].strip().rstrip(",")
+        target = Target("overlap", by=owner, text=text)
+    else:
+        target = Target("latest", kind=kind_of_target, by=owner)
+    answer = Found(
+        verb.kind,
+        authors,
+        None,
+        answer_quote,
+        span[0],
+        span[1],
+        0.9,
+        [],
+        target,
+        form="answer",
+        content=content,
+    )
+    if content is not None and not owner:
+        answer.text = sentence[content[0] : content[1]].strip().rstrip(",")
+    found.append(answer)
+    return found
+
+
+def _mutual(sentence: str, blank: str, mentions: list[Mention]) -> list[Found]:
+    """ "A and B (both) accused each other of Z": a claim by each about the other."""
+    match = re.search(
+        r"\b(?:accused|accuse|accusing)\s+each\s+other\s+of\s+(\w+ing)\b([^,;.]*)", blank
+    )
+    if match is None:
+        return []
+    before = [m for m in mentions if m.end <= match.start()]
+    pair: list[ProposedActor] = []
+    for first, second in itertools.pairwise(before):
+        if re.fullmatch(r"\s+and\s+", blank[first.end : second.start]) and (
+            first.form != "pronoun" and second.form != "pronoun"
+        ):
+            pair = [first.actors[0], second.actors[0]]
+            break
+    if not pair:
+        pronouns = [m for m in before if m.form == "pronoun" and len(m.actors) == 2]
+        if pronouns:
+            pair = list(pronouns[-1].actors)
+    if len(pair) != 2:
+        return []
+    what = past(match.group(1)) + match.group(2).rstrip()
+    return [
+        Found(
+            "claim",
+            (a,),
+            f"{b.name} {what}",
+            None,
+            match.start(),
+            match.end(),
+            0.85,
+            [b],
+            form="mutual",
+        )
+        for a, b in ((pair[0], pair[1]), (pair[1], pair[0]))
+    ]
+
+
+def past(gerund: str) -> str:
+    """The simple past of a verb's -ing form, for rewording "accused X of violating"."""
+    word = gerund.lower()
+    if word in IRREGULAR_PAST:
+        return IRREGULAR_PAST[word]
+    stem = word[:-3]
+    if stem.endswith("y") and len(stem) > 1 and stem[-2] not in "aeiou":
+        return stem[:-1] + "ied"
+    if stem.endswith("e"):
+        return stem + "d"
+    return stem + "ed"
