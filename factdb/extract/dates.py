@@ -44,6 +44,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("today", r"\b(?:today|this morning|tonight|earlier today)\b"),
         ("days_earlier", r"\b(a|one|two|three|four|five|six|seven)\s+days?\s+(?:earlier|before)\b"),
         ("day_before", r"\b(?:the\s+)?(?:day|night)\s+before\b"),
+        (
+            "day_after",
+            r"\b(?:a\s+day\s+(?:later|after)|the\s+(?:next|following)\s+day|"
+            r"the\s+day\s+after)\b",
+        ),
         ("same_day", r"\b(?:later|earlier)\s+(?:in|on)\s+the\s+day\b|\bthe same day\b"),
     )
 )
@@ -140,6 +145,8 @@ def _resolve(
         return base - dt.timedelta(days=_NUMBERS[groups[0].lower()])
     if rule == "day_before":
         return base - dt.timedelta(days=1)
+    if rule == "day_after":
+        return base + dt.timedelta(days=1)
     return base  # same_day
 
 

@@ -42,6 +42,7 @@ Canada|CA|Canadian||Ottawa
 China|CN|Chinese|People's Republic of China|Beijing
 Egypt|EG|Egyptian||Cairo
 Estonia|EE|Estonian||Tallinn
+Ethiopia|ET|Ethiopian||Addis Ababa
 France|FR|French||Paris
 Georgia|GE|Georgian||Tbilisi
 Germany|DE|German||Berlin
@@ -156,6 +157,11 @@ TITLES: dict[str, tuple[str, str]] = {
     "Defence Minister": ("Defence Minister", "defence"),
     "Defense Minister": ("Defence Minister", "defence"),
     "Defense Secretary": ("Defence Secretary", "defence"),
+    "presidential spokesman": ("Spokesperson", "government"),
+    "presidential spokeswoman": ("Spokesperson", "government"),
+    "Kremlin spokesman": ("Spokesperson", "government"),
+    "government spokesman": ("Spokesperson", "government"),
+    "government spokeswoman": ("Spokesperson", "government"),
     "Ambassador": ("Ambassador", "foreign"),
     "ambassador": ("Ambassador", "foreign"),
     "envoy": ("Envoy", "foreign"),

@@ -90,6 +90,9 @@ STATEMENT_NOUNS: dict[str, str | None] = {
     "denials": "denial",
     "rejection": "denial",
     "endorsement": "endorsement",
+    "retraction": "retraction",
+    "retractions": "retraction",
+    "admissions": "admission",
     "admission": "admission",
 }
 PROPOSAL_NOUNS = frozenset(

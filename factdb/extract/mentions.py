@@ -42,6 +42,15 @@ class Context:
     speakers: list[ProposedActor] = field(default_factory=list)
     plural: tuple[ProposedActor, ...] = ()
 
+    def last_speaker(self, prefix: str) -> ProposedActor | None:
+        """The latest speaker whose record name starts with ``prefix`` (an institution)."""
+        if not prefix:
+            return None
+        for actor in reversed(self.speakers):
+            if actor.name.startswith(prefix):
+                return actor
+        return None
+
     def home(self) -> Country | None:
         """The country an unqualified institution belongs to: the latest speaker's, else the
         dateline's, else the latest named."""
@@ -72,7 +81,7 @@ _COUNTRY_RE = _alternation(list(_COUNTRY_NAMES))
 _DEMONYM_RE = _alternation(list(_DEMONYMS))
 _QUALIFIER = rf"(?:(?:the\s+)?(?P<cname>{_COUNTRY_RE}){_APOS}?|(?P<demonym>{_DEMONYM_RE}))"
 _TITLE_RE = _alternation(list(TITLES))
-_NAME_TOKEN = r"[A-ZÀ-ÖØ-ÞĀ-ſА-Я][\w'’.-]*"
+_NAME_TOKEN = r"(?:(?:al|el|bin|ibn|de|van|von|der)[- ])?[A-ZÀ-ÖØ-ÞĀ-ſА-Я][\w'’.-]*"
 _NAME = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}}"
 
 TITLED = re.compile(
@@ -175,11 +184,7 @@ def find_mentions(
     for match in TITLED.finditer(sentence):
         title = match.group("title")
         role, key = TITLES[title]
-        country = (
-            _qualifier(match)
-            or context.dateline
-            or (context.countries[-1] if context.countries else None)
-        )
+        country = _qualifier(match) or context.home()
         name = _person_name(match.group("name"))
         if not name or name in TITLES:
             continue
@@ -216,10 +221,16 @@ def find_mentions(
         country = _qualifier(match)
         if country is None:
             after_the = sentence[: match.start()].rstrip().endswith(("the", "The"))
-            if match.group("inst").lower() in UNQUALIFIED_NOBODY or not after_the:
-                continue  # "army" alone belongs to nobody in particular
+            if not after_the:
+                continue
+            # "the military", "the Foreign Office": the one that spoke last, else (for a
+            # ministry) the ministry of the country the article is about
+            spoke = context.last_speaker(institution.template.split("{country}")[0])
+            if spoke is not None:
+                add(match.start(), match.end(), (spoke,), "institution")
+                continue
             country = context.home()
-            if country is None:
+            if country is None or match.group("inst").lower() in UNQUALIFIED_NOBODY:
                 continue
         add(match.start(), match.end(), (institution_actor(institution, country),), "institution")
     for match in ORGANIZATION.finditer(sentence):

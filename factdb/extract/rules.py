@@ -362,17 +362,19 @@ def _content(
     """Where the reported words are: after "that", after the verb, or (for "…, he said")
     before the subject."""
     rest = blank[obj_start:stop]
-    that = re.match(r"^\s*(?:[:,]\s*)?(?:that\s+)?", rest)
-    begin = obj_start + (that.end() if that else 0)
+    that = re.search(r"\bthat\s+", rest)
+    if that is not None and len(rest[: that.start()].split()) <= 6:
+        return obj_start + that.end(), stop  # "said on Sunday that …", "told reporters that …"
+    lead = re.match(r"^\s*(?:[:,]\s*)?", rest)
+    begin = obj_start + (lead.end() if lead else 0)
     trailing = rest.strip().strip(".").strip()
-    if (
-        trailing
-        and not _GAP.match(trailing)
-        and not re.fullmatch(r"(?:in|on|at|to|from)\b.*", trailing)
-    ):
-        return begin, stop
     front_end = min(subject.start, verb.start)
     front = sentence[:front_end].rstrip().rstrip(",").rstrip()
+    # "told reporters", "said in a statement": a claim's few words after the verb are no
+    # content when words came before the speaker ("'…,' she told reporters")
+    short = verb.kind == "claim" and len(trailing.split()) <= 4 and "_" not in trailing
+    if trailing and not _GAP.match(trailing) and not (short and front):
+        return begin, stop
     return 0, len(front)
 
 
@@ -386,7 +388,7 @@ def _calls_false(text: str, quote: Quote | None) -> bool:
     )
     short = (
         quote is not None
-        and len(quote.text.split()) <= 4
+        and len(quote.text.split()) <= 8
         and lexicon.DENIAL_WORDS.search(quote.text)
     )
     return bool(frame or short)
@@ -434,6 +436,8 @@ def _nested(
     if lead.group("poss"):
         owners = [m for m in mentions if obj_start <= m.start < obj_start + lead.start("noun")]
         owner = owners[-1].actors if owners else ()
+    elif re.match(r"^\s*(?:its|his|her|their|own)\b", obj):
+        owner = authors  # "retracted its claim", "walked back his remarks"
     by = re.match(r"^\s+(?:made\s+)?(?:by|from|of)\s+", blank[after:stop])
     if by is not None:
         owners = [m for m in mentions if m.start == after + by.end()]
