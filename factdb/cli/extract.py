@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -102,7 +103,23 @@ def _describe(statement: ProposedStatement, index: int, total: int) -> str:
     return "\n".join(lines)
 
 
-def _review(draft: Draft) -> Draft:
+def _author_check(ctx: typer.Context, draft: Draft) -> Callable[[str], str]:
+    """An edited author must be a proposed actor or one the record knows (then by the
+    record's name)."""
+    from factdb.resolve import resolve_actor_ref
+    from factdb.text import name_key
+
+    proposed = {name_key(actor.name): actor.name for actor in draft.actors}
+
+    def check(name: str) -> str:
+        if name_key(name) in proposed:
+            return proposed[name_key(name)]
+        return database(ctx).run(lambda session: resolve_actor_ref(session, name, "author").name)
+
+    return check
+
+
+def _review(draft: Draft, known: Callable[[str], str]) -> Draft:
     """Ask about each proposal in turn; the draft of those accepted."""
     from factdb.errors import FactDBError
     from factdb.extract.review import edit, keep
@@ -121,7 +138,7 @@ def _review(draft: Draft) -> Draft:
             )
             try:
                 if choice == "b":
-                    statement = edit(draft, statement, by=typer.prompt("  author"))
+                    statement = edit(draft, statement, by=known(typer.prompt("  author")))
                 elif choice == "k":
                     statement = edit(draft, statement, kind=typer.prompt("  kind"))
                     if statement.kind != "claim" and statement.responds_to is None:
@@ -268,7 +285,7 @@ def register(app: typer.Typer) -> None:
         if not draft.statements:
             _show(draft, DraftFormat.table)
             return
-        accepted = _review(draft)
+        accepted = _review(draft, _author_check(ctx, draft))
         if not accepted.statements:
             typer.echo("Nothing accepted; nothing written.")
             return

@@ -50,6 +50,8 @@ VERB_PATTERN = re.compile(
     r"\b(" + "|".join(re.escape(form).replace(r"\ ", r"\s+") for form in _ALTERNATIVES) + r")\b"
 )
 
+# Verbs that may come before their subject: "…, said the minister"
+INVERTIBLE = frozenset({"said", "says", "added", "noted", "wrote", "insisted", "claimed"})
 # Verbs that take their addressee before the content: "asked X to Y", "urged X to Y"
 DEMANDS = frozenset({"asked", "urged", "called on", "demanded"})
 # Verbs that may be followed by an accused party: "accused X of Y"

@@ -93,6 +93,7 @@ INSTITUTION = re.compile(
     rf"(?:{_QUALIFIER}\s+)?(?P<inst>{_alternation(list(_PHRASES))})\b"
     rf"(?:\s+of\s+(?P<cof>{_COUNTRY_RE}))?"
 )
+ROLE = re.compile(rf"(?:{_QUALIFIER}\s+)(?P<title>(?i:{_TITLE_RE}))\b(?!\s+{_NAME_TOKEN})")
 PLURAL_INSTITUTION = re.compile(
     rf"\b(?:the\s+)?(?P<inst>{_alternation(list(INSTITUTION_PLURALS))})\s+of\s+"
     rf"(?:both\s+countries|both\s+sides|the\s+two\s+countries|(?P<a>{_COUNTRY_RE})\s+and\s+"
@@ -200,6 +201,14 @@ def find_mentions(
         begin = match.start("name")
         end = begin + len(name) if sentence.startswith(name, begin) else match.end("name")
         add(match.start(), end, (known,), "person")
+    for match in ROLE.finditer(sentence):
+        # "Iran's foreign minister said": unnamed, the office speaks for its institution
+        title = next(t for t in TITLES if t.lower() == match.group("title").lower())
+        country = _qualifier(match)
+        if country is not None:
+            institution = next(i for i in INSTITUTIONS if i.key == TITLES[title][1])
+            actor = institution_actor(institution, country)
+            add(match.start(), match.end(), (actor,), "institution")
     for match in PLURAL_INSTITUTION.finditer(sentence):
         institution = next(
             inst for inst in INSTITUTIONS if inst.key == INSTITUTION_PLURALS[match.group("inst")]
@@ -213,9 +222,9 @@ def find_mentions(
             actors = tuple(institution_actor(institution, country) for country in pair)
             add(match.start(), match.end(), actors, "plural")
     for match in SPOKESPERSON.finditer(sentence):
-        actor = _spokesperson(match, context)
-        if actor is not None:
-            add(match.start(), match.end(), (actor,), "spokesperson")
+        spokesperson = _spokesperson(match, context)
+        if spokesperson is not None:
+            add(match.start(), match.end(), (spokesperson,), "spokesperson")
     for match in INSTITUTION.finditer(sentence):
         institution = _PHRASES[match.group("inst")]
         country = _qualifier(match)

@@ -36,6 +36,12 @@ _GAP = re.compile(
     r"on\s+\w+|in\s+a\s+statement|in\s+a\s+post\s+on\s+\w+|on\s+Twitter|_+)*$",
     re.IGNORECASE,
 )
+_FRAME_WORDS = re.compile(
+    r"^(?:to\s+)?(?:reporters|journalists|the\s+press|a\s+(?:news|press)\s+conference|"
+    r"(?:state|local)\s+\w+|parliament|lawmakers|in|on|at|during|after|before|later|"
+    r"earlier|today|yesterday|late|the\s+\w+\s+(?:agency|newspaper|channel|broadcaster))\b",
+    re.IGNORECASE,
+)
 _BOUNDARY = re.compile(r",\s+but\s+|;\s+|\s+[—–]\s+|\s+--\s+|,\s+while\s+|,\s+whereas\s+")
 _RELATIVE = re.compile(r",\s+(?:which|who|whose)\b[^,]*,")
 _PARENTHESES = re.compile(r"\([^()]*\)")
@@ -191,7 +197,7 @@ def _subject(blank: str, verb: Verb, mentions: list[Mention]) -> tuple[Mention, 
             return mention, sure
         break
     after = [m for m in mentions if m.start >= verb.end]
-    if after and not blank[verb.end : after[0].start].strip():
+    if verb.form in lexicon.INVERTIBLE and after and not blank[verb.end : after[0].start].strip():
         rest = blank[after[0].end :].strip()
         if rest in ("", ".") or rest.startswith((",", ".")):
             return after[0], 0.85
@@ -372,7 +378,12 @@ def _content(
     front = sentence[:front_end].rstrip().rstrip(",").rstrip()
     # "told reporters", "said in a statement": a claim's few words after the verb are no
     # content when words came before the speaker ("'…,' she told reporters")
-    short = verb.kind == "claim" and len(trailing.split()) <= 4 and "_" not in trailing
+    short = (
+        verb.kind == "claim"
+        and len(trailing.split()) <= 4
+        and "_" not in trailing
+        and _FRAME_WORDS.match(trailing) is not None
+    )
     if trailing and not _GAP.match(trailing) and not (short and front):
         return begin, stop
     return 0, len(front)
