@@ -62,7 +62,7 @@ def tsquery_text(terms: Sequence[str], *, prefix: bool = True) -> str:
     return " & ".join(f"'{term}'{star}" for term in terms)
 
 
-def _pg_document() -> ColumnElement[Any]:
+def pg_document() -> ColumnElement[Any]:
     return func.factdb_search_document(statements.c.text, statements.c.quote, statements.c.note)
 
 
@@ -77,7 +77,7 @@ def matching_ids(session: Session, terms: Sequence[str]) -> Select[Any]:
     """A subquery of the ids of statements (deleted or not) matching every term."""
     if _dialect(session) == "sqlite":
         return select(fts.c.rowid).where(fts.c.statements_fts.op("MATCH")(fts5_query(terms)))
-    return select(statements.c.id).where(_pg_document().op("@@")(_pg_query(terms)))
+    return select(statements.c.id).where(pg_document().op("@@")(_pg_query(terms)))
 
 
 def _ranked(
@@ -98,9 +98,9 @@ def _ranked(
     query = _pg_query(terms, prefix=prefix)
     return (
         select(*columns)
-        .where(_pg_document().op("@@")(query))
+        .where(pg_document().op("@@")(query))
         .where(statements.c.deleted_at.is_(None))
-        .order_by(func.ts_rank(_pg_document(), query).desc(), statements.c.id)
+        .order_by(func.ts_rank(pg_document(), query).desc(), statements.c.id)
     )
 
 
@@ -230,9 +230,9 @@ def _best(
             newest = (
                 select(
                     statements.c.id.label("id"),
-                    (-func.ts_rank(_pg_document(), query)).label("score"),
+                    (-func.ts_rank(pg_document(), query)).label("score"),
                 )
-                .where(_pg_document().op("@@")(query))
+                .where(pg_document().op("@@")(query))
                 .order_by(statements.c.id.desc())
                 .limit(window)
                 .subquery()

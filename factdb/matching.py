@@ -1,0 +1,198 @@
+"""Claim matching: the live statements that assert the same proposition as a text.
+
+Two steps. Candidates come from the full-text index of migration 0002 (FTS5 ranked by bm25
+on SQLite, the ``factdb_search_document`` tsvector ranked by ``ts_rank`` on PostgreSQL): any
+content word of the text (as a stem prefix, so ``Pakistani`` finds ``Pakistan``). The best
+``CANDIDATES`` are then scored in Python by ``factdb.proposition.score`` against their text
+(and their quote, when they have one), which is the same on both databases.
+
+Scores are in [0, 1]. From ``SUGGEST_THRESHOLD`` a match is worth showing; from
+``CERTAIN_THRESHOLD`` it is almost surely the same statement. A pair of opposite polarity
+(admitted / denied, X / not X) never reaches ``CERTAIN_THRESHOLD``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from typing import Any, NamedTuple
+
+from sqlalchemy import Select, func, literal_column, select
+from sqlalchemy.orm import Session
+
+from factdb.errors import InvalidInput
+from factdb.filters import ActorFilter, actor_filter
+from factdb.proposition import Proposition, compare, proposition, search_terms
+from factdb.rollup import Affiliations
+from factdb.search import fts, fts5_query, pg_document, tsquery_text
+from factdb.tables import STATEMENT_KINDS, statements
+from factdb.text import required_text
+
+SUGGEST_THRESHOLD = 0.7
+CERTAIN_THRESHOLD = 0.9
+DEFAULT_LIMIT = 5
+# How many of the index's best candidates are scored, and how many words are looked up.
+CANDIDATES = 50
+MAX_TERMS = 24
+
+
+class Match(NamedTuple):
+    statement_id: int
+    score: float
+    text: str
+
+
+class _Candidate(NamedTuple):
+    id: int
+    text: str | None
+    quote: str | None
+    actor_id: int
+    date: dt.date | None
+
+
+def _terms(prop: Proposition) -> list[str]:
+    return search_terms(prop, MAX_TERMS)
+
+
+def fts_match(terms: list[str]) -> str:
+    """The FTS5 expression for any of ``terms`` (long stems as prefixes)."""
+    return " OR ".join(fts5_query([term], prefix=len(term) >= 4) for term in terms)
+
+
+def tsquery_any(terms: list[str]) -> str:
+    """The ``to_tsquery`` expression for any of ``terms`` (long stems as prefixes)."""
+    return " | ".join(tsquery_text([term], prefix=len(term) >= 4) for term in terms)
+
+
+def _ranked_ids(session: Session, terms: list[str], take: int) -> Select[Any]:
+    """The ``take`` best index matches (deleted or not): (id, score), best first."""
+    if session.get_bind().dialect.name == "sqlite":
+        return (
+            select(
+                fts.c.rowid.label("id"),
+                func.bm25(literal_column("statements_fts")).label("score"),
+            )
+            .where(fts.c.statements_fts.op("MATCH")(fts_match(terms)))
+            .order_by(literal_column("score"), fts.c.rowid)
+            .limit(take)
+        )
+    query = func.to_tsquery(
+        literal_column("'simple'::regconfig"), func.factdb_unaccent(tsquery_any(terms))
+    )
+    score = (-func.ts_rank(pg_document(), query)).label("score")
+    return (
+        select(statements.c.id.label("id"), score)
+        .where(pg_document().op("@@")(query))
+        .order_by(literal_column("score"), statements.c.id)
+        .limit(take)
+    )
+
+
+def _candidates(
+    session: Session,
+    terms: list[str],
+    *,
+    kind: str | None,
+    wanted: ActorFilter | None,
+    affiliations: Affiliations | None,
+    exclude: Collection[int],
+) -> list[_Candidate]:
+    """The index's best ``CANDIDATES`` live statements passing the filters, best first. The
+    window of index matches widens while deleted or filtered statements fill it."""
+    take = CANDIDATES + len(exclude) + 16
+    while True:
+        best = _ranked_ids(session, terms, take).subquery()
+        query = (
+            select(
+                statements.c.id,
+                statements.c.text,
+                statements.c.quote,
+                statements.c.actor_id,
+                statements.c.date,
+                statements.c.deleted_at,
+                statements.c.kind,
+            )
+            .join(best, best.c.id == statements.c.id)
+            .order_by(best.c.score, best.c.id)
+        )
+        rows = session.execute(query).all()
+        found = [
+            _Candidate(row.id, row.text, row.quote, row.actor_id, row.date)
+            for row in rows
+            if row.deleted_at is None
+            and row.id not in exclude
+            and (kind is None or row.kind == kind)
+            and (
+                wanted is None
+                or affiliations is None
+                or wanted.matches(affiliations, row.actor_id, row.date)
+            )
+        ]
+        if len(found) >= CANDIDATES or len(rows) < take:
+            return found[:CANDIDATES]
+        take *= 4
+
+
+def _check(kind: str | None, limit: int) -> None:
+    if kind is not None and kind not in STATEMENT_KINDS:
+        raise InvalidInput(f"--kind: {kind!r} is not one of {', '.join(STATEMENT_KINDS)}")
+    if limit < 1:
+        raise InvalidInput(f"--limit: must be at least 1, got {limit}")
+
+
+def query_proposition(text: str, field: str = "TEXT") -> Proposition:
+    """The proposition of a text to match; InvalidInput when it has no words."""
+    prop = proposition(required_text(text, field))
+    if not prop.stems:
+        raise InvalidInput(f"{field}: give at least one word (letters or digits) to match")
+    return prop
+
+
+def similar(
+    session: Session,
+    text: str,
+    *,
+    kind: str | None = None,
+    by: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    direct: bool = False,
+    exclude: Collection[int] = (),
+) -> list[Match]:
+    """The live statements most likely to assert what ``text`` asserts, best first (ties by
+    id), at most ``limit``, each with a score in (0, 1]. ``kind`` keeps one kind of statement;
+    ``by`` keeps statements by that actor or (unless ``direct``) its affiliates at the
+    statement's date; ``exclude`` leaves out statement ids. Raises InvalidInput for a text
+    without words, an unknown kind or a limit below 1, and UnknownActor for ``by``."""
+    prop = query_proposition(text)
+    _check(kind, limit)
+    affiliations = Affiliations.load(session) if by is not None else None
+    wanted = None
+    if affiliations is not None:
+        wanted = actor_filter(session, by, "--by", affiliations, direct=direct)
+    found = _candidates(
+        session,
+        _terms(prop),
+        kind=kind,
+        wanted=wanted,
+        affiliations=affiliations,
+        exclude=set(exclude),
+    )
+    return best_matches(prop, found, limit)
+
+
+def _shown(candidate: _Candidate) -> str:
+    return candidate.text or candidate.quote or ""
+
+
+def best_matches(prop: Proposition, found: list[_Candidate], limit: int) -> list[Match]:
+    """Score the candidates against ``prop``; the best ``limit`` above zero."""
+    if not found:
+        return []
+    scored: list[Match] = []
+    for candidate in found:
+        texts = [value for value in (candidate.text, candidate.quote) if value]
+        value = max((compare(prop, proposition(text)) for text in texts), default=0.0)
+        if value > 0:
+            scored.append(Match(candidate.id, round(value, 4), _shown(candidate)))
+    scored.sort(key=lambda match: (-match.score, match.statement_id))
+    return scored[:limit]
