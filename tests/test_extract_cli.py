@@ -252,3 +252,29 @@ def test_the_draft_goes_to_stdout_as_json_lines(cli: Cli, tmp_path: Path) -> Non
     lines = [json.loads(line) for line in out.splitlines()]
     assert [line.get("type") for line in lines] == [None, "actor", "statement"]
     assert cli.json("import", "-", input=out)["statement"] == {"created": 1, "unchanged": 0}
+
+
+def test_a_second_article_on_the_story_links_its_answers_to_the_recorded_claims(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """The demo record holds the story; the same text under another URL proposes no claim
+    it holds: Pakistan's denial answers #1, Armenia's admission #5 (the Azerbaijani defence
+    ministry's claim, found through Azerbaijan's affiliates)."""
+    cli.ok("import", str(EXAMPLE))
+    draft = cli.json(
+        "extract", article(tmp_path), "--published", "2020-10-18", "--url",
+        "https://example.org/another-outlet",
+    )  # fmt: skip
+    linked = {
+        (s["kind"], s["by"], s["responds_to"])
+        for s in draft["statements"]
+        if s.get("responds_to", "").startswith("#")
+    }
+    assert linked == {
+        ("denial", "Ministry of Foreign Affairs of Pakistan", "#1"),
+        ("admission", "Armenia", "#5"),
+    }
+    claims = [(s["by"], s["text"]) for s in draft["statements"] if s["kind"] == "claim"]
+    assert ("Nikol Pashinyan", "Pakistani special forces were reportedly fighting alongside "
+            "the Azerbaijani army") not in claims  # fmt: skip
+    assert sorted(item["statement_id"] for item in draft["already_recorded"]) == [1, 5]

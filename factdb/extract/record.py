@@ -3,37 +3,29 @@ already recorded left out, and answers to recorded claims pointed at them (``#ID
 
 A statement counts as recorded when the record holds its ``ref`` (a draft imported before),
 or a statement of the same kind by the same actor, cited from the same article, with the
-same text or quote. An answer's claim counts as recorded when the record holds a claim by
-the same author worded closely enough (``factdb.matching.similar`` when it is installed,
-else the share of content words the two have in common), above ``LINK_THRESHOLD``.
+same text or quote. A claim counts as recorded when ``factdb.matching.similar`` finds a
+claim by the same author (or its affiliates) that says the same: from
+``SUGGEST_THRESHOLD`` when the article answers it (the answer pins down which claim it is),
+from ``CERTAIN_THRESHOLD`` otherwise. Its answers then answer the recorded claim (``#ID``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factdb.errors import AmbiguousActor, UnknownActor
+from factdb.errors import AmbiguousActor, FactDBError, UnknownActor
 from factdb.extract.model import Draft, ProposedActor
+from factdb.matching import CERTAIN_THRESHOLD, SUGGEST_THRESHOLD, Match, similar
 from factdb.resolve import resolve_actor_ref
 from factdb.tables import sources, statement_sources, statements
 from factdb.text import name_key
 
 if TYPE_CHECKING:
     from factdb.extract.core import _Item
-
-LINK_THRESHOLD = 0.7
-"""As ``factdb.matching.SUGGEST_THRESHOLD``: the same author and this close is one claim."""
-
-
-class Recorded(NamedTuple):
-    statement_id: int
-    score: float
-    text: str | None
 
 
 def record_name(session: Session, actor: ProposedActor) -> str | None:
@@ -84,15 +76,19 @@ def link_to_record(
             answered = _answered_id(session, number)
             if answered is not None:
                 recorded.setdefault(position[id(target)], answered)
-    similar = _similar_function()
     for index, item in enumerate(items):
         if index in recorded:
             item.linked = f"#{recorded[index]} already recorded"
             continue
-        if item.found.kind != "claim" or not _answered_later(item, items):
+        if item.found.kind != "claim":
             continue
         author = _author(item, names)
-        match = _close_claim(session, similar, item, author)
+        # a claim that is answered here links at SUGGEST (the answer says which claim it
+        # is); one that is not is left out only when it is almost surely the same
+        answered = _answered_later(item, items)
+        match = _close_claim(
+            session, item, author, SUGGEST_THRESHOLD if answered else CERTAIN_THRESHOLD
+        )
         if match is not None:
             recorded[index] = match.statement_id
             item.linked = (
@@ -179,49 +175,16 @@ def _recorded(session: Session, item: _Item, author: str, url: str | None) -> in
     return None
 
 
-SimilarFunction = Callable[..., list[Recorded]]
-
-
-def _similar_function() -> SimilarFunction | None:
-    try:
-        from factdb import matching  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        return None
-    found: SimilarFunction | None = getattr(matching, "similar", None)
-    return found
-
-
-def _close_claim(
-    session: Session, similar: SimilarFunction | None, item: _Item, author: str
-) -> Recorded | None:
+def _close_claim(session: Session, item: _Item, author: str, threshold: float) -> Match | None:
+    """The author's (or its affiliates') recorded claim that says what the item says, if
+    ``factdb.matching`` scores it at ``threshold`` or above."""
     text = item.found.text
     if not text:
         return None
     try:
-        actor = resolve_actor_ref(session, author)
-    except (UnknownActor, AmbiguousActor):
+        best = similar(session, text, kind="claim", by=author, limit=1)
+    except FactDBError:  # no words to match, or an author the record does not know
         return None
-    if similar is not None:
-        matches = similar(session, text, kind="claim", by=actor.name, limit=1)
-        best = [Recorded(m[0], float(m[1]), m[2]) for m in matches]
-    else:
-        best = _overlapping_claims(session, actor.id, text)
-    if best and best[0].score >= LINK_THRESHOLD:
+    if best and best[0].score >= threshold:
         return best[0]
     return None
-
-
-def _overlapping_claims(session: Session, actor_id: int, text: str) -> list[Recorded]:
-    """The author's recorded claims, best first, scored by the share of content words they
-    have in common with ``text`` (the fallback when ``factdb.matching`` is not there)."""
-    from factdb.extract.core import overlap
-
-    rows = session.execute(
-        select(statements.c.id, statements.c.text).where(
-            statements.c.actor_id == actor_id,
-            statements.c.kind == "claim",
-            statements.c.deleted_at.is_(None),
-        )
-    ).all()
-    scored = [Recorded(int(row.id), overlap(row.text, text), row.text) for row in rows]
-    return sorted(scored, key=lambda match: (-match.score, match.statement_id))
