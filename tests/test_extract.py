@@ -542,3 +542,49 @@ def test_review_edits_and_keeps_what_was_accepted() -> None:
     assert dropped == [denial.ref]
     assert [(s.kind, s.responds_to) for s in kept.statements] == [("endorsement", "#7")]
     assert [actor.name for actor in kept.actors] == ["Pakistan"]
+
+
+def test_attribution_coordination_and_unnamed_officials() -> None:
+    draft = extract(
+        "Kremlin spokesman Dmitry Peskov said the United States had the most to gain.\n\n"
+        "The United States rejected Peskov's claim as “preposterous”, a State Department "
+        "spokesman said.\n\n"
+        "Denmark and Sweden questioned the rejection, saying inquiries were continuing.\n\n"
+        "An Israeli official said that the talks had failed.\n\n"
+        "“We never walked out,” Hamas official Basem Naim told reporters, calling the Israeli "
+        "statement “pure lies”.\n\n"
+        "Russia’s Foreign Ministry denied any involvement, calling the accusations “absurd”.\n\n"
+        "The Russian ministry later said that it would cooperate."
+    )
+    assert rows(draft) == [
+        ("claim", "Dmitry Peskov", None, "the United States had the most to gain", None),
+        # the closing "said" names who spoke for the United States; no second statement
+        (
+            "denial",
+            "United States Department of State",
+            "claim by Dmitry Peskov",
+            None,
+            "preposterous",
+        ),
+        ("dispute", "Denmark", "denial by United States Department of State", None, None),
+        ("dispute", "Sweden", "denial by United States Department of State", None, None),
+        ("claim", "Israel", None, "the talks had failed", None),
+        (
+            "denial",
+            "Basem Naim",
+            "claim by Israel",
+            "We never walked out",
+            "We never walked out",
+        ),
+        # nothing it shares words with: the latest claim by someone else
+        (
+            "denial",
+            "Ministry of Foreign Affairs of Russia",
+            "claim by Israel",
+            "any involvement",
+            "absurd",
+        ),
+        ("claim", "Ministry of Foreign Affairs of Russia", None, "it would cooperate", None),
+    ]
+    naim = next(actor for actor in draft.actors if actor.name == "Basem Naim")
+    assert (naim.organization, naim.role) == ("Hamas", "Official")

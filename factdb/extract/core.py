@@ -254,6 +254,10 @@ def words(text: str | None) -> set[str]:
     return {w for w in _WORD.findall(name_key(text or "")) if w not in _STOP}
 
 
+def shared(a: str | None, b: str | None) -> int:
+    return len(words(a) & words(b))
+
+
 def overlap(a: str | None, b: str | None) -> float:
     first, second = words(a), words(b)
     if not first or not second:
@@ -289,8 +293,12 @@ def _settle_targets(items: list[_Item], day: dt.date | None) -> None:
             item.found.kind = "claim"
             item.found.target = None
             item.found.confidence = round(item.found.confidence - 0.2, 2)
-            if item.found.text is None and item.found.quote is not None:
-                item.found.text = item.found.quote.text
+            if item.found.text is None:
+                item.found.text = (
+                    item.found.quote.text
+                    if item.found.quote is not None
+                    else item.sentence.text[item.found.start : item.found.end]
+                )
         item.responds_to = chosen
         index += 1
 
@@ -312,15 +320,25 @@ def _choose(item: _Item, target: Target, earlier: list[_Item]) -> _Item | None:
                 return candidate
         return None
     scored = [
-        (overlap(candidate.found.text, target.text), candidate)
+        (
+            overlap(candidate.found.text, target.text),
+            candidate,
+            shared(candidate.found.text, target.text),
+        )
         for candidate in candidates
         if candidate.found.kind == "claim"
         and (not target.by or _by_any(candidate, target.by))
         and not _same_side(candidate.found.authors, speaker)
     ]
-    scored = [pair for pair in scored if pair[0] >= 0.5]
+    scored = [pair for pair in scored if pair[0] >= 0.5 and pair[2] >= 2]
     if scored:
         return max(scored, key=lambda pair: pair[0])[1]
+    if item.found.kind in ("denial", "dispute") and not target.by:
+        # "denied any involvement": news answers the latest accusation
+        for candidate in candidates:
+            if candidate.found.kind == "claim" and not _same_side(candidate.found.authors, speaker):
+                item.found.confidence = round(item.found.confidence - 0.15, 2)
+                return candidate
     return None
 
 

@@ -34,6 +34,53 @@ def _countries(table: str) -> dict[str, Country]:
 COUNTRIES = _countries(
     """
 Afghanistan|AF|Afghan||Kabul
+Albania|AL|Albanian||Tirana
+Algeria|DZ|Algerian||Algiers
+Argentina|AR|Argentine,Argentinian||Buenos Aires
+Australia|AU|Australian||Canberra
+Austria|AT|Austrian||Vienna
+Bahrain|BH|Bahraini||Manama
+Bangladesh|BD|Bangladeshi||Dhaka
+Belgium|BE|Belgian||Brussels
+Bosnia and Herzegovina|BA|Bosnian||Sarajevo
+Bulgaria|BG|Bulgarian||Sofia
+Chile|CL|Chilean||Santiago
+Colombia|CO|Colombian||Bogota
+Croatia|HR|Croatian||Zagreb
+Cuba|CU|Cuban||Havana
+Cyprus|CY|Cypriot||Nicosia
+Czech Republic|CZ|Czech|Czechia|Prague
+Denmark|DK|Danish||Copenhagen
+Finland|FI|Finnish||Helsinki
+Hungary|HU|Hungarian||Budapest
+Indonesia|ID|Indonesian||Jakarta
+Kenya|KE|Kenyan||Nairobi
+Kosovo|XK|Kosovar||Pristina
+Kuwait|KW|Kuwaiti||Kuwait City
+Malaysia|MY|Malaysian||Kuala Lumpur
+Mexico|MX|Mexican||Mexico City
+Montenegro|ME|Montenegrin||Podgorica
+Morocco|MA|Moroccan||Rabat
+Myanmar|MM|Burmese|Burma|Naypyidaw
+Nepal|NP|Nepali,Nepalese||Kathmandu
+New Zealand|NZ||New Zealand|Wellington
+Nigeria|NG|Nigerian||Abuja
+North Macedonia|MK|Macedonian||Skopje
+Norway|NO|Norwegian||Oslo
+Oman|OM|Omani||Muscat
+Philippines|PH|Filipino,Philippine|the Philippines|Manila
+Portugal|PT|Portuguese||Lisbon
+Romania|RO|Romanian||Bucharest
+Slovakia|SK|Slovak||Bratislava
+Somalia|SO|Somali||Mogadishu
+South Africa|ZA|South African||Pretoria
+Sri Lanka|LK|Sri Lankan||Colombo
+Sweden|SE|Swedish||Stockholm
+Switzerland|CH|Swiss||Bern
+Taiwan|TW|Taiwanese||Taipei
+Thailand|TH|Thai||Bangkok
+Tunisia|TN|Tunisian||Tunis
+Vietnam|VN|Vietnamese||Hanoi
 Armenia|AM|Armenian||Yerevan
 Azerbaijan|AZ|Azerbaijani,Azeri||Baku
 Belarus|BY|Belarusian||Minsk
@@ -132,6 +179,13 @@ INSTITUTIONS = (
         "state",
     ),
 )
+# Institutions whose name says their country
+NAMED_INSTITUTIONS: dict[str, tuple[str, str, str]] = {
+    "State Department": ("US", "foreign", "United States Department of State"),
+    "Department of State": ("US", "foreign", "United States Department of State"),
+    "Pentagon": ("US", "defence", "United States Department of Defense"),
+    "Department of Defense": ("US", "defence", "United States Department of Defense"),
+}
 INSTITUTION_PLURALS = {
     "foreign ministries": "foreign",
     "Foreign Ministries": "foreign",
@@ -162,6 +216,9 @@ TITLES: dict[str, tuple[str, str]] = {
     "Kremlin spokesman": ("Spokesperson", "government"),
     "government spokesman": ("Spokesperson", "government"),
     "government spokeswoman": ("Spokesperson", "government"),
+    "official": ("Official", "government"),
+    "leader": ("Leader", "government"),
+    "commander": ("Commander", "defence"),
     "Ambassador": ("Ambassador", "foreign"),
     "ambassador": ("Ambassador", "foreign"),
     "envoy": ("Envoy", "foreign"),

@@ -13,6 +13,7 @@ from factdb.extract.gazetteer import (
     COUNTRIES,
     INSTITUTION_PLURALS,
     INSTITUTIONS,
+    NAMED_INSTITUTIONS,
     ORGANIZATIONS,
     TITLES,
     Country,
@@ -84,8 +85,9 @@ _TITLE_RE = _alternation(list(TITLES))
 _NAME_TOKEN = r"(?:(?:al|el|bin|ibn|de|van|von|der)[- ])?[A-ZÀ-ÖØ-ÞĀ-ſА-Я][\w'’.-]*"
 _NAME = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}}"
 
+_ORG_QUALIFIER = "|".join(re.escape(name) for name in ORGANIZATIONS)
 TITLED = re.compile(
-    rf"(?:{_QUALIFIER}\s+)?(?P<title>{_TITLE_RE})(?:\s+of\s+(?P<cof>{_COUNTRY_RE}))?"
+    rf"(?:(?:{_QUALIFIER}|(?P<org>{_ORG_QUALIFIER}))\s+)?(?P<title>{_TITLE_RE})(?:\s+of\s+(?P<cof>{_COUNTRY_RE}))?"
     rf"(?:\s+\([A-Z]{{2,5}}\))?,?\s+(?P<name>{_NAME})"
 )
 _PHRASES = {phrase: inst for inst in INSTITUTIONS for phrase in inst.phrases}
@@ -100,10 +102,16 @@ PLURAL_INSTITUTION = re.compile(
     rf"(?P<b>{_COUNTRY_RE}))"
 )
 SPOKESPERSON = re.compile(
-    r"\b(?:an?|the)\s+(?:(?P<gov>government|ministry|senior|foreign\s+ministry|defen[cs]e"
+    rf"\b(?:an?|the)\s+(?:(?P<demonym>{_DEMONYM_RE})\s+)?"
+    rf"(?:(?P<named>{'|'.join(NAMED_INSTITUTIONS)})\s+)?"
+    r"(?:(?P<gov>government|ministry|senior|foreign\s+ministry|defen[cs]e"
     r"\s+ministry)\s+)?(?:spokes(?:man|woman|person)|official)"
     r"(?:\s+(?:for|of|at)\s+the\s+(?P<inst>[A-Z][\w ]+?(?:Ministry|Office)))?\b"
 )
+NAMED_INSTITUTION = re.compile(
+    r"\b(?:the\s+)?(" + _alternation(list(NAMED_INSTITUTIONS)) + r")\b(?!\s+spokes)"
+)
+BARE_MINISTRY = re.compile(rf"\b[Tt]he\s+(?:{_QUALIFIER}\s+)?ministry\b")
 ORGANIZATION = re.compile(
     r"\b(?:the\s+)?("
     + _alternation(
@@ -131,6 +139,9 @@ def state_actor(country: Country) -> ProposedActor:
 def institution_actor(institution: Institution, country: Country) -> ProposedActor:
     if institution.key == "government":
         return state_actor(country)
+    for phrase, (code, key, special) in NAMED_INSTITUTIONS.items():
+        if code == country.code and key == institution.key:
+            return ProposedActor(special, "ministry", code, [phrase], country.name)
     name = institution.template.format(country=country.name)
     demonym = country.demonyms[0] if country.demonyms else country.name
     aliases = {
@@ -190,6 +201,10 @@ def find_mentions(
         if not name or name in TITLES:
             continue
         known = lookup(name) if lookup else None
+        if known is None and match.group("org"):
+            org = _ORG_NAMES[match.group("org")]
+            code = ORGANIZATIONS[org][1] or None
+            known = ProposedActor(name, "person", code, [], org, role)
         if known is None:
             institution = next(inst for inst in INSTITUTIONS if inst.key == key)
             organization = (
@@ -242,6 +257,15 @@ def find_mentions(
             if country is None or match.group("inst").lower() in UNQUALIFIED_NOBODY:
                 continue
         add(match.start(), match.end(), (institution_actor(institution, country),), "institution")
+    for match in NAMED_INSTITUTION.finditer(sentence):
+        add(match.start(), match.end(), (_named_institution(match.group(1)),), "institution")
+    for match in BARE_MINISTRY.finditer(sentence):
+        # "the ministry", "the Turkish ministry": the ministry that spoke last (of that country)
+        country = _qualifier(match)
+        for actor in reversed(context.speakers):
+            if actor.kind == "ministry" and (country is None or actor.country == country.code):
+                add(match.start(), match.end(), (actor,), "institution")
+                break
     for match in ORGANIZATION.finditer(sentence):
         name = _ORG_NAMES[match.group(1)]
         kind, code, aliases = ORGANIZATIONS[name]
@@ -282,6 +306,8 @@ def _last_two(context: Context) -> tuple[Country, Country] | None:
 
 
 def _spokesperson(match: re.Match[str], context: Context) -> ProposedActor | None:
+    if match.group("named"):
+        return _named_institution(match.group("named"))
     named = match.group("inst")
     if named:
         for inner in INSTITUTION.finditer(named):
@@ -289,9 +315,12 @@ def _spokesperson(match: re.Match[str], context: Context) -> ProposedActor | Non
             if country is not None:
                 return institution_actor(_PHRASES[inner.group("inst")], country)
     government = (match.group("gov") or "").lower()
-    country = context.home()
+    demonym = match.group("demonym")
+    country = _DEMONYMS[demonym] if demonym else context.home()
     if country is None:
         return None
+    if demonym and not government:
+        return state_actor(country)  # "an Israeli official"
     if government == "government":
         return state_actor(country)
     if "foreign" in government:
@@ -300,6 +329,12 @@ def _spokesperson(match: re.Match[str], context: Context) -> ProposedActor | Non
         return institution_actor(INSTITUTIONS[1], country)
     # an unnamed spokesman speaks for whoever spoke last
     return context.speakers[-1] if context.speakers else state_actor(country)
+
+
+def _named_institution(phrase: str) -> ProposedActor:
+    code, key, _ = NAMED_INSTITUTIONS[phrase]
+    institution = next(inst for inst in INSTITUTIONS if inst.key == key)
+    return institution_actor(institution, COUNTRIES[code])
 
 
 def _pronoun(word: str, context: Context) -> tuple[ProposedActor, ...]:

@@ -42,6 +42,7 @@ _FRAME_WORDS = re.compile(
     r"earlier|today|yesterday|late|the\s+\w+\s+(?:agency|newspaper|channel|broadcaster))\b",
     re.IGNORECASE,
 )
+_PARTICIPLE = re.compile(r",\s+(?:calling|saying|adding|describing)\b")
 _BOUNDARY = re.compile(r",\s+but\s+|;\s+|\s+[—–]\s+|\s+--\s+|,\s+while\s+|,\s+whereas\s+")
 _RELATIVE = re.compile(r",\s+(?:which|who|whose)\b[^,]*,")
 _PARENTHESES = re.compile(r"\([^()]*\)")
@@ -186,14 +187,48 @@ def analyse(sentence: str, mentions: list[Mention], quotes: list[Quote]) -> list
         mention, certainty = subject
         stop = _clause_end(blank, verb, verbs[index + 1 :])
         found.extend(_statements(sentence, blank, verb, mention, certainty, stop, mentions, quotes))
-    return found
+    return _attributions(found)
+
+
+def _attributions(found: list[Found]) -> list[Found]:
+    """ "The United States rejected the claim, a State Department spokesman said": the
+    closing "said" attributes the statement before it; its speaker, when it speaks for that
+    statement's author, becomes the author, and no second statement is made."""
+    kept: list[Found] = []
+    for statement in found:
+        inner = [
+            other
+            for other in found
+            if other is not statement
+            and statement.content is not None
+            and statement.content[0] == 0
+            and other.start < statement.content[1]
+        ]
+        if statement.kind == "claim" and statement.form in lexicon.INVERTIBLE | {"told"} and inner:
+            speaker = statement.authors[0]
+            for other in inner:
+                if len(other.authors) == 1 and speaker.organization == other.authors[0].name:
+                    other.authors = (speaker,)
+            continue
+        kept.append(statement)
+    return kept
 
 
 def _subject(blank: str, verb: Verb, mentions: list[Mention]) -> tuple[Mention, float] | None:
     before = [m for m in mentions if m.end <= verb.start]
-    for mention in reversed(before):
+    for position in range(len(before) - 1, -1, -1):
+        mention = before[position]
         if _GAP.match(blank[mention.end : verb.start]):
             sure = 0.9 if mention.form not in ("pronoun", "spokesperson", "metonym") else 0.8
+            first = before[position - 1] if position else None
+            if (
+                first is not None
+                and first.form == mention.form
+                and re.fullmatch(r",?\s+and\s+", blank[first.end : mention.start])
+            ):
+                # "Denmark and Sweden questioned …": both speak
+                both = Mention(first.start, mention.end, first.actors + mention.actors, "plural")
+                return both, sure
             return mention, sure
         break
     after = [m for m in mentions if m.start >= verb.end]
@@ -322,20 +357,27 @@ def _statements(
                     content=(verb.end, stop),
                 )
             ]
-    content_start, content_end = _content(sentence, blank, obj_start, stop, subject, verb)
+    participle = _PARTICIPLE.search(blank, obj_start, stop)
+    own_stop = participle.start() if participle is not None else stop
+    content_start, content_end = _content(sentence, blank, obj_start, own_stop, subject, verb)
     if content_end <= content_start:
         return []
     text = sentence[content_start:content_end].strip().strip(",").strip()
     quote = _quote_in(quotes, content_start, content_end)
+    if quote is None and verb.kind != "claim":
+        quote = _quote_in(quotes, obj_start, stop)  # "denied it, calling it 'absurd'"
     if quote is not None and text == sentence[quote.start : quote.end].strip():
         text = quote.text
     about = _actors_in(mentions, content_start, content_end)
     kind = verb.kind
     confidence = certainty
     target: Target | None = None
-    if kind == "claim" and _calls_false(text, quote):
+    called = _called_false(sentence, participle, quotes)
+    if kind == "claim" and (_calls_false(text, quote) or called is not None):
         kind, confidence = "denial", certainty - 0.1
         target = Target("latest", kind="claim", text=text)
+        if quote is None:
+            quote = called
     elif kind == "endorsement":
         target = _endorsed(sentence, content_start, content_end, mentions, text)
     elif kind == "admission":
@@ -387,6 +429,18 @@ def _content(
     if trailing and not _GAP.match(trailing) and not (short and front):
         return begin, stop
     return 0, len(front)
+
+
+def _called_false(
+    sentence: str, participle: re.Match[str] | None, quotes: list[Quote]
+) -> Quote | None:
+    """ "…, calling the Israeli statement 'pure lies'": the quote that calls it false."""
+    if participle is None or not participle.group(0).endswith(("calling", "describing")):
+        return None
+    quote = _quote_in(quotes, participle.end(), len(sentence))
+    if quote is not None and lexicon.DENIAL_WORDS.search(quote.text):
+        return quote
+    return None
 
 
 def _calls_false(text: str, quote: Quote | None) -> bool:
