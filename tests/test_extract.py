@@ -588,3 +588,31 @@ def test_attribution_coordination_and_unnamed_officials() -> None:
     ]
     naim = next(actor for actor in draft.actors if actor.name == "Basem Naim")
     assert (naim.organization, naim.role) == ("Hamas", "Official")
+
+
+def test_officials_blame_oppositions_and_offers() -> None:
+    draft = extract(
+        "Turkish officials said on Friday that a ship had been struck by a mine.\n\n"
+        "Ukraine’s navy blamed Russia, saying the mine had been laid by Russian forces.\n\n"
+        "Romania offered to help clear the lanes, an offer Russia rejected.\n\n"
+        "Georgia’s opposition claimed that the election had been rigged.\n\n"
+        "The official results were published on Monday.",
+        published="2023-10-07",
+    )
+    assert [(s.kind, s.by, s.text, s.about, s.date) for s in draft.statements] == [
+        ("claim", "Turkey", "a ship had been struck by a mine", [], "2023-10-06"),
+        (
+            "claim",
+            "Ministry of Defence of Ukraine",
+            "the mine had been laid by Russian forces",
+            ["Russia"],
+            "2023-10",
+        ),
+        ("claim", "Georgian opposition", "the election had been rigged", [], "2023-10"),
+    ]
+    opposition = next(a for a in draft.actors if a.name == "Georgian opposition")
+    assert (opposition.kind, opposition.country, opposition.organization) == (
+        "organization",
+        "GE",
+        None,
+    )

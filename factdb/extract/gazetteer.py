@@ -168,6 +168,8 @@ INSTITUTIONS = (
             "armed forces",
             "army",
             "military",
+            "navy",
+            "air force",
         ),
         "Ministry of Defence of {country}",
         "ministry",

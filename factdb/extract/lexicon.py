@@ -39,8 +39,8 @@ VERBS: dict[str, list[str]] = {
         "said, says, claimed, claims, alleged, alleges, accused, accuses, asserted, asserts,"
         " stated, told, insisted, maintained, argued, warned, announced, declared,"
         " highlighted, stressed, emphasised, emphasized, underlined, expressed, added,"
-        " noted, wrote, tweeted, charged, vowed, pledged, asked, urged, called on, demanded,"
-        " reported"
+        " noted, wrote, tweeted, charged, blamed, blames, vowed, pledged, asked, urged,"
+        " called on, demanded, reported"
     ),
 }
 
@@ -55,7 +55,7 @@ INVERTIBLE = frozenset({"said", "says", "added", "noted", "wrote", "insisted", "
 # Verbs that take their addressee before the content: "asked X to Y", "urged X to Y"
 DEMANDS = frozenset({"asked", "urged", "called on", "demanded"})
 # Verbs that may be followed by an accused party: "accused X of Y"
-ACCUSE = frozenset({"accused", "accuses", "charged"})
+ACCUSE = frozenset({"accused", "accuses", "charged", "blamed", "blames"})
 # Retraction verbs that need a statement as their object ("withdrew its troops" is no
 # retraction)
 NEEDS_STATEMENT = frozenset({"withdrew", "withdraws", "took back", "takes back"})

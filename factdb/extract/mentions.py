@@ -87,27 +87,33 @@ _NAME = rf"{_NAME_TOKEN}(?:\s+{_NAME_TOKEN}){{0,3}}"
 
 _ORG_QUALIFIER = "|".join(re.escape(name) for name in ORGANIZATIONS)
 TITLED = re.compile(
-    rf"(?:(?:{_QUALIFIER}|(?P<org>{_ORG_QUALIFIER}))\s+)?(?P<title>{_TITLE_RE})(?:\s+of\s+(?P<cof>{_COUNTRY_RE}))?"
+    rf"(?<![\w-])(?:(?:{_QUALIFIER}|(?P<org>{_ORG_QUALIFIER}))\s+)?(?P<title>{_TITLE_RE})(?:\s+of\s+(?P<cof>{_COUNTRY_RE}))?"
     rf"(?:\s+\([A-Z]{{2,5}}\))?,?\s+(?P<name>{_NAME})"
 )
 _PHRASES = {phrase: inst for inst in INSTITUTIONS for phrase in inst.phrases}
 INSTITUTION = re.compile(
-    rf"(?:{_QUALIFIER}\s+)?(?P<inst>{_alternation(list(_PHRASES))})\b"
+    rf"(?<![\w-])(?:{_QUALIFIER}\s+)?(?P<inst>{_alternation(list(_PHRASES))})\b"
     rf"(?:\s+of\s+(?P<cof>{_COUNTRY_RE}))?"
 )
-ROLE = re.compile(rf"(?:{_QUALIFIER}\s+)(?P<title>(?i:{_TITLE_RE}))\b(?!\s+{_NAME_TOKEN})")
+ROLE = re.compile(
+    rf"(?<![\w-])(?:{_QUALIFIER}\s+)(?P<title>(?i:{_TITLE_RE}))\b(?!\s+{_NAME_TOKEN})"
+)
 PLURAL_INSTITUTION = re.compile(
     rf"\b(?:the\s+)?(?P<inst>{_alternation(list(INSTITUTION_PLURALS))})\s+of\s+"
     rf"(?:both\s+countries|both\s+sides|the\s+two\s+countries|(?P<a>{_COUNTRY_RE})\s+and\s+"
     rf"(?P<b>{_COUNTRY_RE}))"
 )
 SPOKESPERSON = re.compile(
-    rf"\b(?:an?|the)\s+(?:(?P<demonym>{_DEMONYM_RE})\s+)?"
+    rf"(?:\b(?:an?|the)\s+|\b(?=[A-Z]\w+\s+officials\b))"
+    rf"(?:(?P<demonym>{_DEMONYM_RE})\s+)?"
     rf"(?:(?P<named>{'|'.join(NAMED_INSTITUTIONS)})\s+)?"
     r"(?:(?P<gov>government|ministry|senior|foreign\s+ministry|defen[cs]e"
-    r"\s+ministry)\s+)?(?:spokes(?:man|woman|person)|official)"
+    r"\s+ministry)\s+)?(?:spokes(?:man|woman|person)|officials?(?!\s+(?:results?|figures?|"
+    r"data|count|tally|statement|visit|website|account|channel|media|documents?|sources?|"
+    r"language|position|line|toll)\b))"
     r"(?:\s+(?:for|of|at)\s+the\s+(?P<inst>[A-Z][\w ]+?(?:Ministry|Office)))?\b"
 )
+OPPOSITION = re.compile(rf"(?<![\w-])(?:[Tt]he\s+)?(?:{_QUALIFIER}\s+)?\bopposition\b")
 NAMED_INSTITUTION = re.compile(
     r"\b(?:the\s+)?(" + _alternation(list(NAMED_INSTITUTIONS)) + r")\b(?!\s+spokes)"
 )
@@ -127,7 +133,7 @@ PRONOUN = re.compile(
     r"\b(?P<word>[Hh]e|[Ss]he|[Tt]hey|[Bb]oth(?:\s+sides|\s+countries)?|[Tt]he\s+(?:premier|"
     r"prime\s+minister|president|minister|foreign\s+minister))\b"
 )
-UNQUALIFIED_NOBODY = frozenset({"army", "military", "armed forces"})
+UNQUALIFIED_NOBODY = frozenset({"army", "military", "armed forces", "navy", "air force"})
 _ORG_NAMES = {alias: name for name, spec in ORGANIZATIONS.items() for alias in (name, *spec[2])}
 
 
@@ -193,7 +199,9 @@ def find_mentions(
             return
         found.append(Mention(start, end, actors, form))
 
-    for match in TITLED.finditer(sentence):
+    lowered = sentence.lower()
+    titled = any(title.lower() in lowered for title in TITLES)
+    for match in TITLED.finditer(sentence) if titled else ():
         title = match.group("title")
         role, key = TITLES[title]
         country = _qualifier(match) or context.home()
@@ -216,7 +224,7 @@ def find_mentions(
         begin = match.start("name")
         end = begin + len(name) if sentence.startswith(name, begin) else match.end("name")
         add(match.start(), end, (known,), "person")
-    for match in ROLE.finditer(sentence):
+    for match in ROLE.finditer(sentence) if titled else ():
         # "Iran's foreign minister said": unnamed, the office speaks for its institution
         title = next(t for t in TITLES if t.lower() == match.group("title").lower())
         country = _qualifier(match)
@@ -224,7 +232,8 @@ def find_mentions(
             institution = next(i for i in INSTITUTIONS if i.key == TITLES[title][1])
             actor = institution_actor(institution, country)
             add(match.start(), match.end(), (actor,), "institution")
-    for match in PLURAL_INSTITUTION.finditer(sentence):
+    plural = "ministries" in lowered or "governments" in lowered
+    for match in PLURAL_INSTITUTION.finditer(sentence) if plural else ():
         institution = next(
             inst for inst in INSTITUTIONS if inst.key == INSTITUTION_PLURALS[match.group("inst")]
         )
@@ -240,7 +249,8 @@ def find_mentions(
         spokesperson = _spokesperson(match, context)
         if spokesperson is not None:
             add(match.start(), match.end(), (spokesperson,), "spokesperson")
-    for match in INSTITUTION.finditer(sentence):
+    named = any(phrase.lower() in lowered for phrase in _PHRASES)
+    for match in INSTITUTION.finditer(sentence) if named else ():
         institution = _PHRASES[match.group("inst")]
         country = _qualifier(match)
         if country is None:
@@ -257,9 +267,16 @@ def find_mentions(
             if country is None or match.group("inst").lower() in UNQUALIFIED_NOBODY:
                 continue
         add(match.start(), match.end(), (institution_actor(institution, country),), "institution")
+    for match in OPPOSITION.finditer(sentence) if "opposition" in lowered else ():
+        # "Georgia's opposition", later "the opposition": an actor of its own
+        country = _qualifier(match) or context.home()
+        if country is not None:
+            demonym = country.demonyms[0] if country.demonyms else country.name
+            actor = ProposedActor(f"{demonym} opposition", "organization", country.code)
+            add(match.start(), match.end(), (actor,), "organization")
     for match in NAMED_INSTITUTION.finditer(sentence):
         add(match.start(), match.end(), (_named_institution(match.group(1)),), "institution")
-    for match in BARE_MINISTRY.finditer(sentence):
+    for match in BARE_MINISTRY.finditer(sentence) if "ministry" in lowered else ():
         # "the ministry", "the Turkish ministry": the ministry that spoke last (of that country)
         country = _qualifier(match)
         for actor in reversed(context.speakers):

@@ -319,6 +319,9 @@ def _statements(
     nested = _nested(sentence, blank, verb, obj_start, stop, authors, mentions, quotes)
     if nested is not None:
         return nested
+    before_subject = blank[: min(subject.start, verb.start)].split()
+    if before_subject and before_subject[-1].strip(",").lower() in lexicon.PROPOSAL_NOUNS:
+        return []  # "…, an offer Russia rejected"
     if verb.form in lexicon.ACCUSE:
         accused = [m for m in mentions if m.start >= verb.end and m.end <= stop]
         of = re.search(r"\bof\s+(\w+ing)\b(.*)$", sentence[verb.end : stop])
@@ -360,6 +363,15 @@ def _statements(
     participle = _PARTICIPLE.search(blank, obj_start, stop)
     own_stop = participle.start() if participle is not None else stop
     content_start, content_end = _content(sentence, blank, obj_start, own_stop, subject, verb)
+    saying = participle is not None and participle.group(0).endswith("saying")
+    if (
+        saying
+        and participle is not None
+        and verb.kind == "claim"
+        and len(blank[obj_start : participle.start()].split()) <= 4
+    ):
+        # "Ukraine blamed Russia, saying the mine had been laid by Russian forces"
+        content_start, content_end = participle.end() + 1, stop
     if content_end <= content_start:
         return []
     text = sentence[content_start:content_end].strip().strip(",").strip()
