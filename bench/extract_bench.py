@@ -46,7 +46,7 @@ from factdb.extract import Draft, ProposedStatement, extract  # noqa: E402
 from factdb.extract.article import sentences  # noqa: E402
 from factdb.extract.mentions import Context, find_mentions  # noqa: E402
 from factdb.extract.quotes import find_quotes  # noqa: E402
-from factdb.extract.rules import _subject, find_verbs, skeleton  # noqa: E402
+from factdb.extract.rules import find_subject, find_verbs, skeleton  # noqa: E402
 from factdb.text import name_key  # noqa: E402
 
 GOLD = ROOT / "bench" / "extract_gold"
@@ -111,7 +111,7 @@ def baseline(text: str) -> Draft:
         mentions = find_mentions(sentence.text, context)
         blank = skeleton(sentence.text, quotes)
         for verb in find_verbs(blank):
-            subject = _subject(blank, verb, mentions)
+            subject = find_subject(blank, verb, mentions)
             if subject is None:
                 continue
             rest = sentence.text[verb.end :]

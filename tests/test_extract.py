@@ -616,3 +616,15 @@ def test_officials_blame_oppositions_and_offers() -> None:
         "GE",
         None,
     )
+
+
+def test_an_answer_is_never_dated_before_what_it_answers() -> None:
+    # published on Friday 2 October: Wednesday is 30 September, before the article's month
+    draft = extract(
+        "On Wednesday, Turkey rejected Armenia’s claim that Turkish jets had been used.",
+        published="2020-10-02",
+    )
+    assert [(s.kind, s.date) for s in draft.statements] == [
+        ("claim", "2020-09-30"),
+        ("denial", "2020-09-30"),
+    ]

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from factdb.dates import parse_date
 from factdb.errors import InvalidInput
 from factdb.extract import dates as date_rules
 from factdb.extract.article import Sentence, check_article, sentences
@@ -106,6 +107,7 @@ def extract(
     source = normalize_url(url, "--url") if url is not None else None
     items = _read(text, day)
     _settle_targets(items, day)
+    _answers_after_targets(items)
     draft = Draft(
         url=source,
         published=None if day is None else day.isoformat(),
@@ -357,6 +359,19 @@ def _implied_claim(item: _Item, target: Target, day: dt.date | None) -> _Item:
         form="implied",
     )
     return _Item(found, item.sentence, None if day is None else date_rules.month_of(day))
+
+
+def _answers_after_targets(items: list[_Item]) -> None:
+    """An answer is never dated before what it answers (the import refuses that): a claim
+    dated by a guess (the article's month) that comes out later than its answer takes the
+    answer's date, since it was made by then."""
+    for item in items:
+        target = item.responds_to
+        if not isinstance(target, _Item) or item.date is None or target.date is None:
+            continue
+        answered, answering = parse_date(target.date), parse_date(item.date)
+        if answering.end < answered.start:
+            target.date = item.date
 
 
 # ----------------------------------------------------------------------------- output

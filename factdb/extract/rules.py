@@ -176,7 +176,7 @@ def analyse(sentence: str, mentions: list[Mention], quotes: list[Quote]) -> list
     verbs = find_verbs(blank)
     subjects: list[tuple[Mention, float] | None] = []
     for index, verb in enumerate(verbs):
-        subject = _subject(blank, verb, mentions)
+        subject = find_subject(blank, verb, mentions)
         if subject is None and index and _coordinated(blank, verbs[index - 1], verb):
             subject = subjects[index - 1]
         elif subject is None and re.search(r"\band\s+(?:also\s+|then\s+)?$", blank[: verb.start]):
@@ -214,7 +214,7 @@ def _attributions(found: list[Found]) -> list[Found]:
     return kept
 
 
-def _subject(blank: str, verb: Verb, mentions: list[Mention]) -> tuple[Mention, float] | None:
+def find_subject(blank: str, verb: Verb, mentions: list[Mention]) -> tuple[Mention, float] | None:
     before = [m for m in mentions if m.end <= verb.start]
     for position in range(len(before) - 1, -1, -1):
         mention = before[position]
