@@ -15,6 +15,7 @@ from factdb.dates import parse_date
 from factdb.errors import InvalidInput
 from factdb.extract import dates as date_rules
 from factdb.extract.article import Sentence, check_article, sentences
+from factdb.extract.found import Found, Target
 from factdb.extract.mentions import (
     Context,
     Mention,
@@ -25,7 +26,7 @@ from factdb.extract.mentions import (
 )
 from factdb.extract.model import Draft, Evidence, ProposedActor, ProposedStatement
 from factdb.extract.quotes import find_quotes, quote_language
-from factdb.extract.rules import Found, Target, analyse
+from factdb.extract.rules import analyse
 from factdb.text import name_key, normalize_url
 
 if TYPE_CHECKING:

@@ -10,8 +10,8 @@ Rules, in the order a reader applies them:
 - "X rejected a claim by Y that Z as 'Q'" is two statements: Y's claim Z and X's denial,
   quoting Q; "X denied Y's denial" answers Y's latest denial;
 - rejecting a proposal, request or demand is not a denial of a claim and is left out;
-- "A and B accused each other of Z" is two claims, each about the other;
-- "accused Y of Z" is a claim about Y; "asked Y to Z" a claim that Y should Z;
+- "A and B accused each other of Z" is two claims, each about the other; "accused Y of Z"
+  is a claim about Y; "asked Y to Z" a claim that Y should Z (``rewording``);
 - a claim whose words call something false ("These reports are completely false,") is a
   denial of the latest claim by someone else;
 - an endorsement of "Y's right to Z" or an admission "that Z" with nothing to answer in the
@@ -20,11 +20,10 @@ Rules, in the order a reader applies them:
 
 from __future__ import annotations
 
-import itertools
 import re
-from dataclasses import dataclass, field
 
-from factdb.extract import lexicon
+from factdb.extract import lexicon, rewording
+from factdb.extract.found import Found, Target, Verb, actors_in, quote_in
 from factdb.extract.mentions import Mention
 from factdb.extract.model import ProposedActor
 from factdb.extract.quotes import Quote
@@ -70,76 +69,6 @@ _OBJECT_LEAD = re.compile(
     r"^\s*(?:the|a|an|its|his|her|their|this|these|those|such|earlier|latest|recent|new|"
     r"repeated|renewed|\s)*"
 )
-IRREGULAR_PAST = {
-    "sending": "sent",
-    "spreading": "spread",
-    "breaking": "broke",
-    "making": "made",
-    "giving": "gave",
-    "bringing": "brought",
-    "building": "built",
-    "running": "ran",
-    "holding": "held",
-    "keeping": "kept",
-    "leaving": "left",
-    "taking": "took",
-    "seeking": "sought",
-    "selling": "sold",
-    "telling": "told",
-    "paying": "paid",
-    "fighting": "fought",
-    "shooting": "shot",
-    "hitting": "hit",
-    "lying": "lied",
-    "being": "was",
-    "having": "had",
-    "striking": "struck",
-    "hiding": "hid",
-    "feeding": "fed",
-    "leading": "led",
-    "planning": "planned",
-    "stealing": "stole",
-}
-
-
-@dataclass
-class Target:
-    """What an answer answers. ``how``: ``nested`` (a claim made in the same sentence,
-    ``claim``), ``latest`` (the latest statement of ``kind`` by ``by``, or by anyone but the
-    speaker), ``overlap`` (the claim whose words ``text`` shares most), ``implied`` (a claim
-    by ``by`` with ``text`` that the article implies)."""
-
-    how: str
-    claim: Found | None = None
-    kind: str | None = None
-    by: tuple[ProposedActor, ...] = ()
-    text: str | None = None
-
-
-@dataclass
-class Found:
-    """A statement read from a sentence (before it is given refs, dates and record names)."""
-
-    kind: str
-    authors: tuple[ProposedActor, ...]
-    text: str | None
-    quote: Quote | None
-    start: int
-    end: int
-    confidence: float
-    about: list[ProposedActor] = field(default_factory=list)
-    target: Target | None = None
-    implied: bool = False
-    form: str = ""
-    content: tuple[int, int] | None = None
-
-
-@dataclass
-class Verb:
-    start: int
-    end: int
-    form: str
-    kind: str
 
 
 def skeleton(sentence: str, quotes: list[Quote]) -> str:
@@ -170,7 +99,7 @@ def find_verbs(blank: str) -> list[Verb]:
 def analyse(sentence: str, mentions: list[Mention], quotes: list[Quote]) -> list[Found]:
     """The statements one sentence reports."""
     blank = skeleton(sentence, quotes)
-    found: list[Found] = list(_mutual(sentence, blank, mentions))
+    found: list[Found] = list(rewording.mutual(blank, mentions))
     if found:
         return found
     verbs = find_verbs(blank)
@@ -268,27 +197,6 @@ def _clause_end(blank: str, verb: Verb, later: list[Verb]) -> int:
     return stop
 
 
-def _actors_in(mentions: list[Mention], start: int, end: int) -> list[ProposedActor]:
-    actors: list[ProposedActor] = []
-    for mention in mentions:
-        if (
-            start <= mention.start
-            and mention.end <= end
-            and mention.form
-            not in (
-                "pronoun",
-                "metonym",
-            )
-        ):
-            actors.extend(mention.actors)
-    return actors
-
-
-def _quote_in(quotes: list[Quote], start: int, end: int) -> Quote | None:
-    inside = [quote for quote in quotes if start <= quote.start and quote.end <= end]
-    return inside[0] if inside else None
-
-
 def _statements(
     sentence: str,
     blank: str,
@@ -322,44 +230,11 @@ def _statements(
     before_subject = blank[: min(subject.start, verb.start)].split()
     if before_subject and before_subject[-1].strip(",").lower() in lexicon.PROPOSAL_NOUNS:
         return []  # "…, an offer Russia rejected"
-    if verb.form in lexicon.ACCUSE:
-        accused = [m for m in mentions if m.start >= verb.end and m.end <= stop]
-        of = re.search(r"\bof\s+(\w+ing)\b(.*)$", sentence[verb.end : stop])
-        if accused and of is not None:
-            party = accused[0].actors[0]
-            text = f"{party.name} {past(of.group(1))}{of.group(2)}".strip()
-            return [
-                Found(
-                    "claim",
-                    authors,
-                    text,
-                    _quote_in(quotes, verb.end, stop),
-                    *span,
-                    certainty,
-                    [party],
-                    form="accuse",
-                    content=(verb.end, stop),
-                )
-            ]
-    if verb.form in lexicon.DEMANDS:
-        to = re.search(r"^\s*(.+?)\s+to\s+(.+)$", sentence[verb.end : stop])
-        if to is not None:
-            addressee = to.group(1).strip()
-            text = f"{addressee} should {to.group(2).strip()}"
-            about = _actors_in(mentions, verb.end, stop)
-            return [
-                Found(
-                    "claim",
-                    authors,
-                    text,
-                    _quote_in(quotes, verb.end, stop),
-                    *span,
-                    certainty,
-                    about,
-                    form="demand",
-                    content=(verb.end, stop),
-                )
-            ]
+    reworded = rewording.accusation(
+        sentence, verb, authors, span, certainty, stop, mentions, quotes
+    )
+    if reworded is not None:
+        return [reworded]
     participle = _PARTICIPLE.search(blank, obj_start, stop)
     own_stop = participle.start() if participle is not None else stop
     content_start, content_end = _content(sentence, blank, obj_start, own_stop, subject, verb)
@@ -375,12 +250,12 @@ def _statements(
     if content_end <= content_start:
         return []
     text = sentence[content_start:content_end].strip().strip(",").strip()
-    quote = _quote_in(quotes, content_start, content_end)
+    quote = quote_in(quotes, content_start, content_end)
     if quote is None and verb.kind != "claim":
-        quote = _quote_in(quotes, obj_start, stop)  # "denied it, calling it 'absurd'"
+        quote = quote_in(quotes, obj_start, stop)  # "denied it, calling it 'absurd'"
     if quote is not None and text == sentence[quote.start : quote.end].strip():
         text = quote.text
-    about = _actors_in(mentions, content_start, content_end)
+    about = actors_in(mentions, content_start, content_end)
     kind = verb.kind
     confidence = certainty
     target: Target | None = None
@@ -449,7 +324,7 @@ def _called_false(
     """ "…, calling the Israeli statement 'pure lies'": the quote that calls it false."""
     if participle is None or not participle.group(0).endswith(("calling", "describing")):
         return None
-    quote = _quote_in(quotes, participle.end(), len(sentence))
+    quote = quote_in(quotes, participle.end(), len(sentence))
     if quote is not None and lexicon.DENIAL_WORDS.search(quote.text):
         return quote
     return None
@@ -527,22 +402,22 @@ def _nested(
     as_match = re.search(r"\s*,?\s+(?:as|calling\s+(?:it|them))\s+_*[“\"«‘']", blank[after:stop])
     content_end = stop if as_match is None else after + as_match.start()
     if as_match is not None:
-        answer_quote = _quote_in(quotes, after + as_match.start(), stop)
+        answer_quote = quote_in(quotes, after + as_match.start(), stop)
     if that is not None:
         content = (after + that.end(), content_end)
     elif answer_quote is None:
-        answer_quote = _quote_in(quotes, after, stop)
+        answer_quote = quote_in(quotes, after, stop)
     span = (verb.start, stop)
     kind_of_target = lexicon.STATEMENT_NOUNS[noun]
     found: list[Found] = []
     if content is not None and owner and kind_of_target in ("claim", None):
         text = sentence[content[0] : content[1]].strip().rstrip(",")
-        about = _actors_in(mentions, *content)
+        about = actors_in(mentions, *content)
         claim = Found(
             "claim",
             owner,
             text,
-            _quote_in(quotes, *content),
+            quote_in(quotes, *content),
             content[0],
             content[1],
             0.85,
@@ -573,54 +448,3 @@ def _nested(
         answer.text = sentence[content[0] : content[1]].strip().rstrip(",")
     found.append(answer)
     return found
-
-
-def _mutual(sentence: str, blank: str, mentions: list[Mention]) -> list[Found]:
-    """ "A and B (both) accused each other of Z": a claim by each about the other."""
-    match = re.search(
-        r"\b(?:accused|accuse|accusing)\s+each\s+other\s+of\s+(\w+ing)\b([^,;.]*)", blank
-    )
-    if match is None:
-        return []
-    before = [m for m in mentions if m.end <= match.start()]
-    pair: list[ProposedActor] = []
-    for first, second in itertools.pairwise(before):
-        if re.fullmatch(r"\s+and\s+", blank[first.end : second.start]) and (
-            first.form != "pronoun" and second.form != "pronoun"
-        ):
-            pair = [first.actors[0], second.actors[0]]
-            break
-    if not pair:
-        pronouns = [m for m in before if m.form == "pronoun" and len(m.actors) == 2]
-        if pronouns:
-            pair = list(pronouns[-1].actors)
-    if len(pair) != 2:
-        return []
-    what = past(match.group(1)) + match.group(2).rstrip()
-    return [
-        Found(
-            "claim",
-            (a,),
-            f"{b.name} {what}",
-            None,
-            match.start(),
-            match.end(),
-            0.85,
-            [b],
-            form="mutual",
-        )
-        for a, b in ((pair[0], pair[1]), (pair[1], pair[0]))
-    ]
-
-
-def past(gerund: str) -> str:
-    """The simple past of a verb's -ing form, for rewording "accused X of violating"."""
-    word = gerund.lower()
-    if word in IRREGULAR_PAST:
-        return IRREGULAR_PAST[word]
-    stem = word[:-3]
-    if stem.endswith("y") and len(stem) > 1 and stem[-2] not in "aeiou":
-        return stem[:-1] + "ied"
-    if stem.endswith("e"):
-        return stem + "d"
-    return stem + "ed"
