@@ -628,3 +628,42 @@ def test_an_answer_is_never_dated_before_what_it_answers() -> None:
         ("claim", "2020-09-30"),
         ("denial", "2020-09-30"),
     ]
+
+
+def test_coast_guards_demonym_owners_chinese_denials_and_called() -> None:
+    draft = extract(
+        "The Philippine coast guard said on Monday that Chinese vessels had rammed its boats.\n\n"
+        "The United States and Japan backed the Philippine account.\n\n"
+        "Chinese Foreign Ministry spokesman Lin Jian said: “菲方的说法完全是歪曲事实”.\n\n"
+        "Russia called the report Western propaganda.\n\n"
+        "Kurti withdrew his claim, though he insisted that the threat remained real.",
+        published="2024-06-18",
+    )
+    assert rows(draft)[:5] == [
+        ("claim", "Philippines", None, "Chinese vessels had rammed its boats", None),
+        ("endorsement", "United States", "claim by Philippines", None, None),
+        ("endorsement", "Japan", "claim by Philippines", None, None),
+        (
+            "denial",
+            "Lin Jian",
+            "claim by Philippines",
+            "菲方的说法完全是歪曲事实",
+            "菲方的说法完全是歪曲事实",
+        ),
+        ("denial", "Russia", "claim by Philippines", "Western propaganda", None),
+    ]
+    assert draft.statements[3].lang == "zh"
+    assert extract("Critics called for an inquiry.").statements == []
+
+
+def test_he_is_the_person_the_sentence_names() -> None:
+    draft = extract(
+        "Serbian President Aleksandar Vučić said that troops were on alert.\n\n"
+        "Kosovo Prime Minister Albin Kurti said on Sunday that Serbia had massed troops, "
+        "though he later insisted that the threat remained real."
+    )
+    assert [(s.by, s.text) for s in draft.statements] == [
+        ("Aleksandar Vučić", "troops were on alert"),
+        ("Albin Kurti", "Serbia had massed troops"),
+        ("Albin Kurti", "the threat remained real"),
+    ]

@@ -90,6 +90,19 @@ China|CN|Chinese|People's Republic of China|Beijing
 Egypt|EG|Egyptian||Cairo
 Estonia|EE|Estonian||Tallinn
 Ethiopia|ET|Ethiopian||Addis Ababa
+Burkina Faso|BF|Burkinabe||Ouagadougou
+Cameroon|CM|Cameroonian||Yaounde
+Chad|TD|Chadian||N'Djamena
+Congo|CD|Congolese|DR Congo,Democratic Republic of the Congo|Kinshasa
+Eritrea|ER|Eritrean||Asmara
+Ghana|GH|Ghanaian||Accra
+Mali|ML|Malian||Bamako
+Niger|NE|Nigerien||Niamey
+Rwanda|RW|Rwandan||Kigali
+Senegal|SN|Senegalese||Dakar
+South Sudan|SS|South Sudanese||Juba
+Uganda|UG|Ugandan||Kampala
+Zimbabwe|ZW|Zimbabwean||Harare
 France|FR|French||Paris
 Georgia|GE|Georgian||Tbilisi
 Germany|DE|German||Berlin
@@ -176,7 +189,15 @@ INSTITUTIONS = (
     ),
     Institution(
         "government",
-        ("government", "Government", "presidency", "Presidency", "cabinet", "Cabinet"),
+        (
+            "government",
+            "Government",
+            "presidency",
+            "Presidency",
+            "cabinet",
+            "Cabinet",
+            "coast guard",
+        ),
         "{country}",
         "state",
     ),

@@ -40,7 +40,7 @@ VERBS: dict[str, list[str]] = {
         " stated, told, insisted, maintained, argued, warned, announced, declared,"
         " highlighted, stressed, emphasised, emphasized, underlined, expressed, added,"
         " noted, wrote, tweeted, charged, blamed, blames, vowed, pledged, asked, urged,"
-        " called on, demanded, reported"
+        " called on, demanded, reported, called"
     ),
 }
 
@@ -66,6 +66,9 @@ DENIAL_WORDS = re.compile(
     r"no truth|ложь|неправда|фейк|كاذب\w*|كذب|عار عن الصحة)\b",
     re.IGNORECASE,
 )
+
+# Chinese and Japanese words that call something false (no word boundaries in these scripts)
+DENIAL_WORDS_CJK = re.compile(r"歪曲事实|谎言|虚假|不实|捏造|无稽之谈|造谣|事実無根|虚偽|捏造")
 
 STATEMENT_NOUNS: dict[str, str | None] = {
     "claim": "claim",

@@ -108,7 +108,7 @@ SPOKESPERSON = re.compile(
     rf"(?:(?P<demonym>{_DEMONYM_RE})\s+)?"
     rf"(?:(?P<named>{'|'.join(NAMED_INSTITUTIONS)})\s+)?"
     r"(?:(?P<gov>government|ministry|senior|foreign\s+ministry|defen[cs]e"
-    r"\s+ministry)\s+)?(?:spokes(?:man|woman|person)|officials?(?!\s+(?:results?|figures?|"
+    r"\s+ministry|military|army|navy)\s+)?(?:spokes(?:man|woman|person)|officials?(?!\s+(?:results?|figures?|"
     r"data|count|tally|statement|visit|website|account|channel|media|documents?|sources?|"
     r"language|position|line|toll)\b))"
     r"(?:\s+(?:for|of|at)\s+the\s+(?P<inst>[A-Z][\w ]+?(?:Ministry|Office)))?\b"
@@ -304,11 +304,19 @@ def find_mentions(
         )
     for match in CAPITAL.finditer(sentence):
         add(match.start(), match.end(), (state_actor(_CAPITALS[match.group(1)]),), "metonym")
+    _surnames(sentence, context, add)
     for match in PRONOUN.finditer(sentence):
-        actors = _pronoun(match.group("word").lower(), context)
+        # "Kurti withdrew his claim, though he insisted …": he is the person named
+        # earlier in the same sentence, if any
+        word = match.group("word").lower()
+        here = [
+            m.actors[0]
+            for m in sorted(found)
+            if m.end <= match.start() and m.form == "person" and word in ("he", "she")
+        ]
+        actors = (here[-1],) if here else _pronoun(word, context)
         if actors:
             add(match.start(), match.end(), actors, "pronoun")
-    _surnames(sentence, context, add)
     return sorted(found)
 
 
@@ -342,7 +350,7 @@ def _spokesperson(match: re.Match[str], context: Context) -> ProposedActor | Non
         return state_actor(country)
     if "foreign" in government:
         return institution_actor(INSTITUTIONS[0], country)
-    if "defen" in government:
+    if "defen" in government or government in ("military", "army", "navy"):
         return institution_actor(INSTITUTIONS[1], country)
     # an unnamed spokesman speaks for whoever spoke last
     return context.speakers[-1] if context.speakers else state_actor(country)

@@ -42,7 +42,9 @@ _FRAME_WORDS = re.compile(
     re.IGNORECASE,
 )
 _PARTICIPLE = re.compile(r",\s+(?:calling|saying|adding|describing)\b")
-_BOUNDARY = re.compile(r",\s+but\s+|;\s+|\s+[—–]\s+|\s+--\s+|,\s+while\s+|,\s+whereas\s+")
+_BOUNDARY = re.compile(
+    r",\s+but\s+|;\s+|\s+[—–]\s+|\s+--\s+|,\s+(?:while|whereas|though|although)\s+"
+)
 _RELATIVE = re.compile(r",\s+(?:which|who|whose)\b[^,]*,")
 _PARENTHESES = re.compile(r"\([^()]*\)")
 _NOUN_BEFORE = frozenset(
@@ -230,6 +232,8 @@ def _statements(
     before_subject = blank[: min(subject.start, verb.start)].split()
     if before_subject and before_subject[-1].strip(",").lower() in lexicon.PROPOSAL_NOUNS:
         return []  # "…, an offer Russia rejected"
+    if verb.form == "called":
+        return _called(sentence, blank, verb, authors, span, certainty, stop, quotes)
     reworded = rewording.accusation(
         sentence, verb, authors, span, certainty, stop, mentions, quotes
     )
@@ -318,6 +322,43 @@ def _content(
     return 0, len(front)
 
 
+def _called(
+    sentence: str,
+    blank: str,
+    verb: Verb,
+    authors: tuple[ProposedActor, ...],
+    span: tuple[int, int],
+    certainty: float,
+    stop: int,
+    quotes: list[Quote],
+) -> list[Found]:
+    """ "Russia called them Western propaganda": a denial of the latest claim by someone
+    else; "called" in any other sense reports nothing."""
+    named = re.match(
+        r"^\s*(?:it|them|this|these\s+\w+|those\s+\w+|the\s+\w+(?:\s+[a-z]\w*)?)\s+(.+)$",
+        blank[verb.end : stop],
+    )
+    if named is None:
+        return []
+    start = verb.end + named.start(1)
+    words = sentence[start:stop].strip()
+    if not (lexicon.DENIAL_WORDS.search(words) or lexicon.DENIAL_WORDS_CJK.search(words)):
+        return []
+    return [
+        Found(
+            "denial",
+            authors,
+            words,
+            quote_in(quotes, start, stop),
+            *span,
+            certainty - 0.1,
+            target=Target("latest", kind="claim"),
+            form="called",
+            content=(start, stop),
+        )
+    ]
+
+
 def _called_false(
     sentence: str, participle: re.Match[str] | None, quotes: list[Quote]
 ) -> Quote | None:
@@ -343,7 +384,8 @@ def _calls_false(text: str, quote: Quote | None) -> bool:
         and len(quote.text.split()) <= 8
         and lexicon.DENIAL_WORDS.search(quote.text)
     )
-    return bool(frame or short)
+    cjk = quote is not None and lexicon.DENIAL_WORDS_CJK.search(quote.text)
+    return bool(frame or short or cjk)
 
 
 def _endorsed(sentence: str, start: int, end: int, mentions: list[Mention], text: str) -> Target:
@@ -376,7 +418,7 @@ def _nested(
     obj = blank[obj_start:stop]
     lead = re.match(
         r"^\s*(?:(?:the|a|an|its|his|her|their|earlier|latest|recent|repeated|renewed|"
-        r"new)\s+)*(?:(?P<poss>[^,]{2,60}?)(?:'s|’s)\s+)?"
+        r"new)\s+)*(?:(?P<poss>[^,]{2,60}?)(?:'s|’s)\s+|(?P<adj>(?:[A-Z][\w.]*\s+){1,2}))?"
         r"(?:(?:earlier|latest|recent|repeated|renewed|new)\s+)*(?P<noun>\w+)\b",
         obj,
     )
@@ -385,7 +427,7 @@ def _nested(
     noun = lead.group("noun").lower()
     after = obj_start + lead.end()
     owner: tuple[ProposedActor, ...] = ()
-    if lead.group("poss"):
+    if lead.group("poss") or lead.group("adj"):
         owners = [m for m in mentions if obj_start <= m.start < obj_start + lead.start("noun")]
         owner = owners[-1].actors if owners else ()
     elif re.match(r"^\s*(?:its|his|her|their|own)\b", obj):
