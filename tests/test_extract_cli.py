@@ -244,6 +244,17 @@ def test_json_lists_evidence_and_confidence(cli: Cli, tmp_path: Path) -> None:
     assert statement["sentence"] == text.strip()
     assert text[slice(*statement["span"])] == "Russia said on Sunday that the truce held"
     assert 0 < statement["confidence"] <= 1
+    assert draft["actors"] == [
+        {
+            "type": "actor",
+            "name": "Russia",
+            "kind": "state",
+            "country": "RU",
+            "aliases": ["Russian Federation"],
+            "paragraph": 1,
+            "sentence": text.strip(),
+        }
+    ]
 
 
 def test_the_draft_goes_to_stdout_as_json_lines(cli: Cli, tmp_path: Path) -> None:

@@ -403,20 +403,30 @@ def _actors(items: list[_Item]) -> list[ProposedActor]:
     """Every actor the proposals name, with the organizations they belong to first."""
     found: dict[str, ProposedActor] = {}
 
-    def add(actor: ProposedActor) -> None:
+    def add(actor: ProposedActor, where: Evidence) -> None:
         key = name_key(actor.name)
         if key in found:
             return
         if actor.organization:
             parent = organization_spec(actor.organization)
             if parent is not None:
-                add(parent)
-        found[key] = actor
+                add(parent, where)
+        found[key] = replace(actor, evidence=where)
 
     for item in items:
         for actor in (*item.found.authors, *_about(item.found)):
-            add(actor)
+            add(actor, _evidence(item))
     return list(found.values())
+
+
+def _evidence(item: _Item) -> Evidence:
+    start = item.sentence.start
+    return Evidence(
+        item.sentence.paragraph,
+        item.sentence.text,
+        start + item.found.start,
+        start + item.found.end,
+    )
 
 
 def _about(found: Found) -> list[ProposedActor]:
@@ -447,12 +457,7 @@ def _proposal(item: _Item, names: dict[str, str]) -> ProposedStatement:
         ref=item.ref,
         kind=found.kind,
         by=names.get(found.authors[0].name, found.authors[0].name),
-        evidence=Evidence(
-            item.sentence.paragraph,
-            item.sentence.text,
-            item.sentence.start + found.start,
-            item.sentence.start + found.end,
-        ),
+        evidence=_evidence(item),
         confidence=round(found.confidence, 2),
         text=found.text if (found.text or found.kind == "claim") else None,
         quote=quote,

@@ -11,6 +11,17 @@ from typing import Any
 
 
 @dataclass
+class Evidence:
+    """Where a proposal was read: paragraph (1-based), the sentence, and its character span
+    in the whole article."""
+
+    paragraph: int
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass
 class ProposedActor:
     """An actor the article names that the record does not hold yet (or, without a record,
     every actor the article names). ``organization`` is the name of what it belongs to."""
@@ -21,6 +32,7 @@ class ProposedActor:
     aliases: list[str] = field(default_factory=list)
     organization: str | None = None
     role: str | None = None
+    evidence: Evidence | None = field(default=None, compare=False)
 
     def as_json(self) -> dict[str, Any]:
         line: dict[str, Any] = {"type": "actor", "name": self.name, "kind": self.kind}
@@ -34,17 +46,6 @@ class ProposedActor:
                 affiliation["role"] = self.role
             line["affiliations"] = [affiliation]
         return line
-
-
-@dataclass
-class Evidence:
-    """Where a proposal was read: paragraph (1-based), the sentence, and its character span
-    in the whole article."""
-
-    paragraph: int
-    sentence: str
-    start: int
-    end: int
 
 
 @dataclass
@@ -124,7 +125,14 @@ class Draft:
         return {
             "url": self.url,
             "published": self.published,
-            "actors": [actor.as_json() for actor in self.actors],
+            "actors": [
+                {
+                    **actor.as_json(),
+                    "paragraph": actor.evidence.paragraph if actor.evidence else None,
+                    "sentence": actor.evidence.sentence if actor.evidence else None,
+                }
+                for actor in self.actors
+            ],
             "statements": [
                 {
                     **statement.as_json(url=self.url, topics=self.topics),
