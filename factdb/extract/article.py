@@ -70,7 +70,6 @@ ABBREVIATIONS = frozenset(
     ]
 )
 _OPENING = "\"“„«‘'(["
-_CLOSING = "\"”“»’')]"
 _SPLIT = re.compile(r"[.!?]+[\"”’»)\]]*(?=\s+)")
 
 

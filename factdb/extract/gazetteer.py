@@ -276,6 +276,3 @@ ORGANIZATIONS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "Hamas": ("armed_group", "", ()),
     "Hezbollah": ("armed_group", "", ()),
 }
-
-SPOKESPEOPLE = ("spokesman", "spokeswoman", "spokesperson", "spokespeople", "official")
-PRONOUNS = {"he": "person", "she": "person", "they": "plural", "both": "plural"}
