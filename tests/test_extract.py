@@ -667,3 +667,15 @@ def test_he_is_the_person_the_sentence_names() -> None:
         ("Albin Kurti", "Serbia had massed troops"),
         ("Albin Kurti", "the threat remained real"),
     ]
+
+
+def test_what_may_stand_between_a_speaker_and_its_verb() -> None:
+    from factdb.extract.rules import is_gap
+
+    assert is_gap(" had firmly ")
+    assert is_gap(", on Sunday, in a statement, ")
+    assert is_gap(" ______ ")
+    assert not is_gap(" and Azerbaijan ")
+    # a long run that almost matches: one backtracking expression took minutes on it
+    assert not is_gap(" " + "_ " * 5000 + "x")
+    assert extract("Armenia " + "“_” " * 2000 + "x said that it was so.").statements == []

@@ -33,6 +33,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 IMPLIED_CONFIDENCE = 0.6
+TARGET_WINDOW = 50
+"""How many statements back an answer's target is looked for."""
 _WORD = re.compile(r"[^\W_]+")
 _STOP = frozenset(
     [
@@ -239,6 +241,8 @@ def _remember(context: Context, mentions: list[Mention], here: list[_Item]) -> N
             if mention.form in ("state", "demonym", "institution") and country is not None:
                 context.countries.append(country)
             if actor.kind == "person":
+                # each person once, latest mention last ("he" is the last one named)
+                context.people = [p for p in context.people if p.name != actor.name]
                 context.people.append(actor)
     pairs = [m for m in mentions if len(m.actors) == 2]
     if pairs:
@@ -309,7 +313,9 @@ def _settle_targets(items: list[_Item], day: dt.date | None) -> None:
 def _choose(item: _Item, target: Target, earlier: list[_Item]) -> _Item | None:
     if target.how == "nested":
         return next((e for e in earlier if e.found is target.claim), None)
-    candidates = [e for e in reversed(earlier) if e.responds_to is not item]
+    # an answer answers something said not long before it (and a long article stays linear)
+    recent = earlier[-TARGET_WINDOW:]
+    candidates = [e for e in reversed(recent) if e.responds_to is not item]
     speaker = item.found.authors
     if target.how == "latest":
         for candidate in candidates:
