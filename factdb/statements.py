@@ -106,27 +106,11 @@ def _partial(statement: Statement) -> PartialDate | None:
     return PartialDate(statement.date, statement.date_precision)  # type: ignore[arg-type]
 
 
-def _too_early(answer: Statement, target: Statement) -> bool:
-    """An answer cannot be dated wholly before the statement it answers."""
-    answered, answering = _partial(target), _partial(answer)
-    return answered is not None and answering is not None and answering.end < answered.start
-
-
-def _check_after(answer: Statement, target: Statement) -> None:
-    if _too_early(answer, target):
-        raise InvalidInput(
-            f"--on: {_partial(answer)} is before {_partial(target)}, the date of #{target.id} "
-            "that it answers"
-        )
-
-
-def _check_before(statement: Statement, answers: Iterable[Statement]) -> None:
-    for answer in answers:
-        if answer.deleted_at is None and _too_early(answer, statement):
-            raise InvalidInput(
-                f"--on: #{answer.id} answers #{statement.id} and is dated {_partial(answer)}, "
-                f"before {_partial(statement)}"
-            )
+def _refuse_merged(statement: Statement) -> None:
+    """A duplicate merged into another statement is gone for good: point to the one kept."""
+    kept = statement.merged_into_id
+    if kept is not None:
+        raise InvalidInput(f"ID: statement #{statement.id} was merged into #{kept}; use #{kept}")
 
 
 def _answered(session: Session, responds_to: int | str) -> Statement:
@@ -134,6 +118,7 @@ def _answered(session: Session, responds_to: int | str) -> Statement:
     target = session.get(Statement, number)
     if target is None:
         raise NotFound(f"ID: there is no statement #{number}")
+    _refuse_merged(target)
     if target.deleted_at is not None:
         raise InvalidInput(
             f"ID: statement #{number} is deleted; restore it first with `factdb restore {number}`"
@@ -154,6 +139,7 @@ def _existing(session: Session, statement_id: int | str) -> Statement:
 
 def _live(session: Session, statement_id: int | str) -> Statement:
     statement = _existing(session, statement_id)
+    _refuse_merged(statement)
     if statement.deleted_at is not None:
         raise InvalidInput(
             f"ID: statement #{statement.id} is deleted; restore it first with "
@@ -196,18 +182,27 @@ def organizations_of(session: Session, actor_id: int, when: PartialDate | None) 
     return found
 
 
-def _check_retraction(
+def may_retract(
     session: Session, retractor: Actor, target: Statement, when: PartialDate | None
-) -> None:
+) -> bool:
+    """Whether ``retractor``, speaking at ``when``, can withdraw ``target``: it is the
+    author, or an affiliate of the author."""
     author = target.actor
     if retractor.id == author.id:
-        return
+        return True
     # The retractor speaks for the author (a spokesman for the ministry) at the retraction's
     # date, or the author spoke for the retractor (a ministry for the state) when it spoke.
     if author.id in organizations_of(session, retractor.id, when):
+        return True
+    return retractor.id in organizations_of(session, author.id, _partial(target))
+
+
+def _check_retraction(
+    session: Session, retractor: Actor, target: Statement, when: PartialDate | None
+) -> None:
+    if may_retract(session, retractor, target, when):
         return
-    if retractor.id in organizations_of(session, author.id, _partial(target)):
-        return
+    author = target.actor
     raise InvalidInput(
         f"--by: only the author of #{target.id} ({author.name}) or an actor affiliated with it "
         f"can retract it; {retractor.name} is neither"
@@ -353,8 +348,6 @@ def _new_statement(
         ref=checked_ref,
     )
     _set_date(statement, when)
-    if target is not None:
-        _check_after(statement, target)
     _link_about(statement, subjects)
     _link_topics(statement, named_topics)
     _link_sources(statement, cited)
@@ -416,7 +409,9 @@ def add_response(
     ref: str | None = None,
 ) -> Statement:
     """Log an answer of ``kind`` (denial, dispute, endorsement, admission, retraction) to the
-    statement ``responds_to``. A retraction must come from the author or an affiliate."""
+    statement ``responds_to``. A retraction must come from the author or an affiliate. An
+    answer dated before what it answers is kept as dated (``answer_dates.early_answers``
+    names it)."""
     answerable = [k for k in RESPONSE_KINDS if k != "fact_check"]
     if kind not in answerable:
         hint = "; use add_fact_check for fact-checks" if kind == "fact_check" else ""
@@ -547,9 +542,6 @@ def edit_statement(session: Session, statement_id: int | str, **changes: Any) ->
         if "date" in given:
             raw = str(given["date"])
             _set_date(statement, None if raw.strip() == "" else parse_date(raw, "--on"))
-            if statement.responds_to is not None:
-                _check_after(statement, statement.responds_to)
-            _check_before(statement, statement.responses)
         links_before = _link_keys(statement)
         for link in dropped:
             for links in (statement.subject_links, statement.topic_links, statement.source_links):
@@ -591,6 +583,7 @@ def delete_statement(session: Session, statement_id: int | str, cascade: bool = 
     """Soft-delete a statement; with ``cascade`` also every live answer below it. Returns the
     ids deleted, the statement's first. A statement with live answers needs ``cascade``."""
     statement = _existing(session, statement_id)
+    _refuse_merged(statement)
     if statement.deleted_at is not None:
         raise InvalidInput(f"ID: statement #{statement.id} is already deleted")
     answers = _live_answers(session, [statement.id])
@@ -616,6 +609,11 @@ def restore_statement(session: Session, statement_id: int | str) -> list[int]:
     """Bring back a deleted statement, and the answers deleted together with it by
     ``--cascade``. Returns the ids restored, the statement's first."""
     statement = _existing(session, statement_id)
+    if statement.merged_into_id is not None:
+        raise InvalidInput(
+            f"ID: statement #{statement.id} was merged into #{statement.merged_into_id} and "
+            "cannot be restored; its answers and links are on that statement now"
+        )
     if statement.deleted_at is None:
         raise InvalidInput(f"ID: statement #{statement.id} is not deleted")
     parent = statement.responds_to
@@ -657,6 +655,7 @@ def statement_thread(
     statement answers, from the root claim down to its direct target, and each node is a
     ``statement_record`` with ``responses``: its answers, nested, in date order."""
     statement = _existing(session, statement_id)
+    _refuse_merged(statement)
     if statement.deleted_at is not None and not include_deleted:
         raise NotFound(
             f"ID: statement #{statement.id} is deleted; `factdb restore {statement.id}` "

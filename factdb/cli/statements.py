@@ -16,6 +16,7 @@ from factdb.cli.common import (
     emit_rows,
     fail,
     run,
+    warn,
     write_json,
 )
 from factdb.cli.queries import claim_list
@@ -117,21 +118,31 @@ def _sources(
     return [(url, places[i]) if i < len(places) else url for i, url in enumerate(urls)]
 
 
-def _added(statement: Statement) -> dict[str, Any]:
-    """The new statement's record and the sentence that confirms it."""
+def _added(session: Session, statement: Statement) -> dict[str, Any]:
+    """The new statement's record and the sentence that confirms it; for an answer, the
+    warning when it is dated before what it answers."""
     from factdb.records import statement_record
 
     record = statement_record(statement)
     message = f"Added {kind_label(record['kind'])} #{record['id']} by {record['actor']}"
+    result: dict[str, Any] = {"record": record}
     target = statement.responds_to
     if target is not None:
+        from factdb.answer_dates import early_answers
+
         message += f", answering {kind_label(target.kind)} #{target.id}"
-    return {"record": record, "message": message + "."}
+        result["warnings"] = early_answers(session, statement.id)
+    return result | {"message": message + "."}
 
 
 def _confirm(result: dict[str, Any], fmt: OutputFormat) -> None:
+    """The confirmation on stdout; warnings on stderr, and in JSON as ``warnings``."""
+    warnings = result.get("warnings")
+    warn(warnings or [])
     if fmt is OutputFormat.table:
         typer.echo(result["message"])
+    elif fmt is OutputFormat.json and warnings is not None:
+        write_json(result["record"] | {"warnings": warnings})
     else:
         emit_record(result["record"], fmt)
 
@@ -165,6 +176,7 @@ def claim_add(
     result = run(
         ctx,
         lambda session: _added(
+            session,
             add_claim(
                 session,
                 text,
@@ -177,7 +189,7 @@ def claim_add(
                 sources=cited,
                 note=note,
                 ref=ref,
-            )
+            ),
         ),
         write=True,
     )
@@ -223,6 +235,7 @@ def claim_edit(
 
     Example: factdb claim edit 1 --quote "Pakistani special forces" --lang en --topic Ganja
     """
+    from factdb.answer_dates import early_answers
     from factdb.records import statement_record
     from factdb.statements import edit_statement
 
@@ -249,7 +262,13 @@ def claim_edit(
         )
         record = statement_record(statement)
         label = kind_label(record["kind"])
-        return {"record": record, "message": f"Changed {label} #{record['id']}."}
+        # re-dating it may leave it before what it answers, or its answers before it
+        warnings = early_answers(session, statement.id) if on is not None else []
+        return {
+            "record": record,
+            "message": f"Changed {label} #{record['id']}.",
+            "warnings": warnings,
+        }
 
     _confirm(run(ctx, work, write=True), fmt)
 
@@ -312,6 +331,7 @@ def _response_command(kind: str, summary: str, example: str) -> Callable[..., No
         result = run(
             ctx,
             lambda session: _added(
+                session,
                 add_response(
                     session,
                     kind,
@@ -326,7 +346,7 @@ def _response_command(kind: str, summary: str, example: str) -> Callable[..., No
                     sources=cited,
                     note=note,
                     ref=ref,
-                )
+                ),
             ),
             write=True,
         )
@@ -366,6 +386,7 @@ def fact_check(
     result = run(
         ctx,
         lambda session: _added(
+            session,
             add_fact_check(
                 session,
                 statement_id,
@@ -379,7 +400,7 @@ def fact_check(
                 quote=quote,
                 ref=ref,
                 lang=lang,
-            )
+            ),
         ),
         write=True,
     )
