@@ -44,6 +44,14 @@ def test_the_reference_has_every_command_and_subcommand_once(rendered: str) -> N
     assert len(set(headings(rendered))) == len(headings(rendered))
 
 
+def test_the_index_links_to_every_heading(rendered: str) -> None:
+    def github_id(heading: str) -> str:  # how GitHub names a heading's anchor
+        return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+
+    links = re.findall(r"\]\(#([^)]+)\)", rendered)
+    assert links == [github_id(heading) for heading in headings(rendered)[1:]]
+
+
 def test_a_command_is_its_help_at_80_columns(rendered: str) -> None:
     assert block(rendered, "factdb db current") == (
         "Usage: factdb db current [OPTIONS]\n"
