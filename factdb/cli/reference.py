@@ -112,7 +112,7 @@ def render() -> str:
     parts = [
         wrap(
             f"Generated from each command's `--help` by `{REGENERATE}`; do not edit it by "
-            "hand (`factdb COMMAND --help` prints the same)."
+            "hand (`factdb COMMAND --help` prints the same, wrapped to your terminal)."
         ),
         "\n".join(index(paths)),
     ]
