@@ -67,13 +67,12 @@ def tsquery_any(terms: list[str]) -> str:
 def _ranked_ids(session: Session, terms: list[str], take: int) -> Select[Any]:
     """The ``take`` best index matches (deleted or not): (id, score), best first."""
     if session.get_bind().dialect.name == "sqlite":
+        # ORDER BY rank alone (bm25) lets FTS5 sort for itself; a second key would cost a
+        # sort of every match. Ties are broken by id after the re-score.
         return (
-            select(
-                fts.c.rowid.label("id"),
-                func.bm25(literal_column("statements_fts")).label("score"),
-            )
+            select(fts.c.rowid.label("id"), fts.c.rank.label("score"))
             .where(fts.c.statements_fts.op("MATCH")(fts_match(terms)))
-            .order_by(literal_column("score"), fts.c.rowid)
+            .order_by(fts.c.rank)
             .limit(take)
         )
     query = func.to_tsquery(

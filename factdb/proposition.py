@@ -107,15 +107,14 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_CONTRACTED_NOT.sub(" not", name_key(text)))
 
 
-def _key_words(text: str) -> set[str]:
+def _key_words(text: str, all_words: Sequence[str]) -> set[str]:
     """Lower-cased words that are written capitalized, or are numbers or months: names,
     places and dates. A capitalized first word counts too: in claims it is most often a name
     ("Pakistani special forces …"), and a common word taken for a name costs little."""
-    found: set[str] = set()
+    found = {word for word in all_words if word in MONTHS or word.isdigit()}
     for word in _WORD.findall(text):
-        plain = name_key(word)
-        if plain.isdigit() or plain in MONTHS or word[:1].isupper():
-            found.add(plain)
+        if word[:1].isupper():
+            found.add(word.lower() if word.isascii() else name_key(word))
     return found
 
 
@@ -130,7 +129,7 @@ def proposition(text: str) -> Proposition:
     ]
     if not content:  # only function words: compare those rather than nothing
         content = [word for word in all_words if word not in NEGATIONS]
-    keys = _key_words(text)
+    keys = _key_words(text, all_words)
     stems: dict[str, bool] = {}
     for word in content:
         token = stem(word)
