@@ -88,6 +88,12 @@ RatingOption = Annotated[
     str | None,
     typer.Option("--rating", metavar="WORDS", help="The checker's own rating, in its words."),
 ]
+NoCheckOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-check", help="Do not look for similar statements already recorded (see `similar`)."
+    ),
+]
 
 claim_app = typer.Typer(
     name="claim",
@@ -117,8 +123,19 @@ def _sources(
     return [(url, places[i]) if i < len(places) else url for i, url in enumerate(urls)]
 
 
-def _added(statement: Statement) -> dict[str, Any]:
-    """The new statement's record and the sentence that confirms it."""
+def _check(no_check: bool) -> tuple[float, float] | None:
+    """The thresholds of the similarity check, or None with ``--no-check``."""
+    from factdb.cli.matching import thresholds
+
+    return None if no_check else thresholds()
+
+
+def _added(
+    session: Session, statement: Statement, check: tuple[float, float] | None
+) -> dict[str, Any]:
+    """The new statement's record, the sentence that confirms it, and (unless ``check`` is
+    None or it has no text) the statements recorded before that look like it: neither
+    itself nor what it answers."""
     from factdb.records import statement_record
 
     record = statement_record(statement)
@@ -126,14 +143,30 @@ def _added(statement: Statement) -> dict[str, Any]:
     target = statement.responds_to
     if target is not None:
         message += f", answering {kind_label(target.kind)} #{target.id}"
-    return {"record": record, "message": message + "."}
+    similar = None
+    if check is not None and statement.text:
+        from factdb.matching import entry_matches
+
+        suggest, certain = check
+        exclude = [statement.id] if target is None else [statement.id, target.id]
+        similar = entry_matches(
+            session, statement.text, exclude=exclude, suggest=suggest, certain=certain
+        )
+    return {"record": record, "message": message + ".", "similar": similar}
 
 
-def _confirm(result: dict[str, Any], fmt: OutputFormat) -> None:
+def _confirm(result: dict[str, Any], fmt: OutputFormat, by: str | None = None) -> None:
+    similar = result.get("similar")
     if fmt is OutputFormat.table:
         typer.echo(result["message"])
+    elif fmt is OutputFormat.json and similar:  # only then: the record stays as it was
+        emit_record({**result["record"], "similar": similar}, fmt)
     else:
         emit_record(result["record"], fmt)
+    if similar and by is not None:
+        from factdb.cli.matching import entry_notes
+
+        entry_notes(similar, by)
 
 
 @claim_app.command("add")
@@ -152,9 +185,14 @@ def claim_add(
     locator: LocatorOption = None,
     note: NoteOption = None,
     ref: RefOption = None,
+    no_check: NoCheckOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Log a claim: an actor asserts something.
+
+    First it looks for similar statements already recorded: for each scoring at least the
+    suggest threshold it still adds the claim, and prints a `note:` on stderr with the
+    command that would link to it instead (JSON: the `similar` key; see `factdb similar`).
 
     Example: factdb claim add "Pakistani special forces are fighting alongside the Azerbaijani
     army" --by "Nikol Pashinyan" --on 2020-10 --about Pakistan --topic "Nagorno-Karabakh 2020"
@@ -162,9 +200,11 @@ def claim_add(
     from factdb.statements import add_claim
 
     cited = _sources(source, locator)
+    check = _check(no_check)
     result = run(
         ctx,
         lambda session: _added(
+            session,
             add_claim(
                 session,
                 text,
@@ -177,11 +217,12 @@ def claim_add(
                 sources=cited,
                 note=note,
                 ref=ref,
-            )
+            ),
+            check,
         ),
         write=True,
     )
-    _confirm(result, fmt)
+    _confirm(result, fmt, by)
 
 
 @claim_app.command("edit")
@@ -304,14 +345,17 @@ def _response_command(kind: str, summary: str, example: str) -> Callable[..., No
         locator: LocatorOption = None,
         note: NoteOption = None,
         ref: RefOption = None,
+        no_check: NoCheckOption = False,
         fmt: FormatOption = OutputFormat.table,
     ) -> None:
         from factdb.statements import add_response
 
         cited = _sources(source, locator)
+        check = _check(no_check)
         result = run(
             ctx,
             lambda session: _added(
+                session,
                 add_response(
                     session,
                     kind,
@@ -326,11 +370,12 @@ def _response_command(kind: str, summary: str, example: str) -> Callable[..., No
                     sources=cited,
                     note=note,
                     ref=ref,
-                )
+                ),
+                check,
             ),
             write=True,
         )
-        _confirm(result, fmt)
+        _confirm(result, fmt, by)
 
     command.__doc__ = f"{summary}\n\nExample: {example}"
     command.__name__ = f"{kind}_command"
@@ -353,6 +398,7 @@ def fact_check(
     locator: LocatorOption = None,
     note: NoteOption = None,
     ref: RefOption = None,
+    no_check: NoCheckOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Log a fact-check of statement ID with a verdict and the checker's own rating.
@@ -363,9 +409,11 @@ def fact_check(
     from factdb.statements import add_fact_check
 
     cited = _sources(source, locator)
+    check = _check(no_check)
     result = run(
         ctx,
         lambda session: _added(
+            session,
             add_fact_check(
                 session,
                 statement_id,
@@ -379,11 +427,12 @@ def fact_check(
                 quote=quote,
                 ref=ref,
                 lang=lang,
-            )
+            ),
+            check,
         ),
         write=True,
     )
-    _confirm(result, fmt)
+    _confirm(result, fmt, by)
 
 
 # ----------------------------------------------------------------------------- reading
