@@ -56,14 +56,20 @@ def _terms(prop: Proposition) -> list[str]:
     return search_terms(prop, MAX_TERMS)
 
 
+def _prefix(term: str) -> bool:
+    """Stems of four letters or more are looked up as prefixes (``armen`` finds ``Armenian``);
+    numbers and short words as they are."""
+    return len(term) >= 4 and not term.isdigit()
+
+
 def fts_match(terms: list[str]) -> str:
-    """The FTS5 expression for any of ``terms`` (long stems as prefixes)."""
-    return " OR ".join(fts5_query([term], prefix=len(term) >= 4) for term in terms)
+    """The FTS5 expression for any of ``terms``."""
+    return " OR ".join(fts5_query([term], prefix=_prefix(term)) for term in terms)
 
 
 def tsquery_any(terms: list[str]) -> str:
-    """The ``to_tsquery`` expression for any of ``terms`` (long stems as prefixes)."""
-    return " | ".join(tsquery_text([term], prefix=len(term) >= 4) for term in terms)
+    """The ``to_tsquery`` expression for any of ``terms``."""
+    return " | ".join(tsquery_text([term], prefix=_prefix(term)) for term in terms)
 
 
 def _ranked_ids(session: Session, terms: list[str], take: int) -> Select[Any]:

@@ -235,7 +235,10 @@ def test_the_cli_defaults_are_the_library_thresholds() -> None:
 
 @pytest.mark.parametrize(
     "argv",
-    [["similar", "Pakistani special forces"], ["duplicates", "--topic", "Nagorno-Karabakh 2020"]],
+    [
+        ["similar", "Pakistani special forces"],
+        ["duplicates", "--topic", "Nagorno-Karabakh 2020", "--min-score", "0.4"],
+    ],
     ids=["similar", "duplicates"],
 )
 def test_matching_commands_do_not_build_the_orm(example_db: Path, argv: list[str]) -> None:  # noqa: F811
