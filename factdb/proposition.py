@@ -11,6 +11,7 @@ importing this module stays cheap.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -92,6 +93,7 @@ class Proposition(NamedTuple):
     passive: bool
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude suffix-stripping stem, enough for ``forces``/``force``, ``shelled``/``shelling``
     and ``Pakistani``/``Pakistan``; near stems are then compared fuzzily."""
@@ -105,7 +107,8 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """The words of ``text``, lower-cased, without diacritics, ``n't`` spelt ``not``."""
-    return _WORD.findall(_CONTRACTED_NOT.sub(" not", name_key(text)))
+    plain = text.lower() if text.isascii() else name_key(text)
+    return _WORD.findall(_CONTRACTED_NOT.sub(" not", plain))
 
 
 def _key_words(text: str, all_words: Sequence[str]) -> set[str]:
