@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from factdb.text import name_key
@@ -29,8 +29,9 @@ SAME_WORD = 0.8
 POLARITY_FACTOR = 0.85
 CONFLICT_FACTOR = 0.8
 ROLE_FACTOR = 0.65
-# A very long text is compared on its first words only.
+# A very long text is compared on its first words only (and read no further than MAX_CHARS).
 MAX_WORDS = 64
+MAX_CHARS = 4000
 
 _WORD = re.compile(r"[^\W_]+")
 _CONTRACTED_NOT = re.compile(r"n['’]t\b")
@@ -124,6 +125,7 @@ def _key_words(text: str, all_words: Sequence[str]) -> set[str]:
 
 def proposition(text: str) -> Proposition:
     """The proposition of ``text`` (see the module docstring)."""
+    text = text[:MAX_CHARS]
     all_words = words(text)
     negated = sum(word in NEGATIONS for word in all_words) % 2 == 1
     content = [
@@ -155,15 +157,7 @@ def _align(a: Proposition, b: Proposition) -> tuple[list[float], list[float], li
     ``SAME_WORD`` up): each word's similarity to its partner (0 without one), and for each
     word of ``a`` the index of its partner in ``b`` (-1 without one). One to one, so a name
     said twice on one side and once on the other leaves one of them unmatched."""
-    matrix = _similarities(a, b)
-    candidates = sorted(
-        (
-            (-value, i, j)
-            for i, row in enumerate(matrix)
-            for j, value in enumerate(row)
-            if value >= SAME_WORD
-        )
-    )
+    candidates = sorted(_similar_pairs(a.stems, b.stems))
     a_best, b_best = [0.0] * len(a.stems), [0.0] * len(b.stems)
     a_to_b = [-1] * len(a.stems)
     for negative, i, j in candidates:
@@ -173,17 +167,19 @@ def _align(a: Proposition, b: Proposition) -> tuple[list[float], list[float], li
     return a_best, b_best, a_to_b
 
 
-def _similarities(a: Proposition, b: Proposition) -> list[list[float]]:
+def _similar_pairs(first: Sequence[str], second: Sequence[str]) -> Iterator[tuple[float, int, int]]:
+    """(-similarity, i, j) for the words that count as the same (``SAME_WORD`` and up; numbers
+    only when equal). rapidfuzz compares one word with all of ``second`` at a time."""
+    from rapidfuzz import process
     from rapidfuzz.distance import Indel
 
-    similarity = Indel.normalized_similarity
-    return [
-        [
-            (1.0 if x == y else 0.0) if x.isdigit() or y.isdigit() else similarity(x, y)
-            for y in b.stems
-        ]
-        for x in a.stems
-    ]
+    for i, word in enumerate(first):
+        found = process.extract(
+            word, second, scorer=Indel.normalized_similarity, score_cutoff=SAME_WORD, limit=None
+        )
+        for other, value, j in found:
+            if word == other or not (word.isdigit() or other.isdigit()):
+                yield -value, i, j
 
 
 def _weighted(values: Sequence[float], keys: Sequence[bool]) -> float:
