@@ -59,8 +59,8 @@ from factdb.matching import (  # noqa: E402
     CERTAIN_THRESHOLD,
     SUGGEST_THRESHOLD,
     fts_match,
+    index_terms,
     query_proposition,
-    search_terms,
     similar,
 )
 from factdb.proposition import score  # noqa: E402
@@ -252,7 +252,7 @@ def speed(groups: list[dict[str, Any]], size: int, sample: int) -> None:
     with database.session() as session:
         similar(session, queries[0])  # warm the caches and the import
         for query in queries:
-            expression = fts_match(search_terms(query_proposition(query), 24))
+            expression = fts_match(index_terms(query_proposition(query)))
             words = " OR ".join(f'"{word}"' for word in query.lower().split() if word.isalpha())
             ours.append(median_ms(lambda q=query: similar(session, q)))
             floor.append(median_ms(lambda e=expression: fetch(raw, floor_sql, e)))

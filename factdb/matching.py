@@ -39,6 +39,9 @@ MAX_TERMS = 24
 
 
 class Match(NamedTuple):
+    """A live statement like the text matched: its id, the score (0 to 1) and its text (its
+    quote when it has no text)."""
+
     statement_id: int
     score: float
     text: str
@@ -52,7 +55,8 @@ class _Candidate(NamedTuple):
     date: dt.date | None
 
 
-def _terms(prop: Proposition) -> list[str]:
+def index_terms(prop: Proposition) -> list[str]:
+    """The stems looked up in the full-text index for ``prop``."""
     return search_terms(prop, MAX_TERMS)
 
 
@@ -178,7 +182,7 @@ def similar(
         wanted = actor_filter(session, by, "--by", affiliations, direct=direct)
     found = _candidates(
         session,
-        _terms(prop),
+        index_terms(prop),
         kind=kind,
         wanted=wanted,
         affiliations=affiliations,
