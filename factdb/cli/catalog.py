@@ -89,7 +89,7 @@ SECTIONS: dict[str, dict[str, Entry]] = {
         ),
         "similar": Entry(
             "matching",
-            "The statements nearest to a text or to statement #ID, with their scores, best first.",
+            "The statements nearest to a text or to statement #ID, with scores, best first.",
         ),
         "duplicates": Entry(
             "matching",

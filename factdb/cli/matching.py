@@ -124,11 +124,12 @@ def similar(
     ] = 0.0,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """The statements nearest to a text or to statement #ID, with their scores, best first.
+    """The statements nearest to a text or to statement #ID, with scores, best first.
 
-    Scores run from 0 to 1: `match` says `certain` from the certain threshold (0.9), `suggested`
-    from the suggest threshold (0.7), else `weak`; `polarity` is `opposite` for a denial of
-    what the text asserts (or its admission, when the text denies).
+    Scores run from 0 to 1: `match` says `certain` from the certain threshold (0.9, or
+    FACTDB_CERTAIN_THRESHOLD), `suggested` from the suggest threshold (0.7, or
+    FACTDB_SUGGEST_THRESHOLD), else `weak`; `polarity` is `opposite` for a denial of what the
+    text asserts (or its admission, when the text denies).
 
     Example: factdb similar "Pakistani commandos fight for Azerbaijan" --limit 3
     """
