@@ -321,7 +321,10 @@ def entry_matches(
 ) -> list[dict[str, Any]]:
     """The check made when a statement is logged: live statements scoring at least
     ``suggest`` against its ``text`` (ids in ``exclude`` left out: the new statement itself
-    and what it answers), as rows (see ``match_records``)."""
+    and what it answers), as rows (see ``match_records``). A text without words matches
+    nothing (it is still a valid statement)."""
+    if not proposition(text).stems:
+        return []
     found = similar(session, text, limit=limit, exclude=exclude)
     kept = [match for match in found if match.score >= suggest]
     return match_records(session, kept, text, suggest=suggest, certain=certain)

@@ -61,6 +61,11 @@ def test_the_note_quotes_the_actor_as_given_and_says_deny_for_the_opposite(
     )
 
 
+def test_a_text_without_words_is_added_without_a_note(record: Cli) -> None:
+    added = record.ok("claim", "add", "[?!]", "--by", "Armenia")
+    assert (added.stdout, added.stderr) == ("Added claim #3 by Armenia.\n", "")
+
+
 def test_no_check_adds_without_looking(record: Cli) -> None:
     added = record.ok("claim", "add", REPEATED, "--by", "Armenia", "--no-check")
     assert (added.stdout, added.stderr) == ("Added claim #3 by Armenia.\n", "")
