@@ -98,7 +98,8 @@ def state_problem(info: dict[str, Any]) -> str | None:
 def check(database: Database) -> dict[str, Any]:
     """Check the database: its schema revision against head, SQLite's integrity and foreign-key
     checks, and whether the schema matches the models. ``ok`` is true when ``problems`` is
-    empty."""
+    empty. ``warnings`` names the answers dated before what they answer (kept on purpose, so
+    not problems); None when the schema is not at head or a problem was found first."""
     from factdb import migrate
 
     try:
@@ -122,6 +123,7 @@ def check(database: Database) -> dict[str, Any]:
     integrity: list[str] | None = None
     foreign_keys: list[dict[str, Any]] | None = None
     differences: list[str] | None = None
+    warnings: list[str] | None = None
     problem = state_problem(report)
     if problem:
         problems.append(problem)
@@ -140,6 +142,10 @@ def check(database: Database) -> dict[str, Any]:
             differences = migrate.model_differences(database)
             if differences:
                 problems.append(f"the schema differs from the models: {'; '.join(differences[:5])}")
+        if report["state"] == "current" and not problems:
+            from factdb.answer_dates import early_answers
+
+            warnings = database.run(early_answers)
     return {
         **report,
         "integrity": integrity,
@@ -147,6 +153,7 @@ def check(database: Database) -> dict[str, Any]:
         "models_agree": None if differences is None else not differences,
         "differences": differences,
         "problems": problems,
+        "warnings": warnings,
         "ok": not problems,
     }
 

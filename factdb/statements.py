@@ -106,29 +106,6 @@ def _partial(statement: Statement) -> PartialDate | None:
     return PartialDate(statement.date, statement.date_precision)  # type: ignore[arg-type]
 
 
-def _too_early(answer: Statement, target: Statement) -> bool:
-    """An answer cannot be dated wholly before the statement it answers."""
-    answered, answering = _partial(target), _partial(answer)
-    return answered is not None and answering is not None and answering.end < answered.start
-
-
-def _check_after(answer: Statement, target: Statement) -> None:
-    if _too_early(answer, target):
-        raise InvalidInput(
-            f"--on: {_partial(answer)} is before {_partial(target)}, the date of #{target.id} "
-            "that it answers"
-        )
-
-
-def _check_before(statement: Statement, answers: Iterable[Statement]) -> None:
-    for answer in answers:
-        if answer.deleted_at is None and _too_early(answer, statement):
-            raise InvalidInput(
-                f"--on: #{answer.id} answers #{statement.id} and is dated {_partial(answer)}, "
-                f"before {_partial(statement)}"
-            )
-
-
 def _answered(session: Session, responds_to: int | str) -> Statement:
     number = parse_statement_id(responds_to) if isinstance(responds_to, str) else int(responds_to)
     target = session.get(Statement, number)
@@ -353,8 +330,6 @@ def _new_statement(
         ref=checked_ref,
     )
     _set_date(statement, when)
-    if target is not None:
-        _check_after(statement, target)
     _link_about(statement, subjects)
     _link_topics(statement, named_topics)
     _link_sources(statement, cited)
@@ -416,7 +391,9 @@ def add_response(
     ref: str | None = None,
 ) -> Statement:
     """Log an answer of ``kind`` (denial, dispute, endorsement, admission, retraction) to the
-    statement ``responds_to``. A retraction must come from the author or an affiliate."""
+    statement ``responds_to``. A retraction must come from the author or an affiliate. An
+    answer dated before what it answers is kept as dated (``answer_dates.early_answers``
+    names it)."""
     answerable = [k for k in RESPONSE_KINDS if k != "fact_check"]
     if kind not in answerable:
         hint = "; use add_fact_check for fact-checks" if kind == "fact_check" else ""
@@ -547,9 +524,6 @@ def edit_statement(session: Session, statement_id: int | str, **changes: Any) ->
         if "date" in given:
             raw = str(given["date"])
             _set_date(statement, None if raw.strip() == "" else parse_date(raw, "--on"))
-            if statement.responds_to is not None:
-                _check_after(statement, statement.responds_to)
-            _check_before(statement, statement.responses)
         links_before = _link_keys(statement)
         for link in dropped:
             for links in (statement.subject_links, statement.topic_links, statement.source_links):

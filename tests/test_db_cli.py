@@ -243,10 +243,12 @@ def test_db_check_passes_on_a_healthy_database(cli: Cli, db_url: str, backend: s
         "models_agree": True,
         "differences": [],
         "problems": [],
+        "warnings": [],
         "ok": True,
     }
     table = cli.ok("db", "check").stdout
     assert "agree with the schema" in table
+    assert "answer dates  ok" in table
 
 
 def test_db_check_finds_broken_references_and_a_drifted_schema(sqlite_url: str) -> None:
@@ -260,6 +262,7 @@ def test_db_check_finds_broken_references_and_a_drifted_schema(sqlite_url: str) 
     report = json.loads(result.stdout)
     assert report["foreign_keys"] == [{"table": "actor_aliases", "rowid": 1, "parent": "actors"}]
     assert report["differences"] == ["remove_column sources.paywall"]
+    assert report["warnings"] is None  # answer dates are not read from a database in doubt
     assert report["problems"] == [
         "foreign_key_check: 1 rows point to missing rows (in actor_aliases)",
         "the schema differs from the models: remove_column sources.paywall",

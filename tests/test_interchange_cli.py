@@ -36,6 +36,7 @@ def test_import_prints_counts(cli: Cli, tmp_path: Path) -> None:
         "source": {"created": 2, "unchanged": 0},
         "topic": {"created": 1, "unchanged": 0},
         "statement": {"created": 17, "unchanged": 0},
+        "warnings": [],
     }
     again = cli.ok("import", str(path), "--format", "csv")
     assert again.stdout == (

@@ -415,23 +415,6 @@ def test_left_out_keys_are_not_compared(database: Database) -> None:
             [
                 HEADER,
                 *ACTORS,
-                CLAIM,
-                line(
-                    type="statement",
-                    ref="d",
-                    kind="denial",
-                    by="Armenia",
-                    responds_to="c1",
-                    date="2020-09-30",
-                ),
-            ],
-            ["line 6: date: is before the date of the statement it answers (line 5)"],
-            id="answer-too-early",
-        ),
-        pytest.param(
-            [
-                HEADER,
-                *ACTORS,
                 line(
                     type="statement",
                     ref="a",

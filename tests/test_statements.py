@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from factdb.actors import add_actor
+from factdb.answer_dates import early_answers
 from factdb.db import Database
 from factdb.errors import AmbiguousActor, Conflict, InvalidInput, NotFound, UnknownActor
 from factdb.records import statement_record
@@ -307,12 +308,6 @@ BAD_INPUTS: list[tuple[str, type[Exception], str, Callable[[Session], Any]]] = [
         lambda s: add_claim(s, "x", "Pakistan", lang="English please"),
     ),
     (
-        "answer dated before the claim",
-        InvalidInput,
-        "--on: 2020-09-30 is before 2020-10, the date of #1 that it answers",
-        lambda s: add_response(s, "denial", 1, "Pakistan", date="2020-09-30"),
-    ),
-    (
         "fact-check through add_response",
         InvalidInput,
         "kind: 'fact_check' is not one of denial, dispute, endorsement, admission, "
@@ -367,6 +362,26 @@ def test_a_deleted_statement_cannot_be_answered(world: Database, snapshot: Snaps
         "ID: statement #1 is deleted; restore it first with `factdb restore 1`",
         lambda s: add_response(s, "denial", 1, "Pakistan"),
     )
+
+
+def test_an_answer_dated_before_what_it_answers_is_kept_and_named(world: Database) -> None:
+    claim(world)  # 2020-10
+    denial = record_of(world, lambda s: add_response(s, "denial", 1, "Pakistan", date="2020-09-30"))
+    assert denial["date"] == "2020-09-30"
+    named = "#2 (2020-09-30) is dated before #1 (2020-10), which it answers"
+    assert write(world, lambda s: early_answers(s, 2)) == [named]
+    assert write(world, lambda s: early_answers(s)) == [named]
+    # re-dating the claim into September: nothing is left before it
+    write(world, lambda s: edit_statement(s, 1, date="2020-09"))
+    assert write(world, lambda s: early_answers(s, 1)) == []
+    # re-dating it after its answer is kept as well, and named from either side
+    edited = record_of(world, lambda s: edit_statement(s, 1, date="2020-11"))
+    assert edited["date"] == "2020-11"
+    later = "#2 (2020-09-30) is dated before #1 (2020-11), which it answers"
+    assert write(world, lambda s: early_answers(s, 1)) == [later]
+    assert write(world, lambda s: early_answers(s, 2)) == [later]
+    write(world, lambda s: delete_statement(s, 2))
+    assert write(world, lambda s: early_answers(s)) == []
 
 
 # ----------------------------------------------------------------------------- editing
@@ -455,12 +470,6 @@ BAD_EDITS: list[tuple[str, type[Exception], str, Callable[[Session], Any]]] = [
         InvalidInput,
         "nothing to change: give at least one option, such as --text",
         lambda s: edit_statement(s, 1),
-    ),
-    (
-        "a claim dated after its answer",
-        InvalidInput,
-        "--on: #2 answers #1 and is dated 2020-10-10, before 2020-11",
-        lambda s: edit_statement(s, 1, date="2020-11"),
     ),
     (
         "remove a subject it lacks",

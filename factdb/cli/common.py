@@ -64,6 +64,12 @@ def error_line(message: str) -> str:
     return f"error: {first}"
 
 
+def warn(messages: Sequence[str]) -> None:
+    """One ``warning:`` line on stderr for each message."""
+    for message in messages:
+        sys.stderr.write(f"warning: {message}\n")
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """One line on stderr and a non-zero exit."""
     sys.stderr.write(error_line(message) + "\n")

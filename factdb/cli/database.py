@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
-from factdb.cli.common import FormatOption, OutputFormat, database, emit_record, fail, write_json
+from factdb.cli.common import (
+    FormatOption,
+    OutputFormat,
+    database,
+    emit_record,
+    fail,
+    warn,
+    write_json,
+)
 
 if TYPE_CHECKING:
     from factdb.db import Database
@@ -131,6 +139,9 @@ def check_command(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) ->
     Reports the schema revision against head, whether the schema matches the models, and on
     SQLite the results of PRAGMA integrity_check and foreign_key_check.
 
+    Answers dated before what they answer are listed as warnings (kept on purpose: sources
+    disagree on dates); they do not make the check fail.
+
     Example: factdb db check
     """
     from factdb.maintenance import check
@@ -140,6 +151,7 @@ def check_command(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) ->
         integrity = report["integrity"]
         foreign_keys = report["foreign_keys"]
         agree = report["models_agree"]
+        early = report["warnings"]
         emit_record(
             {
                 "database": report["database"],
@@ -152,6 +164,9 @@ def check_command(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) ->
                 "models": None
                 if agree is None
                 else ("agree with the schema" if agree else "differ from the schema"),
+                "answer dates": None
+                if early is None
+                else (f"{len(early)} answer(s) dated before what they answer" if early else "ok"),
                 "result": "ok" if report["ok"] else f"{len(report['problems'])} problem(s)",
             },
             fmt,
@@ -160,6 +175,7 @@ def check_command(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) ->
         write_json(report)
     else:
         emit_record({k: v for k, v in report.items() if k != "foreign_keys"}, fmt)
+    warn(report["warnings"] or [])
     if not report["ok"]:
         fail("db check: " + "; ".join(report["problems"]))
 

@@ -22,6 +22,7 @@ from factdb.cli.common import (
     error_line,
     fail,
     run,
+    warn,
     write_json,
 )
 
@@ -151,10 +152,12 @@ def register(app: typer.Typer) -> None:
                 for line in str(exc).splitlines() or [""]:
                     sys.stderr.write(error_line(line) + "\n")
                 raise typer.Exit(1) from None
+        warn(result.warnings)
         if fmt is OutputFormat.json:
             summary: dict[str, Any] = {"dry_run": result.dry_run, "lines": result.lines}
             for row in result.rows():
                 summary[row["type"]] = {"created": row["created"], "unchanged": row["unchanged"]}
+            summary["warnings"] = result.warnings
             write_json(summary)
             return
         title = "Dry run: nothing written" if result.dry_run else "Imported"
@@ -233,5 +236,4 @@ def register(app: typer.Typer) -> None:
                 fail(str(exc))
             noun = "statement" if count == 1 else "statements"
             sys.stderr.write(f"Wrote {count} {noun} to {output}.\n")
-        for warning in warnings:
-            sys.stderr.write(f"warning: {warning}\n")
+        warn(warnings)

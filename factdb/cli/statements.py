@@ -16,6 +16,7 @@ from factdb.cli.common import (
     emit_rows,
     fail,
     run,
+    warn,
     write_json,
 )
 from factdb.cli.queries import claim_list
@@ -133,34 +134,46 @@ def _check(no_check: bool) -> tuple[float, float] | None:
 def _added(
     session: Session, statement: Statement, check: tuple[float, float] | None
 ) -> dict[str, Any]:
-    """The new statement's record, the sentence that confirms it, and (unless ``check`` is
-    None or it has no text) the statements recorded before that look like it: neither
-    itself nor what it answers."""
+    """The new statement's record and the sentence that confirms it; for an answer, the
+    warning when it is dated before what it answers; and (unless ``check`` is None or the
+    statement has no text) the statements recorded before that look like it: neither itself
+    nor what it answers."""
     from factdb.records import statement_record
 
     record = statement_record(statement)
     message = f"Added {kind_label(record['kind'])} #{record['id']} by {record['actor']}"
+    result: dict[str, Any] = {"record": record}
     target = statement.responds_to
     if target is not None:
+        from factdb.answer_dates import early_answers
+
         message += f", answering {kind_label(target.kind)} #{target.id}"
-    similar = None
+        result["warnings"] = early_answers(session, statement.id)
     if check is not None and statement.text:
         from factdb.matching import entry_matches
 
         suggest, certain = check
         exclude = [statement.id] if target is None else [statement.id, target.id]
-        similar = entry_matches(
+        result["similar"] = entry_matches(
             session, statement.text, exclude=exclude, suggest=suggest, certain=certain
         )
-    return {"record": record, "message": message + ".", "similar": similar}
+    return result | {"message": message + "."}
 
 
 def _confirm(result: dict[str, Any], fmt: OutputFormat, by: str | None = None) -> None:
+    """The confirmation on stdout; warnings on stderr, and in JSON as ``warnings``; a note on
+    stderr for each similar statement, and in JSON the ``similar`` list when there is one
+    (without, the record stays as it was)."""
+    warnings = result.get("warnings")
     similar = result.get("similar")
+    warn(warnings or [])
+    extra: dict[str, Any] = {} if warnings is None else {"warnings": warnings}
+    if similar:
+        extra["similar"] = similar
     if fmt is OutputFormat.table:
         typer.echo(result["message"])
-    elif fmt is OutputFormat.json and similar:  # only then: the record stays as it was
-        emit_record({**result["record"], "similar": similar}, fmt)
+    elif fmt is OutputFormat.json and extra:
+        write_json(result["record"] | extra)
     else:
         emit_record(result["record"], fmt)
     if similar and by is not None:
@@ -264,6 +277,7 @@ def claim_edit(
 
     Example: factdb claim edit 1 --quote "Pakistani special forces" --lang en --topic Ganja
     """
+    from factdb.answer_dates import early_answers
     from factdb.records import statement_record
     from factdb.statements import edit_statement
 
@@ -290,7 +304,13 @@ def claim_edit(
         )
         record = statement_record(statement)
         label = kind_label(record["kind"])
-        return {"record": record, "message": f"Changed {label} #{record['id']}."}
+        # re-dating it may leave it before what it answers, or its answers before it
+        warnings = early_answers(session, statement.id) if on is not None else []
+        return {
+            "record": record,
+            "message": f"Changed {label} #{record['id']}.",
+            "warnings": warnings,
+        }
 
     _confirm(run(ctx, work, write=True), fmt)
 

@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factdb import tables
+from factdb.answer_dates import days_before, import_summary
 from factdb.audit import current_user
 from factdb.dates import PartialDate, format_date, parse_date
 from factdb.errors import InvalidInput
@@ -111,6 +112,7 @@ class ImportResult:
     statements: Counts = field(default_factory=Counts)
     lines: int = 0
     dry_run: bool = False
+    warnings: list[str] = field(default_factory=list)
 
     def rows(self) -> list[dict[str, Any]]:
         return [
@@ -858,25 +860,24 @@ class _Import:
         return graph
 
     def _check_dates(self) -> None:
+        """Answers dated before what they answer are kept: one warning names their lines."""
+        early: list[int] = []
         for index in range(len(self.parents)):
             end = self.ends[index]
             if not end:
                 continue
             parent = self.parents[index]
             if parent >= 0:
-                if self.starts[parent] and end < self.starts[parent]:
-                    self.problem(
-                        self.lines[index],
-                        "date: is before the date of the statement it answers "
-                        f"(line {self.lines[parent]})",
-                    )
+                first_day = self.starts[parent]
             elif parent == IN_DATABASE:
-                db_parent = self.db_parents[index]
-                if db_parent.start is not None and end < db_parent.start.toordinal():
-                    self.problem(
-                        self.lines[index],
-                        f"date: is before the date of {db_parent.label}, the statement it answers",
-                    )
+                start = self.db_parents[index].start
+                first_day = start.toordinal() if start else 0
+            else:
+                continue
+            if days_before(end, first_day):
+                early.append(self.lines[index])
+        if early:
+            self.result.warnings.append(import_summary(sorted(early)))
 
     def _check_subjects(self) -> None:
         """Two names in one ``about`` list must not be the same actor (an alias and its
