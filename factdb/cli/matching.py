@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from factdb.cli.common import FormatOption, OutputFormat, emit_rows, fail, run
-from factdb.cli.queries import DirectOption, StatementKind
+from factdb.cli.queries import DirectOption, SaidByOption, StatementKindOption
 
 SUGGEST_ENV = "FACTDB_SUGGEST_THRESHOLD"
 CERTAIN_ENV = "FACTDB_CERTAIN_THRESHOLD"
@@ -109,14 +109,8 @@ def similar(
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="At most this many statements.")
     ] = 5,
-    kind: Annotated[
-        StatementKind | None,
-        typer.Option("--kind", "-k", help="Only statements of this kind.", case_sensitive=False),
-    ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option("--by", metavar="ACTOR", help="Said by this actor or its affiliates."),
-    ] = None,
+    kind: StatementKindOption = None,
+    by: SaidByOption = None,
     direct: DirectOption = False,
     min_score: Annotated[
         float,
