@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from factdb.dates import format_date
 from factdb.errors import InvalidInput, NotFound
 from factdb.filters import ActorFilter, actor_filter
-from factdb.proposition import Proposition, compare, proposition, search_terms
+from factdb.proposition import Proposition, compare, index_stems, proposition
 from factdb.resolve import parse_statement_id
 from factdb.rollup import Affiliations
 from factdb.search import fts, fts5_query, pg_document, tsquery_text
@@ -57,7 +57,7 @@ class _Candidate(NamedTuple):
 
 def index_terms(prop: Proposition) -> list[str]:
     """The stems looked up in the full-text index for ``prop``."""
-    return search_terms(prop, MAX_TERMS)
+    return index_stems(prop, MAX_TERMS)
 
 
 def _prefix(term: str) -> bool:

@@ -145,7 +145,7 @@ def proposition(text: str) -> Proposition:
     )
 
 
-def search_terms(prop: Proposition, limit: int) -> list[str]:
+def index_stems(prop: Proposition, limit: int) -> list[str]:
     """At most ``limit`` different stems to retrieve candidates with, key words first."""
     ordered = [s for s, key in zip(prop.stems, prop.keys, strict=True) if key]
     ordered += [s for s, key in zip(prop.stems, prop.keys, strict=True) if not key]
