@@ -69,10 +69,10 @@ def history(
 ) -> list[Record]:
     """Audit records, oldest first, as ``{id, at, user, action, table, row_id, before,
     after}``. ``statement_id`` keeps the statement's own rows and its source, subject and
-    topic links; ``actor`` keeps the actor's rows (with its aliases and affiliations) and
-    those of statements it made; ``since`` (a date) keeps rows from that day on, ``until``
-    rows up to its last day (``2020-10`` includes all of October), both in UTC. Filters
-    combine."""
+    topic links, with those of the duplicates merged into it; ``actor`` keeps the actor's
+    rows (with its aliases and affiliations) and those of statements it made; ``since`` (a
+    date) keeps rows from that day on, ``until`` rows up to its last day (``2020-10``
+    includes all of October), both in UTC. Filters combine."""
     conditions: list[ColumnElement[bool]] = []
     actor_ids: set[int] = set()
     if statement_id is not None:
@@ -81,7 +81,11 @@ def history(
         )
         if session.get(Statement, number) is None:
             raise NotFound(f"ID: there is no statement #{number}")
-        conditions.append(_statement_rows(AuditEntry.row_id == number))
+        # Duplicates merged into the statement: their rows (and the merge) belong to it too.
+        folded = select(Statement.id).where(Statement.merged_into_id == number)
+        conditions.append(
+            _statement_rows(or_(AuditEntry.row_id == number, AuditEntry.row_id.in_(folded)))
+        )
     if actor is not None:
         found = resolve_actor(session, actor, "--actor")
         # A merged duplicate's own rows belong to the actor it was merged into.

@@ -140,13 +140,18 @@ class Statement(Base):
     deleted_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
+    merged_into_id: Mapped[int | None]
 
     actor: Mapped[Actor] = relationship()
     responds_to: Mapped[Statement | None] = relationship(
-        remote_side=[tables.statements.c.id], back_populates="responses"
+        remote_side=[tables.statements.c.id],
+        foreign_keys=[tables.statements.c.responds_to_id],
+        back_populates="responses",
     )
     responses: Mapped[list[Statement]] = relationship(
-        back_populates="responds_to", order_by="(Statement.date, Statement.id)"
+        foreign_keys=[tables.statements.c.responds_to_id],
+        back_populates="responds_to",
+        order_by="(Statement.date, Statement.id)",
     )
     source_links: Mapped[list[StatementSource]] = relationship(
         back_populates="statement",

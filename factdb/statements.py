@@ -106,11 +106,19 @@ def _partial(statement: Statement) -> PartialDate | None:
     return PartialDate(statement.date, statement.date_precision)  # type: ignore[arg-type]
 
 
+def _refuse_merged(statement: Statement) -> None:
+    """A duplicate merged into another statement is gone for good: point to the one kept."""
+    kept = statement.merged_into_id
+    if kept is not None:
+        raise InvalidInput(f"ID: statement #{statement.id} was merged into #{kept}; use #{kept}")
+
+
 def _answered(session: Session, responds_to: int | str) -> Statement:
     number = parse_statement_id(responds_to) if isinstance(responds_to, str) else int(responds_to)
     target = session.get(Statement, number)
     if target is None:
         raise NotFound(f"ID: there is no statement #{number}")
+    _refuse_merged(target)
     if target.deleted_at is not None:
         raise InvalidInput(
             f"ID: statement #{number} is deleted; restore it first with `factdb restore {number}`"
@@ -131,6 +139,7 @@ def _existing(session: Session, statement_id: int | str) -> Statement:
 
 def _live(session: Session, statement_id: int | str) -> Statement:
     statement = _existing(session, statement_id)
+    _refuse_merged(statement)
     if statement.deleted_at is not None:
         raise InvalidInput(
             f"ID: statement #{statement.id} is deleted; restore it first with "
@@ -173,18 +182,27 @@ def organizations_of(session: Session, actor_id: int, when: PartialDate | None) 
     return found
 
 
-def _check_retraction(
+def may_retract(
     session: Session, retractor: Actor, target: Statement, when: PartialDate | None
-) -> None:
+) -> bool:
+    """Whether ``retractor``, speaking at ``when``, can withdraw ``target``: it is the
+    author, or an affiliate of the author."""
     author = target.actor
     if retractor.id == author.id:
-        return
+        return True
     # The retractor speaks for the author (a spokesman for the ministry) at the retraction's
     # date, or the author spoke for the retractor (a ministry for the state) when it spoke.
     if author.id in organizations_of(session, retractor.id, when):
+        return True
+    return retractor.id in organizations_of(session, author.id, _partial(target))
+
+
+def _check_retraction(
+    session: Session, retractor: Actor, target: Statement, when: PartialDate | None
+) -> None:
+    if may_retract(session, retractor, target, when):
         return
-    if retractor.id in organizations_of(session, author.id, _partial(target)):
-        return
+    author = target.actor
     raise InvalidInput(
         f"--by: only the author of #{target.id} ({author.name}) or an actor affiliated with it "
         f"can retract it; {retractor.name} is neither"
@@ -565,6 +583,7 @@ def delete_statement(session: Session, statement_id: int | str, cascade: bool = 
     """Soft-delete a statement; with ``cascade`` also every live answer below it. Returns the
     ids deleted, the statement's first. A statement with live answers needs ``cascade``."""
     statement = _existing(session, statement_id)
+    _refuse_merged(statement)
     if statement.deleted_at is not None:
         raise InvalidInput(f"ID: statement #{statement.id} is already deleted")
     answers = _live_answers(session, [statement.id])
@@ -590,6 +609,11 @@ def restore_statement(session: Session, statement_id: int | str) -> list[int]:
     """Bring back a deleted statement, and the answers deleted together with it by
     ``--cascade``. Returns the ids restored, the statement's first."""
     statement = _existing(session, statement_id)
+    if statement.merged_into_id is not None:
+        raise InvalidInput(
+            f"ID: statement #{statement.id} was merged into #{statement.merged_into_id} and "
+            "cannot be restored; its answers and links are on that statement now"
+        )
     if statement.deleted_at is None:
         raise InvalidInput(f"ID: statement #{statement.id} is not deleted")
     parent = statement.responds_to
@@ -631,6 +655,7 @@ def statement_thread(
     statement answers, from the root claim down to its direct target, and each node is a
     ``statement_record`` with ``responses``: its answers, nested, in date order."""
     statement = _existing(session, statement_id)
+    _refuse_merged(statement)
     if statement.deleted_at is not None and not include_deleted:
         raise NotFound(
             f"ID: statement #{statement.id} is deleted; `factdb restore {statement.id}` "

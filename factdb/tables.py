@@ -179,6 +179,9 @@ statements = Table(
     Column("deleted_at", DateTime),
     _created_at(),
     _updated_at(),
+    # A duplicate folded into another statement by ``factdb statement merge``; added last
+    # (migration 0003) so that SQLite adds it without rebuilding the table.
+    Column("merged_into_id", ForeignKey("statements.id"), index=True),
     CheckConstraint(_in("kind", STATEMENT_KINDS), name="kind"),
     CheckConstraint(
         "(kind = 'claim' AND responds_to_id IS NULL) OR "
@@ -186,6 +189,7 @@ statements = Table(
         name="responds_to_by_kind",
     ),
     CheckConstraint("responds_to_id IS NULL OR responds_to_id <> id", name="not_self_response"),
+    CheckConstraint("merged_into_id IS NULL OR merged_into_id <> id", name="not_merged_into_self"),
     CheckConstraint(
         f"(kind = 'fact_check' AND {_in('verdict', VERDICTS)}) OR "
         "(kind <> 'fact_check' AND verdict IS NULL AND rating IS NULL)",

@@ -214,6 +214,7 @@ def test_history_command_json(cli: Cli, snapshot: Snapshot) -> None:
         "note": None,
         "ref": None,
         "deleted_at": None,
+        "merged_into_id": None,
     }
     user = records[0]["user"]
     assert records == [

@@ -66,6 +66,9 @@ SECTIONS: dict[str, dict[str, Entry]] = {
             "statements",
             "Bring back a deleted statement, with the answers deleted together with it.",
         ),
+        "statement": Entry(
+            "merging", "Statements of any kind: merge a duplicate into the one to keep."
+        ),
     },
     "Ask": {
         "who-denied": Entry(

@@ -29,6 +29,9 @@ def change_summary(record: dict[str, Any]) -> str:
         return f"{named}: {_short(after[named])}" if named else ""
     if record["action"] in ("delete", "restore") and record["table"] == "statements":
         return ""
+    if record["action"] == "merge" and record["table"] == "statements":
+        moved = ", ".join(f"{key} {count}" for key, count in after["moved"].items() if count)
+        return f"into #{after['merged_into']}" + (f"; moved {moved}" if moved else "")
     if not after:
         return ", ".join(f"{key}={_short(value)}" for key, value in before.items())
     changed = [

@@ -233,8 +233,11 @@ class _Import:
         self.seen_topics: set[str] = set()
         self.days: dict[str | None, tuple[int, int]] = {}
         self.retractions: list[int] = []
+        self.early: list[int] = []  # lines of answers dated before what they answer
         self.db_parents: dict[int, _DbParent] = {}
         self.existing: dict[str, int] = {}  # ref -> id of statements already in the database
+        # ref -> the statement kept, for those of ``existing`` merged into another one
+        self.kept: dict[str, int] = {}
         self.tentative: set[str] = set()  # s<N> refs that may stand for ref-less #N
         self.existing_sources: dict[str, int] = {}
         self.new_sources = 0
@@ -482,6 +485,7 @@ class _Import:
         self._check_subjects()
         self._find_existing()
         self._compare_spooled()
+        self._warn_early_answers()
         self._count()
 
     def _load_actors(self) -> None:
@@ -730,16 +734,28 @@ class _Import:
             Statement.date,
             Statement.date_precision,
             Statement.deleted_at,
+            Statement.merged_into_id,
         )
         rows: list[Any] = []
         for chunk in _chunks(by_ref):
             rows.extend(self.session.execute(select(*columns).where(Statement.ref.in_(chunk))))
         for chunk in _chunks(sorted(by_id)):
             rows.extend(self.session.execute(select(*columns).where(Statement.id.in_(chunk))))
+        # A merged statement's ref (or id) stands for the statement it was merged into.
+        merged: dict[int, list[str]] = {}
+        named: list[tuple[Any, list[str]]] = []
         for row in rows:
             keys = [row.ref] if row.ref in wanted else []
             if row.id in by_id:
                 keys.append(by_id[row.id])
+            if row.merged_into_id is not None:
+                merged.setdefault(row.merged_into_id, []).extend(keys)
+            else:
+                named.append((row, keys))
+        for chunk in _chunks(sorted(merged)):
+            for row in self.session.execute(select(*columns).where(Statement.id.in_(chunk))):
+                named.append((row, merged[row.id]))
+        for row, keys in named:
             for key in keys:
                 if row.deleted_at is not None:
                     deleted[key] = row.id
@@ -860,8 +876,9 @@ class _Import:
         return graph
 
     def _check_dates(self) -> None:
-        """Answers dated before what they answer are kept: one warning names their lines."""
-        early: list[int] = []
+        """Answers dated before what they answer are kept: one warning names their lines
+        (``_warn_early_answers``, once merged statements are known)."""
+        early = self.early
         for index in range(len(self.parents)):
             end = self.ends[index]
             if not end:
@@ -876,8 +893,6 @@ class _Import:
                 continue
             if days_before(end, first_day):
                 early.append(self.lines[index])
-        if early:
-            self.result.warnings.append(import_summary(sorted(early)))
 
     def _check_subjects(self) -> None:
         """Two names in one ``about`` list must not be the same actor (an alias and its
@@ -917,10 +932,14 @@ class _Import:
         )
         if has_refs is not None:
             for chunk in _chunks(self.refs):
-                for statement_id, ref in self.session.execute(
-                    select(Statement.id, Statement.ref).where(Statement.ref.in_(chunk))
+                for statement_id, ref, kept in self.session.execute(
+                    select(Statement.id, Statement.ref, Statement.merged_into_id).where(
+                        Statement.ref.in_(chunk)
+                    )
                 ):
                     self.existing[str(ref)] = statement_id
+                    if kept is not None:
+                        self.kept[str(ref)] = kept
         self._find_exported()
 
     def _find_exported(self) -> None:
@@ -937,11 +956,39 @@ class _Import:
             if match and ref not in self.existing:
                 wanted[int(match.group(1))] = ref
         for chunk in _chunks(sorted(wanted)):
-            for (statement_id,) in self.session.execute(
-                select(Statement.id).where(Statement.id.in_(chunk), Statement.ref.is_(None))
+            for statement_id, kept in self.session.execute(
+                select(Statement.id, Statement.merged_into_id).where(
+                    Statement.id.in_(chunk), Statement.ref.is_(None)
+                )
             ):
                 self.existing[wanted[statement_id]] = statement_id
                 self.tentative.add(wanted[statement_id])
+                if kept is not None:
+                    self.kept[wanted[statement_id]] = kept
+
+    def _id_of(self, ref: str) -> int | None:
+        """The id a ref of the database stands for: the statement kept, for a merged one."""
+        return self.kept.get(ref) or self.existing.get(ref)
+
+    def _warn_early_answers(self) -> None:
+        """One warning for the answers dated before what they answer; an answer to a line
+        that stands for a merged statement answers the statement kept, so its date counts."""
+        early = self.early
+        if self.kept and not self.problems:
+            kept_at = {self.refs[ref]: kept for ref, kept in self.kept.items()}
+            starts: dict[int, int] = {}
+            for chunk in _chunks(sorted(set(kept_at.values()))):
+                for row in self.session.execute(
+                    select(Statement.id, Statement.date).where(Statement.id.in_(chunk))
+                ):
+                    if row.date is not None:
+                        starts[row.id] = row.date.toordinal()
+            for index, parent in enumerate(self.parents):
+                kept = kept_at.get(parent)
+                if kept is not None and days_before(self.ends[index], starts.get(kept, 0)):
+                    early.append(self.lines[index])
+        if early:
+            self.result.warnings.append(import_summary(sorted(set(early))))
 
     def _compare_spooled(self) -> None:
         """Compare records that already exist (by ref, by URL) with the database."""
@@ -1027,13 +1074,21 @@ class _Import:
             .order_by(StatementSource.statement_id, StatementSource.position)
         ):
             sources.setdefault(statement_id, []).append([url, locator])
+        gained = set(
+            self.session.scalars(
+                select(Statement.merged_into_id).where(Statement.merged_into_id.in_(ids))
+            )
+        )
         for record in records:
             statement_id = self.existing[record[S_REF]]
             row = rows[statement_id]
             tentative = record[S_REF] in self.tentative
-            differs = self._difference(record, row, about, topics, sources, strict=tentative)
+            differs = self._difference(
+                record, row, about, topics, sources, strict=tentative, gained=row.id in gained
+            )
             if differs is not None and tentative:
                 del self.existing[record[S_REF]]  # not that statement: a new one
+                self.kept.pop(record[S_REF], None)
             elif differs is not None:
                 self.problem(
                     record[S_LINE],
@@ -1051,9 +1106,12 @@ class _Import:
         sources: dict[int, list[list[str | None]]],
         *,
         strict: bool = False,
+        gained: bool = False,
     ) -> str | None:
         """The first key in which the record differs from the row; only keys the record
-        gives are compared, unless ``strict`` (then a left-out key means empty)."""
+        gives are compared, unless ``strict`` (then a left-out key means empty). ``gained``:
+        duplicates were merged into the row, so its subjects, topics and sources may include
+        more than the record lists (see ``_links_agree``)."""
         given = set(STATEMENT_KEYS) if strict else set(record[S_GIVEN])
         if record[S_KIND] != row.kind:
             return "kind"
@@ -1065,7 +1123,7 @@ class _Import:
             if parent == IN_DATABASE:
                 parent_id: int | None = self.db_parents[index].id
             else:
-                parent_id = self.existing.get(record[S_PARENT])
+                parent_id = self._id_of(record[S_PARENT])
             if parent_id != row.responds_to_id:
                 return "responds_to"
         simple = {
@@ -1076,18 +1134,23 @@ class _Import:
             "verdict": (record[S_VERDICT], row.verdict),
             "rating": (record[S_RATING], row.rating),
             "note": (record[S_NOTE], row.note),
-            "deleted": (record[S_DELETED], row.deleted_at is not None),
+            # a merged statement was live when merged: it reads as it was then
+            "deleted": (record[S_DELETED], row.deleted_at is not None and not row.merged_into_id),
         }
         for key, (mine, theirs) in simple.items():
             if key in given and mine != theirs:
                 return key
         if "about" in given:
             wanted = [self._target(name_key(name)) for name in record[S_ABOUT]]
-            if wanted != about.get(row.id, []):
+            if not _links_agree(wanted, about.get(row.id, []), gained):
                 return "about"
-        if "topics" in given and [name_key(t) for t in record[S_TOPICS]] != topics.get(row.id, []):
+        if "topics" in given and not _links_agree(
+            [name_key(t) for t in record[S_TOPICS]], topics.get(row.id, []), gained
+        ):
             return "topics"
-        if "sources" in given and record[S_SOURCES] != sources.get(row.id, []):
+        if "sources" in given and not _links_agree(
+            record[S_SOURCES], sources.get(row.id, []), gained
+        ):
             return "sources"
         return None
 
@@ -1256,7 +1319,7 @@ class _Import:
         # ids in file order; statements that already exist keep theirs
         for ref, statement_id in self.existing.items():
             index = self.refs[ref]
-            self.ids[index] = statement_id
+            self.ids[index] = self.kept.get(ref, statement_id)
             self.written[index] = 1
         for index in range(count):
             if not self.written[index]:
@@ -1450,7 +1513,8 @@ _AUDIT_COLUMNS = ("at", "user", "action", "table_name", "row_id", "before", "aft
 # out here because it runs once per statement; a test compares it with ``snapshot``.
 _STATEMENT_AFTER = (
     '{"actor_id": %d, "created_at": %s, "date": %s, "date_precision": %s, "deleted_at": %s, '
-    '"id": %d, "kind": %s, "lang": %s, "note": %s, "quote": %s, "rating": %s, "ref": %s, '
+    '"id": %d, "kind": %s, "lang": %s, "merged_into_id": null, "note": %s, "quote": %s, '
+    '"rating": %s, "ref": %s, '
     '"responds_to_id": %s, "statement_sources": [%s], "statement_subjects": [%s], '
     '"statement_topics": [%s], "text": %s, "updated_at": %s, "verdict": %s}'
 )
@@ -1495,6 +1559,15 @@ def _statement_json(
         stamp,
         "null" if verdict is None else quoted(verdict),
     )
+
+
+def _links_agree(mine: list[Any], theirs: list[Any], gained: bool) -> bool:
+    """A record's links against a statement's: the same, in the same order; but when
+    duplicates were merged into the statement, a file written before the merge lacks the
+    links the merge brought, so then each link the record gives must merely be there."""
+    if not gained:
+        return mine == theirs
+    return all(link in theirs for link in mine)
 
 
 def _json_text(value: str | None) -> str:
