@@ -230,6 +230,14 @@ def test_duplicates_lists_pairs_across_the_record(record: Cli) -> None:
     assert (empty.stdout, empty.stderr) == ("", "No likely duplicates.\n")
 
 
+def test_a_merged_duplicate_no_longer_matches(record: Cli) -> None:
+    record.ok("claim", "add", REPEATED, "--by", "Armenia", "--no-check")  # #3
+    assert [(p["first_id"], p["second_id"]) for p in record.json("duplicates")] == [(1, 3)]
+    record.ok("statement", "merge", "3", "1")
+    assert record.json("duplicates") == []
+    assert [row["id"] for row in record.json("similar", REPEATED)] == [1, 2]
+
+
 # ----------------------------------------------------------------------------- start-up
 
 
