@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from factdb.dates import PartialDate
 from factdb.errors import InvalidInput
 from factdb.filters import DateRange, about_any, actor_filter, date_key, kind_is, on_topic, topic_id
+from factdb.paging import Page, check_limit
 from factdb.positions import chunks, subjects_of
 from factdb.records import statement_records
 from factdb.responses import response_query
@@ -49,9 +50,9 @@ def list_claims(
     include_deleted: bool = False,
     direct: bool = False,
     limit: int | None = None,
-) -> list[Record]:
+) -> Page:
     """Claims as ``statement_record`` dicts plus ``status``, in date order (undated last),
-    then by id.
+    then by id: the first ``limit`` (all when None), with ``total`` the number matching.
 
     ``by``/``about`` roll up through dated affiliations unless ``direct``; ``denied_by`` /
     ``endorsed_by`` keep claims directly answered by a denial / endorsement from that actor
@@ -64,8 +65,7 @@ def list_claims(
         if status not in (None, "unanswered"):
             raise InvalidInput(f"--unanswered: cannot be combined with --status {status}")
         status = "unanswered"
-    if limit is not None and limit < 1:
-        raise InvalidInput(f"--limit: must be at least 1, got {limit}")
+    check_limit(limit)
     affiliations = Affiliations.load(session)
     by_filter = actor_filter(session, by, "--by", affiliations, direct=direct)
     about_filter = actor_filter(session, about, "--about", affiliations, direct=direct)
@@ -109,16 +109,20 @@ def list_claims(
         rows = [row for row in rows if by_filter.matches(affiliations, row[1], row[2])]
     rows.sort(key=lambda row: date_key(row[2], row[0]))
     ids = [row[0] for row in rows]
-    found = statuses(session, ids, as_restored=include_deleted)
-    if status is not None:
+    if status is None:  # every claim counts: statuses only for those shown
+        total = len(ids)
+        ids = ids[:limit]
+        found = statuses(session, ids, as_restored=include_deleted)
+    else:
+        found = statuses(session, ids, as_restored=include_deleted)
         ids = [number for number in ids if found.get(number) == status]
-    if limit is not None:
+        total = len(ids)
         ids = ids[:limit]
     records: list[Record] = []
     for part in chunks(ids):
         loaded = statement_records(session, part)
         records.extend({**loaded[number], "status": found.get(number)} for number in part)
-    return _in_order(records, ids)
+    return Page(_in_order(records, ids), total)
 
 
 def _in_order(records: list[Record], ids: list[int]) -> list[Record]:

@@ -19,10 +19,22 @@ written into the query (``_spoken_for``), so rows that roll-up would drop are ne
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, true, union
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    func,
+    or_,
+    select,
+    true,
+    type_coerce,
+    union,
+)
 from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate, format_date
@@ -36,6 +48,7 @@ from factdb.filters import (
     on_topic,
     topic_id,
 )
+from factdb.paging import Page, check_limit
 from factdb.positions import actor_names, id_in, subjects_of
 from factdb.resolve import statement_id_of
 from factdb.rollup import Affiliations
@@ -71,43 +84,41 @@ ENDORSEMENT_KEYS = Keys("endorsement_id", None, "endorser")
 # SQLite nests an OR of n terms n levels deep and refuses more than 1,000 levels.
 TERMS_PER_QUERY = 200
 # Where ``_base`` puts the columns that are read by position (quicker than by name).
-ACTOR, TARGET, AUTHOR, TARGET_DATE = 2, 6, 8, 9
+ACTOR, DATE, TARGET, AUTHOR, TARGET_DATE = 2, 3, 6, 8, 9
 
 
-def _base(kind: str | None, *, use_kind_index: bool) -> Select[Any]:
+def _base(kind: str | None, *, use_kind_index: bool, with_sources: bool = True) -> Select[Any]:
     """Every column a row shows, in one query: the response, what it answers, and the
     response's sources (one result row per source, so a response may span several rows;
-    they come together, in the rows' order, sources in their recorded order)."""
+    they come together, in the rows' order, sources in their recorded order). Without
+    ``with_sources``, one row per response and no source columns."""
     kinds = RESPONSE_KINDS if kind is None else (kind,)
-    return (
+    query = (
         select(
             response.c.id,
             response.c.kind,
             response.c.actor_id,
-            response.c.date,
+            type_coerce(response.c.date, _DAY).label("date"),
             response.c.date_precision,
             response.c.quote,
             target.c.id.label("target_id"),
             func.coalesce(target.c.text, target.c.quote).label("statement"),
             target.c.actor_id.label("author_id"),
-            target.c.date.label("target_date"),
-            source.c.url,
-            source.c.outlet,
-            link.c.locator,
+            type_coerce(target.c.date, _DAY).label("target_date"),
         )
         .select_from(response)
         .join(target, target.c.id == response.c.responds_to_id)
-        .outerjoin(link, link.c.statement_id == response.c.id)
-        .outerjoin(source, source.c.id == link.c.source_id)
         .where(response.c.deleted_at.is_(None), target.c.deleted_at.is_(None))
         .where(kind_is(response.c.kind, kinds, use_index=use_kind_index))
-        .order_by(
-            response.c.date.is_(None),
-            response.c.date,
-            response.c.id,
-            link.c.position,
-            link.c.source_id,
-        )
+        .order_by(response.c.date.is_(None), response.c.date, response.c.id)
+    )
+    if not with_sources:
+        return query
+    return (
+        query.add_columns(source.c.url, source.c.outlet, link.c.locator)
+        .outerjoin(link, link.c.statement_id == response.c.id)
+        .outerjoin(source, source.c.id == link.c.source_id)
+        .order_by(link.c.position, link.c.source_id)
     )
 
 
@@ -125,10 +136,12 @@ def response_query(
     until: str | PartialDate | None = None,
     direct: bool = False,
     keys: Keys = RESPONSE_KEYS,
-) -> list[Record]:
+    limit: int | None = None,
+) -> Page:
     """Responses of ``kind`` (any response kind when None) matching every filter given, as
     rows ``{response_id, kind, responder, on_behalf_of, date, quote, statement_id,
-    statement, author, sources}`` in date order (undated last), then by id.
+    statement, author, sources}`` in date order (undated last), then by id: the first
+    ``limit`` of them (all when None), with ``total`` the number matching.
 
     ``on_behalf_of`` lists the organizations the responder belonged to at the response's
     date, nearest first, up the chain. ``statement``: only answers to that statement id.
@@ -136,6 +149,7 @@ def response_query(
     Raises InvalidInput / NotFound / UnknownActor naming the flag at fault."""
     if kind is not None and kind not in RESPONSE_KINDS:
         raise InvalidInput(f"--kind: {kind!r} is not one of {', '.join(RESPONSE_KINDS)}")
+    check_limit(limit)
     affiliations = Affiliations.load(session)
     by_filter = actor_filter(session, by, "--by", affiliations, direct=direct)
     of_filter = actor_filter(session, of, "--of", affiliations, direct=direct)
@@ -151,9 +165,13 @@ def response_query(
     if by_filter is not None and not selective:
         picked = _spoken_for(session, by_filter, affiliations, kind, dates)
         if not picked:
-            return []
+            return Page()
         by_filter = None  # applied: the rows read below are the ones picked
-    query = _base(kind, use_kind_index=picked is None and (by_filter is not None or not selective))
+    query = _base(
+        kind,
+        use_kind_index=picked is None and (by_filter is not None or not selective),
+        with_sources=limit is None,
+    )
     if picked is not None:
         query = query.where(id_in(session, response.c.id, picked))
     if statement is not None:
@@ -172,10 +190,14 @@ def response_query(
         answering = select(statements.c.id).where(statements.c.responds_to_id.in_(matches))
         query = query.where(response.c.id.in_(union(matches, answering)))
     query = query.where(*dates.conditions(response.c.date))
+    unfiltered = by_filter is None and of_filter is None and about_filter is None
+    if limit is not None and unfiltered:
+        return _cut(session, query, kind, affiliations, keys, limit, whole=picked is not None)
 
     rows = session.execute(query).all()
     if not rows:
-        return []
+        return Page()
+    days = _Days()
     subjects: dict[int, list[int]] = {}
     if about_filter is not None:
         subjects = subjects_of(session, sorted({row[TARGET] for row in rows}))
@@ -184,15 +206,57 @@ def response_query(
         if by_filter is not None and not by_filter.counts(row[ACTOR], chain):
             return False
         if of_filter is not None and not of_filter.matches(
-            affiliations, row[AUTHOR], row[TARGET_DATE]
+            affiliations, row[AUTHOR], days[row[TARGET_DATE]]
         ):
             return False
         return about_filter is None or about_filter.matches_any(
-            affiliations, subjects.get(row[TARGET], []), row[TARGET_DATE]
+            affiliations, subjects.get(row[TARGET], []), days[row[TARGET_DATE]]
         )
 
-    unfiltered = by_filter is None and of_filter is None and about_filter is None
-    return _records(session, rows, affiliations, keys, None if unfiltered else wanted)
+    if limit is None:
+        return Page(_records(session, rows, affiliations, keys, None if unfiltered else wanted))
+    # The rows read are one per response, without sources: keep those that count, then
+    # read the page's rows in full.
+    kept = [
+        row[0] for row in rows if wanted(row, affiliations.spans(row[ACTOR]).at(days[row[DATE]]))
+    ]
+    return Page(_read(session, kind, kept[:limit], affiliations, keys), len(kept))
+
+
+def _cut(
+    session: Session,
+    query: Select[Any],
+    kind: str | None,
+    affiliations: Affiliations,
+    keys: Keys,
+    limit: int,
+    *,
+    whole: bool,
+) -> Page:
+    """The first ``limit`` rows of ``query`` (every row of which is wanted) and their number,
+    counted by the database. ``whole``: the rows are few (picked by id), so their ids are
+    read in one pass rather than counted and then cut."""
+    ids_query = query.with_only_columns(response.c.id)
+    if whole:
+        ids = session.scalars(ids_query).all()
+        return Page(_read(session, kind, ids[:limit], affiliations, keys), len(ids))
+    total = session.scalar(select(func.count()).select_from(ids_query.order_by(None).subquery()))
+    shown = session.scalars(ids_query.limit(limit)).all()
+    return Page(_read(session, kind, shown, affiliations, keys), total or 0)
+
+
+def _read(
+    session: Session,
+    kind: str | None,
+    ids: Sequence[int],
+    affiliations: Affiliations,
+    keys: Keys,
+) -> list[Record]:
+    """The records of the responses ``ids`` (each known to be wanted), in date order."""
+    if not ids:
+        return []
+    query = _base(kind, use_kind_index=False).where(id_in(session, response.c.id, ids))
+    return _records(session, session.execute(query).all(), affiliations, keys, None)
 
 
 def _spoken_for(
@@ -238,6 +302,20 @@ def _spoken_for(
     return picked
 
 
+# The rows' dates are read as the driver gives them (on SQLite 'YYYY-MM-DD' text, which
+# SQLAlchemy would otherwise parse once per row and column) and turned into dates once per
+# distinct value by ``_Days``.
+_DAY = String()
+
+
+class _Days(dict[Any, dt.date | None]):
+    """Dates from the driver's values (text on SQLite, dates on PostgreSQL, or None)."""
+
+    def __missing__(self, key: Any) -> dt.date | None:
+        day = self[key] = dt.date.fromisoformat(key) if isinstance(key, str) else key
+        return day
+
+
 class _DateTexts(dict[tuple[Any, Any], str | None]):
     """``format_date`` of (date, precision) pairs, each worked out once."""
 
@@ -267,6 +345,7 @@ def _records(
     names = actor_names(session, responders | {row[AUTHOR] for row in rows} | organizations)
     behalf_of: dict[tuple[int, ...], list[str]] = {}
     date_texts = _DateTexts()
+    days = _Days()
     id_key, kind_key, actor_key = keys.id, keys.kind, keys.actor
     records: list[Record] = []
     last_id = None
@@ -279,6 +358,7 @@ def _records(
                 sources.append({"url": url, "outlet": outlet, "locator": locator})
             continue
         last_id, sources = rid, None
+        date = days[date]
         chain = spans[actor_id].at(date)
         if wanted is not None and not wanted(row, chain):
             continue
@@ -313,9 +393,10 @@ def who_denied(
     since: str | PartialDate | None = None,
     until: str | PartialDate | None = None,
     direct: bool = False,
-) -> list[Record]:
+    limit: int | None = None,
+) -> Page:
     """Denials as rows ``{denial_id, denier, on_behalf_of, date, quote, statement_id,
-    statement, author, sources}``; filters as in ``response_query``."""
+    statement, author, sources}``; filters and ``limit`` as in ``response_query``."""
     return response_query(
         session,
         "denial",
@@ -329,6 +410,7 @@ def who_denied(
         until=until,
         direct=direct,
         keys=DENIAL_KEYS,
+        limit=limit,
     )
 
 
@@ -344,9 +426,10 @@ def who_endorsed(
     since: str | PartialDate | None = None,
     until: str | PartialDate | None = None,
     direct: bool = False,
-) -> list[Record]:
+    limit: int | None = None,
+) -> Page:
     """Endorsements as rows ``{endorsement_id, endorser, on_behalf_of, date, quote,
-    statement_id, statement, author, sources}``; filters as in ``response_query``."""
+    statement_id, statement, author, sources}``; filters and ``limit`` as in ``response_query``."""
     return response_query(
         session,
         "endorsement",
@@ -360,4 +443,5 @@ def who_endorsed(
         until=until,
         direct=direct,
         keys=ENDORSEMENT_KEYS,
+        limit=limit,
     )

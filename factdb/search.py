@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from factdb.dates import format_date
 from factdb.errors import InvalidInput
 from factdb.filters import ActorFilter, actor_filter, kind_is
+from factdb.paging import Page, check_limit
 from factdb.rollup import Affiliations
 from factdb.tables import STATEMENT_KINDS, actors, statements
 from factdb.text import name_key
@@ -139,8 +140,8 @@ def search(
     kind: str | None = None,
     by: str | None = None,
     direct: bool = False,
-    limit: int = DEFAULT_LIMIT,
-) -> list[dict[str, Any]]:
+    limit: int | None = DEFAULT_LIMIT,
+) -> Page:
     """Live statements whose text, quote or note contain every word of ``text``, ignoring
     case and diacritics: first those where each word is a whole word, best first, then (to
     fill up to ``limit``) those where a word is only the start of a longer one.
@@ -149,17 +150,19 @@ def search(
     first row. Relevance is BM25 on SQLite and ``ts_rank`` on PostgreSQL; without ``kind``
     and ``by`` it is computed among the ``RANK_WINDOW`` most recently added matches, so a
     very common word stays fast. ``by`` keeps statements by that actor or (unless
-    ``direct``) by its affiliates at the statement's date. Raises InvalidInput for a search
-    with no words, an unknown kind or a limit below 1."""
+    ``direct``) by its affiliates at the statement's date. ``limit`` None: every match.
+    The page's ``total`` is the number of matches (whole words and starts of words). Raises
+    InvalidInput for a search with no words, an unknown kind or a limit below 1."""
     terms = search_terms(text)
     if kind is not None and kind not in STATEMENT_KINDS:
         raise InvalidInput(f"--kind: {kind!r} is not one of {', '.join(STATEMENT_KINDS)}")
-    if limit < 1:
-        raise InvalidInput(f"--limit: must be at least 1, got {limit}")
+    check_limit(limit)
     affiliations = Affiliations.load(session) if by is not None else None
     wanted = None
     if affiliations is not None:
         wanted = actor_filter(session, by, "--by", affiliations, direct=direct)
+    total = _count(session, terms, kind, wanted, affiliations)
+    limit = total if limit is None else min(limit, total)
     ids: list[int] = []
     # Whole words first (fast, exact), then words that start with a term, to fill up.
     for prefix in (False, True):
@@ -170,7 +173,29 @@ def search(
         else:
             found = _filtered(session, terms, limit, prefix, kind, wanted, affiliations, set(ids))
         ids.extend(found[: limit - len(ids)])
-    return _rows(session, ids, terms)
+    return Page(_rows(session, ids, terms), total)
+
+
+def _count(
+    session: Session,
+    terms: Sequence[str],
+    kind: str | None,
+    wanted: ActorFilter | None,
+    affiliations: Affiliations | None,
+) -> int:
+    """The number of live matches (a word may be the start of a longer one), counted by the
+    database unless the actor's dates must be checked row by row."""
+    query = _ranked(session, terms, prefix=True).order_by(None)
+    if kind is not None:
+        query = query.where(kind_is(statements.c.kind, (kind,), use_index=False))
+    if wanted is None or affiliations is None:
+        counted = select(func.count()).select_from(query.subquery())
+        return int(session.scalar(counted) or 0)
+    query = query.where(statements.c.actor_id.in_(sorted(wanted.candidates)))
+    return sum(
+        1 for _id, actor_id, date in session.execute(query)
+        if wanted.matches(affiliations, actor_id, date)
+    )  # fmt: skip
 
 
 def _filtered(
@@ -212,7 +237,8 @@ def _best(
     ``RANK_WINDOW`` most recently added matches (all of them when there are fewer), which the
     indexes return without ranking everything; the window widens while deleted or skipped
     statements fill it."""
-    window, take = RANK_WINDOW, limit + len(skip) + 16
+    take = limit + len(skip) + 16
+    window = max(RANK_WINDOW, take)
     while True:
         if _dialect(session) == "sqlite":
             newest = (

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate
 from factdb.errors import InvalidInput
 from factdb.filters import DateRange, actor_filter, on_topic, topic_id
+from factdb.paging import Page, check_limit
 from factdb.positions import chunks
 from factdb.records import statement_records
 from factdb.rollup import Affiliations
@@ -42,14 +43,17 @@ def timeline(
     until: str | PartialDate | None = None,
     direct: bool = False,
     actor: str | None = None,
-) -> list[Record]:
+    limit: int | None = None,
+) -> Page:
     """Live statements of every kind as ``statement_record`` dicts in timeline order
-    (``timeline_key``). ``by`` keeps statements by that actor or (unless ``direct``) by
+    (``timeline_key``): the first ``limit`` (all when None), with ``total`` the number
+    matching. ``by`` keeps statements by that actor or (unless ``direct``) by
     its affiliates at the statement's date; ``since``/``until`` keep dated statements from
     the first day of ``since`` to the last day of ``until``. ``actor`` is the old name of
     ``by`` (``--actor``), still accepted."""
     if by is not None and actor is not None and by != actor:
         raise InvalidInput("--actor: is the old name of --by; give one of them")
+    check_limit(limit)
     field = "--by" if by is not None or actor is None else "--actor"
     affiliations = Affiliations.load(session)
     wanted = actor_filter(session, by or actor, field, affiliations, direct=direct)
@@ -63,14 +67,30 @@ def timeline(
     if topic_number is not None:
         query = query.where(on_topic(statements.c.id, topic_number))
     query = query.where(*dates.conditions(statements.c.date))
-    rows = [
-        row
-        for row in session.execute(query)
-        if wanted is None or wanted.matches(affiliations, row[1], row[2])
-    ]
-    rows.sort(key=lambda row: timeline_key(row[2], row[3], row[0]))
-    ids = [row[0] for row in rows]
+    if wanted is None and limit is not None:  # the database counts and cuts
+        total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        ids = list(
+            session.scalars(
+                query.with_only_columns(statements.c.id)
+                .order_by(
+                    statements.c.date.is_(None),
+                    statements.c.date,
+                    case(_PRECISION_ORDER, value=statements.c.date_precision, else_=3),
+                    statements.c.id,
+                )
+                .limit(limit)
+            )
+        )
+    else:
+        rows = [
+            row
+            for row in session.execute(query)
+            if wanted is None or wanted.matches(affiliations, row[1], row[2])
+        ]
+        rows.sort(key=lambda row: timeline_key(row[2], row[3], row[0]))
+        total = len(rows)
+        ids = [row[0] for row in rows[:limit]]
     loaded: dict[int, Record] = {}
     for part in chunks(ids):
         loaded.update(statement_records(session, part))
-    return [loaded[number] for number in ids]
+    return Page([loaded[number] for number in ids], total)

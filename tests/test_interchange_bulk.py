@@ -1,6 +1,7 @@
 """How the import writes: audit rows built by the database read as the ORM hook writes
-them; on SQLite the full-text index, its trigger, the statements' indexes and the
-connection's page cache come out of an import exactly as they went in."""
+them; the full-text index, its trigger, the statements' indexes, PostgreSQL's foreign keys
+and SQLite's page cache come out of an import exactly as they went in, whether it succeeds
+or fails."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import table_rows
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from factdb.audit import audit_inserts
 from factdb.db import Database, dispose_engines
+from factdb.errors import InvalidInput
 from factdb.interchange import import_jsonl
 from factdb.models import Actor, AuditEntry, Source
 from factdb.search import search
@@ -145,10 +148,36 @@ def sqlite_database(tmp_path: Path, sqlite_template: Path) -> Iterator[Database]
     dispose_engines()
 
 
-def schema(database: Database) -> list[tuple[str, str]]:
+# PostgreSQL: every index and constraint, by the statement that would create it.
+PG_SCHEMA = text(
+    "SELECT tablename, indexname, indexdef FROM pg_indexes "
+    "WHERE schemaname = current_schema() "
+    "UNION ALL SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+    "FROM pg_constraint WHERE connamespace = to_regnamespace(current_schema()) "
+    "ORDER BY 1, 2, 3"
+)
+
+
+def schema(database: Database) -> list[tuple[str, ...]]:
+    """SQLite: every table, index and trigger as stored; PostgreSQL: indexes and
+    constraints (what the import drops and builds again on a large load)."""
     with database.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            return [tuple(str(value) for value in row) for row in connection.execute(PG_SCHEMA)]
         rows = connection.execute(text("SELECT name, sql FROM sqlite_master ORDER BY name"))
         return [(str(name), str(sql)) for name, sql in rows]
+
+
+def check_search_index(database: Database) -> None:
+    """SQLite: FTS5's own check that the index holds exactly the content of ``statements``
+    (PostgreSQL's GIN index is built from the rows by the server itself)."""
+    if database.engine.dialect.name == "sqlite":
+        fts_check(database)
+
+
+def statement_count(database: Database) -> int:
+    with database.engine.connect() as connection:
+        return int(connection.exec_driver_sql("SELECT count(*) FROM statements").scalar() or 0)
 
 
 def fts_check(database: Database) -> None:
@@ -166,18 +195,18 @@ def found(database: Database, words: str) -> list[int]:
 
 @pytest.mark.parametrize("existing", [0, 5, 400], ids=["empty", "small", "larger"])
 def test_search_index_and_schema_come_out_as_they_went_in(
-    sqlite_database: Database, existing: int
+    database: Database, existing: int
 ) -> None:
-    """Into an empty database, one smaller than the import (its statement indexes are
-    rebuilt) and one larger (they are kept): the same schema, a full-text index equal to
-    its content, and the trigger back for statements added later."""
-    database = sqlite_database
+    """Into an empty database, one smaller than the import (its statement indexes, and on
+    PostgreSQL its foreign keys, are dropped and built again) and one larger (they are
+    kept): the same schema, a full-text index equal to its content, and the trigger back
+    for statements added later."""
     if existing:
         load(database, [HEADER, *ACTORS, *statements(existing, start=1000)])
     before = schema(database)
     load(database, [HEADER, *ACTORS, *statements(60)])
     assert schema(database) == before
-    fts_check(database)
+    check_search_index(database)
     assert found(database, "agdam") == sorted(
         [n + 1 + existing for n in range(60) if n % 6 == 4]
         + [n + 1 for n in range(existing) if (n + 1000) % 6 == 4]
@@ -188,7 +217,7 @@ def test_search_index_and_schema_come_out_as_they_went_in(
     )
     later = database.run(lambda s: add_claim(s, "Unique wording", by="Armenia").id, write=True)
     assert found(database, "unique wording") == [later]
-    fts_check(database)
+    check_search_index(database)
 
 
 def test_the_page_cache_setting_is_restored(sqlite_database: Database) -> None:
@@ -220,35 +249,60 @@ def fail_after(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
 
 
 def test_an_import_failing_while_it_writes_leaves_everything_as_it_was(
-    sqlite_database: Database, monkeypatch: pytest.MonkeyPatch
+    database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    database = sqlite_database
     load(database, [HEADER, *ACTORS, *statements(4, start=5000)])
-    before = schema(database)
+    before, rows_before = schema(database), table_rows(database)
     fail_after(monkeypatch, 1200)
     with pytest.raises(Interrupted):
         load(database, [HEADER, *ACTORS, *statements(1500)])
     assert schema(database) == before
-    with database.engine.connect() as connection:
-        assert connection.exec_driver_sql("SELECT count(*) FROM statements").scalar() == 4
-    fts_check(database)
+    assert table_rows(database) == rows_before
+    check_search_index(database)
 
 
 def test_a_caller_that_commits_after_a_failed_import_keeps_a_whole_schema(
-    sqlite_database: Database, monkeypatch: pytest.MonkeyPatch
+    database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The import puts the trigger and indexes back (and indexes what it wrote) even when
-    it fails, in case its caller commits anyway."""
-    database = sqlite_database
+    """The import puts the trigger, indexes and keys back (and indexes what it wrote) even
+    when it fails, in case its caller commits anyway."""
     before = schema(database)
     fail_after(monkeypatch, 1200)
     with database.session(write=True) as session, pytest.raises(Interrupted):
         import_jsonl(session, [HEADER, *ACTORS, *statements(1500)])
     assert schema(database) == before
-    with database.engine.connect() as connection:
-        assert connection.exec_driver_sql("SELECT count(*) FROM statements").scalar() == 1000
-    fts_check(database)
+    assert statement_count(database) == 1000
+    check_search_index(database)
     assert found(database, "agdam")[:2] == [5, 11]
+
+
+def test_a_link_to_nothing_fails_the_import_and_changes_nothing(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The foreign keys hold while the import writes: on SQLite each row is checked as it
+    goes in, on PostgreSQL (keys dropped during a large load) when they are added back. A
+    statement's source that does not exist (smuggled in past the import's own checks)
+    fails the import, and the database is as it was."""
+    from factdb.interchange.bulk import BulkWriter
+
+    load(database, [HEADER, *ACTORS, *statements(4, start=5000)])
+    before, rows_before = schema(database), table_rows(database)
+    insert = BulkWriter.insert
+
+    def smuggling(self: Any, table: str, columns: tuple[str, ...], rows: Any) -> None:
+        if table == "statement_sources":
+            at = columns.index("source_id")
+            rows = [(*rows[0][:at], 10**6, *rows[0][at + 1 :]), *rows[1:]]
+        insert(self, table, columns, rows)
+
+    monkeypatch.setattr(BulkWriter, "insert", smuggling)
+    rule = r"(?i)^the change breaks a rule of the record: .*foreign key"
+    with pytest.raises(InvalidInput, match=rule):
+        load(database, [HEADER, *ACTORS, *statements(1500)])
+    monkeypatch.undo()
+    assert schema(database) == before
+    assert table_rows(database) == rows_before
+    check_search_index(database)
 
 
 def test_the_import_knows_the_trigger_it_stands_in_for(sqlite_database: Database) -> None:

@@ -170,11 +170,23 @@ def test_search_reads_the_full_text_index(example_db: Database) -> None:
     event.listen(example_db.engine, "before_cursor_execute", capture)
     try:
         example_db.run(lambda s: search(s, "truce"))
+        whole = [params[0] for _sql, params in seen]
+        seen.clear()
+        example_db.run(lambda s: search(s, "truc"))
     finally:
         event.remove(example_db.engine, "before_cursor_execute", capture)
-    # whole words, then prefixes (the two matches are not enough to fill a page)
-    assert [params[0] for _sql, params in seen] == ['"truce"', '"truce"*']
-    for sql, params in seen:
+    # the matches counted (whole words and prefixes), then the best whole words; when they
+    # are all the matches, no search for prefixes follows
+    assert whole == ['"truce"*', '"truce"']
+    assert [params[0] for _sql, params in seen] == ['"truc"*', '"truc"', '"truc"*']
+    with example_db.engine.connect() as connection:
+        sql, params = seen[0]
+        plan = [row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)]
+    assert plan == [
+        "SCAN statements_fts VIRTUAL TABLE INDEX 0:M3",
+        "SEARCH statements USING INTEGER PRIMARY KEY (rowid=?)",
+    ], plan
+    for sql, params in seen[1:]:
         with example_db.engine.connect() as connection:
             plan = [
                 row[3] for row in connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)

@@ -10,12 +10,11 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
-from typing import IO, TYPE_CHECKING, Annotated, Any, TextIO
+from typing import IO, TYPE_CHECKING, Annotated, Any, TextIO, TypeVar
 
 import typer
 
 from factdb.cli.common import (
-    FormatOption,
     OutputFormat,
     database,
     emit_rows,
@@ -30,6 +29,10 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from factdb.interchange import ImportResult
+    from factdb.interchange.claimreview_import import ClaimReviewImport
+    from factdb.interchange.jsonl import Progress
+
+T = TypeVar("T")
 
 
 class ExportFormat(StrEnum):
@@ -109,6 +112,78 @@ def _utf8_stdout() -> Iterator[TextIO]:
         out.detach()
 
 
+class ImportFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    jsonl = "jsonl"
+    claimreview = "claimreview"
+
+
+def _import_formats(formats: list[ImportFormat]) -> tuple[str, OutputFormat]:
+    """The input format and the output format, from --format given up to twice."""
+    reading = [f.value for f in formats if f.value in ("jsonl", "claimreview")]
+    output = [OutputFormat(f.value) for f in formats if f.value not in ("jsonl", "claimreview")]
+    if len(reading) > 1 or len(output) > 1:
+        fail("--format: give one input format (jsonl, claimreview) and one output format", 2)
+    return (reading or ["jsonl"])[0], (output or [OutputFormat.table])[0]
+
+
+def _print_counts(
+    result: ImportResult, fmt: OutputFormat, extra: dict[str, Any] | None = None
+) -> None:
+    warn(result.warnings)
+    if fmt is OutputFormat.json:
+        summary: dict[str, Any] = {"dry_run": result.dry_run, "lines": result.lines}
+        summary.update(extra or {})
+        for row in result.rows():
+            summary[row["type"]] = {"created": row["created"], "unchanged": row["unchanged"]}
+        summary["warnings"] = result.warnings
+        write_json(summary)
+        return
+    title = "Dry run: nothing written" if result.dry_run else "Imported"
+    emit_rows(result.rows(), fmt, ["type", "created", "unchanged"], title=title)
+
+
+def _run_import(
+    ctx: typer.Context,
+    source: IO[bytes],
+    work: Callable[[Session, Progress | None], T],
+    *,
+    write: bool,
+) -> T:
+    """Run an import in the command's transaction, with a progress bar on a terminal; its
+    problems are one ``error:`` line each."""
+    from factdb.errors import FactDBError
+
+    try:
+        with _progress_bar(source) as progress:
+            return database(ctx).run(lambda session: work(session, progress), write=write)
+    except FactDBError as exc:
+        for line in str(exc).splitlines() or [""]:
+            sys.stderr.write(error_line(line) + "\n")
+        raise typer.Exit(1) from None
+
+
+def _import_claimreview(
+    ctx: typer.Context,
+    source: IO[bytes],
+    dry_run: bool,
+    fmt: OutputFormat,
+    options: dict[str, Any],
+) -> None:
+    from factdb.interchange.claimreview_import import import_claimreview
+
+    def work(session: Session, progress: Progress | None) -> ClaimReviewImport:
+        source.seek(0)
+        data = source.read()
+        return import_claimreview(session, data, dry_run=dry_run, progress=progress, **options)
+
+    done = _run_import(ctx, source, work, write=not dry_run)
+    unmapped = [{"item": label, "rating": rating} for label, rating in done.unmapped]
+    _print_counts(done.result, fmt, {"reviews": done.reviews, "unmapped": unmapped})
+
+
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
 
@@ -116,52 +191,80 @@ def register(app: typer.Typer) -> None:
     def import_command(
         ctx: typer.Context,
         file: Annotated[
-            str, typer.Argument(metavar="FILE|-", help="A factdb JSON Lines file, or - for stdin.")
+            str,
+            typer.Argument(
+                metavar="FILE|-",
+                help="A factdb JSON Lines file (or fact-checks, with -f claimreview); - for stdin.",
+            ),
         ],
         dry_run: Annotated[
             bool, typer.Option("--dry-run", help="Check everything, count, write nothing.")
         ] = False,
-        fmt: FormatOption = OutputFormat.table,
+        formats: Annotated[
+            list[ImportFormat] | None,
+            typer.Option(
+                "--format",
+                "-f",
+                help="Input format jsonl (the default) or claimreview, and output format "
+                "table, json or csv; give both as -f claimreview -f json.",
+                case_sensitive=False,
+            ),
+        ] = None,
+        kind_for_new: Annotated[
+            str | None,
+            typer.Option(
+                "--kind-for-new",
+                metavar="KIND",
+                help="ClaimReview: the kind of new claim authors (default other).",
+            ),
+        ] = None,
+        skip_unreadable: Annotated[
+            bool,
+            typer.Option(
+                "--skip-unreadable",
+                help="ClaimReview: leave out reviews that cannot be read, with a warning.",
+            ),
+        ] = False,
     ) -> None:
-        """Import factdb JSON Lines: check every line first, then write all of it or nothing.
+        """Import factdb JSON Lines or ClaimReview: check everything, then write all or nothing.
 
         Each problem is reported as `line N: field: problem` on stderr (the first 20).
 
-        Importing the same file twice changes nothing.
+        Importing the same file twice changes nothing. With `--format claimreview` it imports
+        published fact-checks (ClaimReview JSON-LD, a Fact Check Tools response, a DataFeed, an
+        HTML page); problems are `item N: field: problem`.
 
         Example: factdb import nagorno-karabakh-2020.jsonl --dry-run
         """
-        from factdb.errors import FactDBError
         from factdb.interchange import import_jsonl
 
+        reading, fmt = _import_formats(formats or [])
+        for flag, given in (
+            ("--kind-for-new", kind_for_new),
+            ("--skip-unreadable", skip_unreadable),
+        ):
+            if given and reading != "claimreview":
+                fail(f"{flag}: only goes with --format claimreview", 2)
         path = None if file == "-" else file
         if path is not None and os.path.isdir(path):
             fail(f"FILE: {file!r} is a folder, not a file", 2)
         # Standard input is copied to a temporary file first, so that a transaction the
         # database asks to rerun reads the same bytes again.
         with _input(file) as source:
+            if reading == "claimreview":
+                options = {
+                    "kind_for_new": kind_for_new or "other",
+                    "skip_unreadable": skip_unreadable,
+                }
+                _import_claimreview(ctx, source, dry_run, fmt, options)
+                return
 
-            def work(session: Session) -> ImportResult:
+            def work(session: Session, progress: Progress | None) -> ImportResult:
                 source.seek(0)
                 return import_jsonl(session, source, dry_run=dry_run, progress=progress)
 
-            try:
-                with _progress_bar(source) as progress:
-                    result = database(ctx).run(work, write=not dry_run)
-            except FactDBError as exc:
-                for line in str(exc).splitlines() or [""]:
-                    sys.stderr.write(error_line(line) + "\n")
-                raise typer.Exit(1) from None
-        warn(result.warnings)
-        if fmt is OutputFormat.json:
-            summary: dict[str, Any] = {"dry_run": result.dry_run, "lines": result.lines}
-            for row in result.rows():
-                summary[row["type"]] = {"created": row["created"], "unchanged": row["unchanged"]}
-            summary["warnings"] = result.warnings
-            write_json(summary)
-            return
-        title = "Dry run: nothing written" if result.dry_run else "Imported"
-        emit_rows(result.rows(), fmt, ["type", "created", "unchanged"], title=title)
+            result = _run_import(ctx, source, work, write=not dry_run)
+        _print_counts(result, fmt)
 
     @app.command("export")
     def export_command(

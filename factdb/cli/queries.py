@@ -8,7 +8,15 @@ from typing import Annotated, Any
 
 import typer
 
-from factdb.cli.common import FormatOption, OutputFormat, emit_rows, fail, run
+from factdb.cli.common import (
+    FormatOption,
+    LimitOption,
+    OutputFormat,
+    emit_rows,
+    fail,
+    page_limit,
+    run,
+)
 
 
 class ResponseKind(StrEnum):
@@ -124,6 +132,7 @@ def who_denied(
     since: SinceOption = None,
     until: UntilOption = None,
     direct: DirectOption = False,
+    limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Who denied what: one row per denial, with whom the denier spoke for at the time.
@@ -145,9 +154,16 @@ def who_denied(
             since=since,
             until=until,
             direct=direct,
+            limit=page_limit(limit, fmt),
         ),
     )
-    emit_rows(rows, fmt, ("denial_id", "denier", *RESPONSE_COLUMNS), empty="No denials found.")
+    emit_rows(
+        rows,
+        fmt,
+        ("denial_id", "denier", *RESPONSE_COLUMNS),
+        empty="No denials found.",
+        total=rows.total,
+    )
 
 
 def who_endorsed(
@@ -161,6 +177,7 @@ def who_endorsed(
     since: SinceOption = None,
     until: UntilOption = None,
     direct: DirectOption = False,
+    limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Who endorsed what: one row per endorsement, the twin of who-denied.
@@ -182,10 +199,15 @@ def who_endorsed(
             since=since,
             until=until,
             direct=direct,
+            limit=page_limit(limit, fmt),
         ),
     )
     emit_rows(
-        rows, fmt, ("endorsement_id", "endorser", *RESPONSE_COLUMNS), empty="No endorsements found."
+        rows,
+        fmt,
+        ("endorsement_id", "endorser", *RESPONSE_COLUMNS),
+        empty="No endorsements found.",
+        total=rows.total,
     )
 
 
@@ -204,6 +226,7 @@ def responses(
     since: SinceOption = None,
     until: UntilOption = None,
     direct: DirectOption = False,
+    limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Every answer (denials, disputes, endorsements, admissions, retractions, fact-checks).
@@ -226,6 +249,7 @@ def responses(
             since=since,
             until=until,
             direct=direct,
+            limit=page_limit(limit, fmt),
         ),
     )
     emit_rows(
@@ -233,6 +257,7 @@ def responses(
         fmt,
         ("response_id", "kind", "responder", *RESPONSE_COLUMNS),
         empty="No answers found.",
+        total=rows.total,
     )
 
 
@@ -271,9 +296,7 @@ def search(
     kind: StatementKindOption = None,
     by: SaidByOption = None,
     direct: DirectOption = False,
-    limit: Annotated[
-        int, typer.Option("--limit", "-n", min=1, help="At most this many results.")
-    ] = 50,
+    limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Full-text search over statements' text, quotes and notes, best match first.
@@ -285,10 +308,21 @@ def search(
     rows = run(
         ctx,
         lambda session: query(
-            session, text, kind=kind.value if kind else None, by=by, direct=direct, limit=limit
+            session,
+            text,
+            kind=kind.value if kind else None,
+            by=by,
+            direct=direct,
+            limit=page_limit(limit, fmt),
         ),
     )
-    emit_rows(rows, fmt, ("rank", "id", "kind", "actor", "date", "snippet"), empty="No matches.")
+    emit_rows(
+        rows,
+        fmt,
+        ("rank", "id", "kind", "actor", "date", "snippet"),
+        empty="No matches.",
+        total=rows.total,
+    )
 
 
 def timeline(
@@ -303,6 +337,7 @@ def timeline(
     since: SinceOption = None,
     until: UntilOption = None,
     direct: DirectOption = False,
+    limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
     actor: Annotated[
         str | None, typer.Option("--actor", metavar="ACTOR", hidden=True, help="Old name of --by.")
@@ -319,7 +354,14 @@ def timeline(
     rows = run(
         ctx,
         lambda session: query(
-            session, topic=topic, by=by, actor=actor, since=since, until=until, direct=direct
+            session,
+            topic=topic,
+            by=by,
+            actor=actor,
+            since=since,
+            until=until,
+            direct=direct,
+            limit=page_limit(limit, fmt),
         ),
     )
     emit_rows(
@@ -327,6 +369,7 @@ def timeline(
         fmt,
         ("date", "id", "kind", "actor", "responds_to", "text", "quote"),
         empty="No statements found.",
+        total=rows.total,
     )
 
 
@@ -394,9 +437,7 @@ def claim_list(
         bool, typer.Option("--include-deleted", help="Deleted claims too.")
     ] = False,
     direct: DirectOption = False,
-    limit: Annotated[
-        int | None, typer.Option("--limit", "-n", min=1, help="At most this many claims.")
-    ] = None,
+    limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List claims with their derived status, filtered by status, topic or who answered them.
@@ -407,12 +448,13 @@ def claim_list(
     Example: factdb claim list --about Pakistan --status denied
     """
     from factdb.claim_list import list_claims
+    from factdb.paging import Page
 
     # Unfiltered and empty: there are no (live) claims, so say how to add one.
     options = (by, about, topic, since, until, status, denied_by, endorsed_by)
     filtered = unanswered or any(value is not None for value in options)
 
-    def work(session: Any) -> list[dict[str, Any]]:
+    def work(session: Any) -> Page:
         return list_claims(
             session,
             by=by,
@@ -426,12 +468,13 @@ def claim_list(
             unanswered=unanswered,
             include_deleted=include_deleted,
             direct=direct,
-            limit=limit,
+            limit=page_limit(limit, fmt),
         )
 
     columns = (*CLAIM_COLUMNS, "deleted") if include_deleted else CLAIM_COLUMNS
     empty = "No claims found." if filtered else NO_CLAIMS_YET
-    emit_rows(run(ctx, work), fmt, columns, empty=empty)
+    rows = run(ctx, work)
+    emit_rows(rows, fmt, columns, empty=empty, total=rows.total)
 
 
 def register(app: typer.Typer) -> None:

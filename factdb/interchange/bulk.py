@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import bindparam, column, func, insert, select, table, text
+from sqlalchemy import TextClause, bindparam, column, func, insert, select, table, text
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateIndex
 
@@ -37,6 +37,24 @@ _FTS_TRIGGER_SQL = text(
 )
 _DROP_FTS_TRIGGER = text("DROP TRIGGER statements_fts_insert")
 _INDEX_SQL = text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :table")
+# PostgreSQL: the secondary indexes of a table (not those behind a primary key or a unique
+# constraint) and the foreign keys of tables, each with the statement that creates it as it
+# is now (``pg_get_indexdef``, ``pg_get_constraintdef``).
+_PG_INDEXES = text(
+    "SELECT t.relname, i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+    "JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+    "WHERE t.relname = :table AND t.relnamespace = to_regnamespace(current_schema()) "
+    "AND NOT x.indisunique AND NOT x.indisprimary ORDER BY i.relname"
+)
+_DROP_PG_INDEX = "DROP INDEX {1}"
+_PG_FOREIGN_KEYS = text(
+    "SELECT t.relname, c.conname, 'ALTER TABLE ' || quote_ident(t.relname) || "
+    "' ADD CONSTRAINT ' || quote_ident(c.conname) || ' ' || pg_get_constraintdef(c.oid) "
+    "FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+    "WHERE c.contype = 'f' AND t.relname = ANY(:tables) "
+    "AND t.relnamespace = to_regnamespace(current_schema()) ORDER BY t.relname, c.conname"
+)
+_DROP_PG_KEY = "ALTER TABLE {0} DROP CONSTRAINT {1}"
 _fts = table("statements_fts", column("rowid"), column("text"), column("quote"), column("note"))
 _new = tables.statements
 _INDEX_NEW_STATEMENTS = insert(_fts).from_select(
@@ -131,14 +149,20 @@ class BulkWriter:
 
     @contextmanager
     def deferred_indexes(self, table_name: str, new_rows: int) -> Iterator[None]:
-        """SQLite, when the new rows at least double the table: its secondary indexes
-        are dropped and built again once the rows are in (one sort per index instead of
-        an insertion per row and index), in the import's transaction. Only indexes that
-        read exactly as the metadata declares them are touched."""
+        """When the new rows at least double the table: its secondary indexes are dropped
+        and built again once the rows are in (one sort per index instead of an insertion
+        per row and index), in the import's transaction. SQLite: only indexes that read
+        exactly as the metadata declares them are touched. PostgreSQL: every index not
+        behind a primary key or unique constraint (the full-text GIN index too), rebuilt
+        from its own definition; the table is held exclusively until the import commits."""
         target = tables.metadata.tables[table_name]
         existing = self.connection.scalar(select(func.count()).select_from(target)) or 0
-        if self.postgres or new_rows < max(existing, 1):
+        if new_rows < max(existing, 1):
             yield
+            return
+        if self.postgres:
+            with self._rebuilt(_PG_INDEXES, {"table": table_name}, _DROP_PG_INDEX):
+                yield
             return
         rows = self.connection.execute(_INDEX_SQL, {"table": table_name})
         stored: dict[str, str] = {name: sql for name, sql in rows}
@@ -159,6 +183,40 @@ class BulkWriter:
                     index.create(self.connection)
 
     @contextmanager
+    def deferred_foreign_keys(self, table_names: Sequence[str], new_rows: int) -> Iterator[None]:
+        """PostgreSQL, when the new rows at least double the statements: the foreign keys
+        of ``table_names`` are dropped while the rows go in and added back once they are in,
+        in the import's transaction. Adding a key back checks every row against the table
+        it points to in one join, instead of one trigger call per row and key; a row that
+        breaks one fails the import as the trigger would have. (The PostgreSQL manual's
+        advice for populating a database.) Dropping a key locks both its tables exclusively
+        until the import commits. SQLite checks its keys as it writes."""
+        existing = self.connection.scalar(select(func.count()).select_from(tables.statements)) or 0
+        if not self.postgres or new_rows < max(existing, 1):
+            yield
+            return
+        with self._rebuilt(_PG_FOREIGN_KEYS, {"tables": list(table_names)}, _DROP_PG_KEY):
+            yield
+
+    @contextmanager
+    def _rebuilt(
+        self, listing: TextClause, parameters: dict[str, Any], drop: str
+    ) -> Iterator[None]:
+        """PostgreSQL: drop what ``listing`` returns as (table, name, definition) rows with
+        ``drop`` (formatted with the quoted table and name), and run each definition again
+        afterwards unless the transaction has failed (then it all rolls back anyway)."""
+        found = self.connection.execute(listing, parameters).all()
+        for table_name, name, _definition in found:
+            quoted = self.connection.dialect.identifier_preparer.quote
+            self.connection.exec_driver_sql(drop.format(quoted(table_name), quoted(name)))
+        try:
+            yield
+        finally:
+            if self._in_transaction():
+                for _table_name, _name, definition in found:
+                    self.connection.exec_driver_sql(definition)
+
+    @contextmanager
     def deferred_search_index(self) -> Iterator[None]:
         """SQLite: while statements are inserted, no per-row trigger call; afterwards the
         new statements are indexed in one statement and the trigger is put back, all in the
@@ -176,6 +234,12 @@ class BulkWriter:
                 self.connection.execute(_FTS_TRIGGER)
 
     def _in_transaction(self) -> bool:
-        """Whether the import's transaction is still open: after an error SQLite may have
-        rolled it back already, and with it whatever was dropped came back."""
+        """Whether the import's transaction is still open and usable: after an error SQLite
+        may have rolled it back already, and with it whatever was dropped came back; a
+        PostgreSQL transaction that failed refuses every statement until rolled back."""
+        if self.postgres:
+            from psycopg.pq import TransactionStatus
+
+            status = self.cursor.connection.info.transaction_status
+            return bool(status == TransactionStatus.INTRANS)
         return bool(self.cursor.connection.in_transaction)

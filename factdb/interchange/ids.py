@@ -23,7 +23,12 @@ class IdAllocator:
         self._postgres = session.get_bind().dialect.name == "postgresql"
         self._next = 0
         self._ranges: list[tuple[int, int]] = []
-        if not self._postgres:
+        self._sequence = ""
+        if self._postgres:
+            # looked up once: called in the query below, it would run once per id
+            found = session.scalar(select(func.pg_get_serial_sequence(table, "id")))
+            self._sequence = str(found)
+        else:
             column = Base.metadata.tables[table].c.id
             self._next = int(session.scalar(select(func.coalesce(func.max(column), 0))) or 0) + 1
 
@@ -39,10 +44,10 @@ class IdAllocator:
             return ids
         result = self._session.connection().execute(
             text(
-                "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                "SELECT nextval(CAST(:sequence AS regclass)) "
                 "FROM generate_series(1, :count) ORDER BY 1"
             ),
-            {"table": self._table, "count": count},
+            {"sequence": self._sequence, "count": count},
         )
         for (value,) in result:
             ids.append(int(value))

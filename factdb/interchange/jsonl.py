@@ -168,6 +168,10 @@ class _DbParent:
     label: str
 
 
+# What the statements' round writes: the statements and their links.
+_STATEMENT_TABLES = ("statements", "statement_subjects", "statement_topics", "statement_sources")
+
+
 def _chunks(items: Iterable[Any], size: int = LOOKUP_CHUNK) -> Iterator[list[Any]]:
     chunk: list[Any] = []
     for item in items:
@@ -1181,16 +1185,18 @@ class _Import:
         self.stamp = storage_time(self.now)
         self.bulk = BulkWriter(self.session)
         self.tick(self.line_count - len(self.refs))
-        with self.bulk.cache():
+        new = len(self.refs) - len(self.existing)
+        # one audit row per new statement (and per actor, source …)
+        with self.bulk.cache(), self.bulk.deferred_indexes("audit_log", new):
             self._write_topics()
             self._write_actors()
             self._write_sources()
             for table in ("topics", "actors", "actor_aliases", "affiliations", "sources"):
                 self.bulk.audit(table, self.now)
-            new = len(self.refs) - len(self.existing)
             with (
                 self.bulk.deferred_search_index(),
                 self.bulk.deferred_indexes("statements", new),
+                self.bulk.deferred_foreign_keys(_STATEMENT_TABLES, new),
             ):
                 self._write_statements()
         self.session.expire_all()
