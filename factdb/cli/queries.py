@@ -280,17 +280,21 @@ def positions(
     emit_rows(rows, fmt, ("actor", "position", "via"), empty="Nobody has taken a position.")
 
 
+StatementKindOption = Annotated[
+    StatementKind | None,
+    typer.Option("--kind", "-k", help="Only statements of this kind.", case_sensitive=False),
+]
+SaidByOption = Annotated[
+    str | None,
+    typer.Option("--by", metavar="ACTOR", help="Said by this actor or its affiliates."),
+]
+
+
 def search(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(metavar="TEXT", help="Words to find (all must match).")],
-    kind: Annotated[
-        StatementKind | None,
-        typer.Option("--kind", "-k", help="Only statements of this kind.", case_sensitive=False),
-    ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option("--by", metavar="ACTOR", help="Said by this actor or its affiliates."),
-    ] = None,
+    kind: StatementKindOption = None,
+    by: SaidByOption = None,
     direct: DirectOption = False,
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
