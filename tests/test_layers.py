@@ -15,13 +15,14 @@ def module_name(path: Path) -> str:
 
 
 def imports(path: Path, known: set[str]) -> set[str]:
-    """The factdb modules ``path`` imports (``from factdb import x`` imports ``factdb.x``)."""
+    """The factdb modules ``path`` imports when it runs (``from factdb import x`` imports
+    ``factdb.x``; imports only for the type checker are left out)."""
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in _runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names = [f"{node.module}.{alias.name}" for alias in node.names] + [node.module]
+        elif node.module and not node.level:
+            names = [f"{node.module}.{alias.name}" for alias in node.names]
         else:
             continue
         for name in names:
@@ -32,10 +33,28 @@ def imports(path: Path, known: set[str]) -> set[str]:
     return found
 
 
+def _runtime_imports(tree: ast.AST) -> list[ast.Import | ast.ImportFrom]:
+    found: list[ast.Import | ast.ImportFrom] = []
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            todo.extend(node.orelse)
+            continue
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            found.append(node)
+        todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
 def import_graph() -> dict[str, set[str]]:
     paths = {module_name(path): path for path in PACKAGE.rglob("*.py")}
     known = set(paths)
-    return {name: imports(path, known) - {name} for name, path in paths.items()}
+    # A module's parent packages are always imported before it: not an edge of its own.
+    return {
+        name: {other for other in imports(path, known) if not f"{name}.".startswith(f"{other}.")}
+        for name, path in paths.items()
+    }
 
 
 def circles(graph: dict[str, set[str]]) -> list[list[str]]:
