@@ -445,7 +445,8 @@ def main() -> None:
     size = path.stat().st_size / 1e6
     print(f"  file size: {size:,.0f} MB")
 
-    from factdb.db import Database, dispose_engines
+    from factdb.db import Database
+    from factdb.engine import dispose_engines
     from factdb.positions import positions
     from factdb.responses import who_denied
     from factdb.search import search

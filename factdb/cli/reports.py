@@ -207,8 +207,8 @@ def demo_command(
     import shlex
 
     from factdb.cli.common import CliState
-    from factdb.db import safe_url_text
     from factdb.demo import load_demo
+    from factdb.engine import safe_url_text
     from factdb.reports.model import topic_report
 
     target = _demo_target(ctx, db)
