@@ -25,8 +25,9 @@ from factdb.filters import ActorFilter, actor_filter
 from factdb.proposition import Proposition, compare, proposition, search_terms
 from factdb.rollup import Affiliations
 from factdb.search import fts, fts5_query, pg_document, tsquery_text
-from factdb.tables import STATEMENT_KINDS, statements
+from factdb.tables import statements
 from factdb.text import required_text
+from factdb.vocabulary import STATEMENT_KINDS
 
 SUGGEST_THRESHOLD = 0.7
 CERTAIN_THRESHOLD = 0.9

@@ -13,7 +13,8 @@ import importlib
 from typing import NamedTuple
 
 import typer
-from typer._click import Command  # typer vendors click
+
+from factdb.cli.vendored_click import Command
 
 
 class Entry(NamedTuple):

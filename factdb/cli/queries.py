@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -17,42 +16,8 @@ from factdb.cli.common import (
     page_limit,
     run,
 )
-
-
-class ResponseKind(StrEnum):
-    """``factdb.models.RESPONSE_KINDS`` (a test keeps them equal)."""
-
-    denial = "denial"
-    dispute = "dispute"
-    endorsement = "endorsement"
-    admission = "admission"
-    retraction = "retraction"
-    fact_check = "fact_check"
-
-
-class StatementKind(StrEnum):
-    """``factdb.models.STATEMENT_KINDS`` (a test keeps them equal)."""
-
-    claim = "claim"
-    denial = "denial"
-    dispute = "dispute"
-    endorsement = "endorsement"
-    admission = "admission"
-    retraction = "retraction"
-    fact_check = "fact_check"
-
-
-class Status(StrEnum):
-    """``factdb.status.STATUSES`` (a test keeps them equal)."""
-
-    unanswered = "unanswered"
-    denied = "denied"
-    disputed = "disputed"
-    endorsed = "endorsed"
-    contested = "contested"
-    admitted = "admitted"
-    retracted = "retracted"
-
+from factdb.cli.vendored_click import choice
+from factdb.vocabulary import RESPONSE_KINDS, STATEMENT_KINDS, STATUSES
 
 StatementArg = Annotated[
     str | None,
@@ -215,8 +180,10 @@ def responses(
     ctx: typer.Context,
     statement: StatementArg = None,
     kind: Annotated[
-        ResponseKind | None,
-        typer.Option("--kind", "-k", help="Only this kind of answer.", case_sensitive=False),
+        str | None,
+        typer.Option(
+            "--kind", "-k", click_type=choice(RESPONSE_KINDS), help="Only this kind of answer."
+        ),
     ] = None,
     by: ByOption = None,
     of: OfOption = None,
@@ -239,7 +206,7 @@ def responses(
         ctx,
         lambda session: response_query(
             session,
-            kind.value if kind else None,
+            kind,
             statement=statement,
             by=by,
             of=of,
@@ -284,8 +251,10 @@ def search(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(metavar="TEXT", help="Words to find (all must match).")],
     kind: Annotated[
-        StatementKind | None,
-        typer.Option("--kind", "-k", help="Only statements of this kind.", case_sensitive=False),
+        str | None,
+        typer.Option(
+            "--kind", "-k", click_type=choice(STATEMENT_KINDS), help="Only statements of this kind."
+        ),
     ] = None,
     by: Annotated[
         str | None,
@@ -306,7 +275,7 @@ def search(
         lambda session: query(
             session,
             text,
-            kind=kind.value if kind else None,
+            kind=kind,
             by=by,
             direct=direct,
             limit=page_limit(limit, fmt),
@@ -413,8 +382,10 @@ def claim_list(
     since: SinceOption = None,
     until: UntilOption = None,
     status: Annotated[
-        Status | None,
-        typer.Option("--status", "-s", help="Only claims with this status.", case_sensitive=False),
+        str | None,
+        typer.Option(
+            "--status", "-s", click_type=choice(STATUSES), help="Only claims with this status."
+        ),
     ] = None,
     denied_by: Annotated[
         str | None,
@@ -458,7 +429,7 @@ def claim_list(
             topic=topic,
             since=since,
             until=until,
-            status=status.value if status else None,
+            status=status,
             denied_by=denied_by,
             endorsed_by=endorsed_by,
             unanswered=unanswered,

@@ -175,7 +175,7 @@ def _demo_target(ctx: typer.Context, db: str | None) -> str:
     (the user's own records), so by default the demo gets its own file."""
     if db:
         return db
-    from typer._click.core import ParameterSource
+    from factdb.cli.vendored_click import ParameterSource
 
     root = ctx.find_root()
     if root.get_parameter_source("db") is ParameterSource.COMMANDLINE and state(ctx).db:

@@ -4,7 +4,6 @@ retract | fact-check``, and ``show | delete | restore``."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -20,22 +19,13 @@ from factdb.cli.common import (
     write_json,
 )
 from factdb.cli.queries import claim_list
+from factdb.cli.vendored_click import choice
+from factdb.vocabulary import VERDICTS
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from factdb.models import Statement
-
-
-class Verdict(StrEnum):
-    """The verdicts of ``factdb.models.VERDICTS`` (a test keeps them equal)."""
-
-    true = "true"
-    mostly_true = "mostly_true"
-    mixed = "mixed"
-    mostly_false = "mostly_false"
-    false = "false"
-    unproven = "unproven"
 
 
 IdArg = Annotated[
@@ -225,8 +215,8 @@ def claim_edit(
     note: NoteOption = None,
     ref: RefOption = None,
     verdict: Annotated[
-        Verdict | None,
-        typer.Option("--verdict", help="A fact-check's new verdict.", case_sensitive=False),
+        str | None,
+        typer.Option("--verdict", click_type=choice(VERDICTS), help="A fact-check's new verdict."),
     ] = None,
     rating: RatingOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -251,7 +241,7 @@ def claim_edit(
             lang=lang,
             note=note,
             ref=ref,
-            verdict=verdict.value if verdict else None,
+            verdict=verdict,
             rating=rating,
             add_about=about,
             remove_about=remove_about,
@@ -362,7 +352,7 @@ def fact_check(
     statement_id: IdArg,
     by: ByOption,
     verdict: Annotated[
-        Verdict, typer.Option("--verdict", help="The verdict.", case_sensitive=False)
+        str, typer.Option("--verdict", click_type=choice(VERDICTS), help="The verdict.")
     ],
     rating: RatingOption = None,
     on: OnOption = None,
@@ -391,7 +381,7 @@ def fact_check(
                 session,
                 statement_id,
                 by,
-                verdict.value,
+                verdict,
                 rating=rating,
                 date=on,
                 sources=cited,
