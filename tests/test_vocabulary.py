@@ -86,9 +86,9 @@ def test_the_command_line_choices_are_the_vocabulary() -> None:
     listed = ", ".join(ACTOR_KINDS[:-1]) + f" or {ACTOR_KINDS[-1]}"
     assert f"Kind of actor: {listed}." == KIND_HELP  # actor --kind (a callback, not a choice)
     assert STATEMENT_KINDS[1:] == RESPONSE_KINDS
-    assert {kind for kind, _summary, _example in RESPONSE_COMMANDS.values()} == set(
-        RESPONSE_KINDS
-    ) - {"fact_check"}  # fact-check has a command of its own, with --verdict
+    assert {kind for kind, _example in RESPONSE_COMMANDS.values()} == set(RESPONSE_KINDS) - {
+        "fact_check"
+    }  # fact-check has a command of its own, with --verdict
 
 
 def test_a_wrong_choice_is_refused_with_the_vocabulary_listed() -> None:

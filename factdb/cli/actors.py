@@ -54,8 +54,7 @@ ToOption = Annotated[
 
 actor_app = typer.Typer(
     name="actor",
-    help="Actors: states, ministries, officials, organizations, and who belongs to whom.\n\n"
-    'Example: factdb actor add "Pakistan" --kind state --country PK',
+    help='Example: factdb actor add "Pakistan" --kind state --country PK',
     no_args_is_help=True,
     rich_markup_mode=None,
 )

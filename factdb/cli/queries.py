@@ -100,10 +100,7 @@ def who_denied(
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Who denied what: one row per denial, with whom the denier spoke for at the time.
-
-    Example: factdb who-denied --about Pakistan
-    """
+    """Example: factdb who-denied --about Pakistan"""
     from factdb.responses import who_denied as query
 
     rows = run(
@@ -145,10 +142,7 @@ def who_endorsed(
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Who endorsed what: one row per endorsement, the twin of who-denied.
-
-    Example: factdb who-endorsed --by Pakistan
-    """
+    """Example: factdb who-endorsed --by Pakistan"""
     from factdb.responses import who_endorsed as query
 
     rows = run(
@@ -196,10 +190,7 @@ def responses(
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Every answer (denials, disputes, endorsements, admissions, retractions, fact-checks).
-
-    Example: factdb responses --kind dispute --of "Nikol Pashinyan"
-    """
+    """Example: factdb responses --kind dispute --of "Nikol Pashinyan" """
     from factdb.responses import response_query
 
     rows = run(
@@ -237,10 +228,7 @@ def positions(
     roll_up: RollUpOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Where every actor stands on a statement, followed through its whole thread.
-
-    Example: factdb positions 1 --roll-up
-    """
+    """Example: factdb positions 1 --roll-up"""
     from factdb.positions import positions as query
 
     rows = run(ctx, lambda session: query(session, statement, as_of=as_of, roll_up=roll_up))
@@ -264,10 +252,7 @@ def search(
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Full-text search over statements' text, quotes and notes, best match first.
-
-    Example: factdb search "special forces"
-    """
+    """Example: factdb search "special forces" """
     from factdb.search import search as query
 
     rows = run(
@@ -308,10 +293,7 @@ def timeline(
         str | None, typer.Option("--actor", metavar="ACTOR", hidden=True, help="Old name of --by.")
     ] = None,
 ) -> None:
-    """Every statement in date order (a month before the days in it; undated last).
-
-    Example: factdb timeline --by Pakistan --since 2020-10
-    """
+    """Example: factdb timeline --by Pakistan --since 2020-10"""
     from factdb.timeline import timeline as query
 
     if by is not None and actor is not None and by != actor:
@@ -347,10 +329,7 @@ def alignment(
     as_of: AsOfOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """For each pair of actors, how often they took the same and the opposite side.
-
-    Example: factdb alignment --topic "Nagorno-Karabakh 2020" --roll-up
-    """
+    """Example: factdb alignment --topic "Nagorno-Karabakh 2020" --roll-up"""
     from factdb.alignment import alignment as query
 
     rows = run(ctx, lambda session: query(session, topic, roll_up=roll_up, as_of=as_of))
