@@ -449,7 +449,7 @@ def add_fact_check(
     about: Sequence[str] = (),
     topics: Sequence[str] = (),
 ) -> Statement:
-    """Log a fact-check of ``responds_to`` with a verdict from ``models.VERDICTS`` and the
+    """Log a fact-check of ``responds_to`` with a verdict from ``vocabulary.VERDICTS`` and the
     checker's own wording as ``rating``."""
     checked = _verdict(verdict)
     target = _answered(session, responds_to)
