@@ -38,9 +38,15 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
+_FORMATS = [fmt.value for fmt in OutputFormat]
 FormatOption = Annotated[
     OutputFormat,
-    typer.Option("--format", "-f", help="Output format: table, json or csv.", case_sensitive=False),
+    typer.Option(
+        "--format",
+        "-f",
+        help=f"Output format: {', '.join(_FORMATS[:-1])} or {_FORMATS[-1]}.",
+        case_sensitive=False,
+    ),
 ]
 
 
