@@ -93,6 +93,14 @@ SECTIONS: dict[str, dict[str, Entry]] = {
             "queries",
             "Full-text search over statements' text, quotes and notes, best match first.",
         ),
+        "similar": Entry(
+            "matching",
+            "The statements nearest to a text or to statement #ID, with scores, best first.",
+        ),
+        "duplicates": Entry(
+            "matching",
+            "Likely duplicate statements across the record: pairs that assert the same thing.",
+        ),
         "timeline": Entry(
             "queries",
             "Every statement in date order (a month before the days in it; undated last).",

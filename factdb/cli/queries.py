@@ -235,19 +235,23 @@ def positions(
     emit_rows(rows, fmt, ("actor", "position", "via"), empty="Nobody has taken a position.")
 
 
+StatementKindOption = Annotated[
+    str | None,
+    typer.Option(
+        "--kind", "-k", click_type=choice(STATEMENT_KINDS), help="Only statements of this kind."
+    ),
+]
+SaidByOption = Annotated[
+    str | None,
+    typer.Option("--by", metavar="ACTOR", help="Said by this actor or its affiliates."),
+]
+
+
 def search(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(metavar="TEXT", help="Words to find (all must match).")],
-    kind: Annotated[
-        str | None,
-        typer.Option(
-            "--kind", "-k", click_type=choice(STATEMENT_KINDS), help="Only statements of this kind."
-        ),
-    ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option("--by", metavar="ACTOR", help="Said by this actor or its affiliates."),
-    ] = None,
+    kind: StatementKindOption = None,
+    by: SaidByOption = None,
     direct: DirectOption = False,
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,

@@ -79,6 +79,12 @@ RatingOption = Annotated[
     str | None,
     typer.Option("--rating", metavar="WORDS", help="The checker's own rating, in its words."),
 ]
+NoCheckOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-check", help="Do not look for similar statements already recorded (see `similar`)."
+    ),
+]
 
 claim_app = typer.Typer(
     name="claim",
@@ -107,9 +113,20 @@ def _sources(
     return [(url, places[i]) if i < len(places) else url for i, url in enumerate(urls)]
 
 
-def _added(session: Session, statement: Statement) -> dict[str, Any]:
+def _check(no_check: bool) -> tuple[float, float] | None:
+    """The thresholds of the similarity check, or None with ``--no-check``."""
+    from factdb.cli.matching import thresholds
+
+    return None if no_check else thresholds()
+
+
+def _added(
+    session: Session, statement: Statement, check: tuple[float, float] | None
+) -> dict[str, Any]:
     """The new statement's record and the sentence that confirms it; for an answer, the
-    warning when it is dated before what it answers."""
+    warning when it is dated before what it answers; and (unless ``check`` is None or the
+    statement has no text) the statements recorded before that look like it: neither itself
+    nor what it answers."""
     from factdb.records import statement_record
 
     record = statement_record(statement)
@@ -121,19 +138,37 @@ def _added(session: Session, statement: Statement) -> dict[str, Any]:
 
         message += f", answering {kind_label(target.kind)} #{target.id}"
         result["warnings"] = early_answers(session, statement.id)
+    if check is not None and statement.text:
+        from factdb.matching import entry_matches
+
+        suggest, certain = check
+        exclude = [statement.id] if target is None else [statement.id, target.id]
+        result["similar"] = entry_matches(
+            session, statement.text, exclude=exclude, suggest=suggest, certain=certain
+        )
     return result | {"message": message + "."}
 
 
-def _confirm(result: dict[str, Any], fmt: OutputFormat) -> None:
-    """The confirmation on stdout; warnings on stderr, and in JSON as ``warnings``."""
+def _confirm(result: dict[str, Any], fmt: OutputFormat, by: str | None = None) -> None:
+    """The confirmation on stdout; warnings on stderr, and in JSON as ``warnings``; a note on
+    stderr for each similar statement, and in JSON the ``similar`` list when there is one
+    (without, the record stays as it was)."""
     warnings = result.get("warnings")
+    similar = result.get("similar")
     warn(warnings or [])
+    extra: dict[str, Any] = {} if warnings is None else {"warnings": warnings}
+    if similar:
+        extra["similar"] = similar
     if fmt is OutputFormat.table:
         typer.echo(result["message"])
-    elif fmt is OutputFormat.json and warnings is not None:
-        write_json(result["record"] | {"warnings": warnings})
+    elif fmt is OutputFormat.json and extra:
+        write_json(result["record"] | extra)
     else:
         emit_record(result["record"], fmt)
+    if similar and by is not None:
+        from factdb.cli.matching import entry_notes
+
+        entry_notes(similar, by)
 
 
 @claim_app.command("add")
@@ -152,9 +187,14 @@ def claim_add(
     locator: LocatorOption = None,
     note: NoteOption = None,
     ref: RefOption = None,
+    no_check: NoCheckOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Log a claim: an actor asserts something.
+
+    First it looks for similar statements already recorded: for each scoring at least the
+    suggest threshold it still adds the claim, and prints a `note:` on stderr with the
+    command that would link to it instead (JSON: the `similar` key; see `factdb similar`).
 
     Example: factdb claim add "Pakistani special forces are fighting alongside the Azerbaijani
     army" --by "Nikol Pashinyan" --on 2020-10 --about Pakistan --topic "Nagorno-Karabakh 2020"
@@ -162,6 +202,7 @@ def claim_add(
     from factdb.statements import add_claim
 
     cited = _sources(source, locator)
+    check = _check(no_check)
     result = run(
         ctx,
         lambda session: _added(
@@ -179,10 +220,11 @@ def claim_add(
                 note=note,
                 ref=ref,
             ),
+            check,
         ),
         write=True,
     )
-    _confirm(result, fmt)
+    _confirm(result, fmt, by)
 
 
 @claim_app.command("edit")
@@ -307,11 +349,13 @@ def _response_command(kind: str, example: str) -> Callable[..., None]:
         locator: LocatorOption = None,
         note: NoteOption = None,
         ref: RefOption = None,
+        no_check: NoCheckOption = False,
         fmt: FormatOption = OutputFormat.table,
     ) -> None:
         from factdb.statements import add_response
 
         cited = _sources(source, locator)
+        check = _check(no_check)
         result = run(
             ctx,
             lambda session: _added(
@@ -331,10 +375,11 @@ def _response_command(kind: str, example: str) -> Callable[..., None]:
                     note=note,
                     ref=ref,
                 ),
+                check,
             ),
             write=True,
         )
-        _confirm(result, fmt)
+        _confirm(result, fmt, by)
 
     command.__doc__ = f"Example: {example}"
     command.__name__ = f"{kind}_command"
@@ -357,6 +402,7 @@ def fact_check(
     locator: LocatorOption = None,
     note: NoteOption = None,
     ref: RefOption = None,
+    no_check: NoCheckOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Example: factdb fact-check 1 --by "EUvsDisinfo" --verdict unproven --rating "No evidence
@@ -365,6 +411,7 @@ def fact_check(
     from factdb.statements import add_fact_check
 
     cited = _sources(source, locator)
+    check = _check(no_check)
     result = run(
         ctx,
         lambda session: _added(
@@ -383,10 +430,11 @@ def fact_check(
                 ref=ref,
                 lang=lang,
             ),
+            check,
         ),
         write=True,
     )
-    _confirm(result, fmt)
+    _confirm(result, fmt, by)
 
 
 # ----------------------------------------------------------------------------- reading
