@@ -82,6 +82,7 @@ def test_the_command_line_choices_are_the_vocabulary() -> None:
         "factdb fact-check --verdict": VERDICTS,
         "factdb responses --kind": RESPONSE_KINDS,
         "factdb search --kind": STATEMENT_KINDS,
+        "factdb similar --kind": STATEMENT_KINDS,
     }
     listed = ", ".join(ACTOR_KINDS[:-1]) + f" or {ACTOR_KINDS[-1]}"
     assert f"Kind of actor: {listed}." == KIND_HELP  # actor --kind (a callback, not a choice)
