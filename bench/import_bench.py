@@ -43,6 +43,8 @@ import time
 import uuid
 from pathlib import Path
 
+from factdb.vocabulary import VERDICTS
+
 BIN = Path(sys.executable).parent
 ACTORS = 1000
 KINDS = ("state", "person", "ministry", "organization", "armed_group", "media")
@@ -55,7 +57,6 @@ RESPONSES = (
     ("retraction", 5),
     ("fact_check", 15),
 )
-VERDICTS = ("true", "mostly_true", "mixed", "mostly_false", "false", "unproven")
 WORDS = [
     "forces",
     "ceasefire",

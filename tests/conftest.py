@@ -166,8 +166,9 @@ def every_command() -> list[tuple[str, Any]]:
     """(path, click command) for the root and every command and group under it, built the
     way a run builds them (the root lists its commands and builds each one on demand)."""
     import typer.main
-    from typer._click.core import Context
     from typer.core import TyperGroup as Group
+
+    from factdb.cli.vendored_click import Context
 
     found: list[tuple[str, Any]] = []
 
