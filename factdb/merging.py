@@ -15,6 +15,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from factdb import rules
 from factdb.answer_dates import dated_before, warning
 from factdb.audit import audit_row
 from factdb.dates import PartialDate
@@ -29,7 +30,7 @@ from factdb.models import (
 )
 from factdb.records import Record
 from factdb.resolve import parse_statement_id
-from factdb.statements import kind_label, may_retract
+from factdb.statements import kind_label, may_retract, retraction_target
 
 Link = TypeVar("Link", StatementSubject, StatementTopic, StatementSource)
 
@@ -206,10 +207,8 @@ def _check_answers(session: Session, answers: Sequence[Statement], kept: Stateme
             continue
         when = _when(answer)
         if answer.kind == "retraction" and not may_retract(session, answer.actor, kept, when):
-            raise InvalidInput(
-                f"INTO: #{answer.id} retracts the duplicate, and {answer.actor.name} is neither "
-                f"the author of #{kept.id} ({kept.actor.name}) nor affiliated with it"
-            )
+            refused = rules.retraction_refused(retraction_target(kept), answer.actor.name)
+            raise InvalidInput(f"INTO: #{answer.id} retracts the duplicate, and {refused}")
 
 
 def _early(answers: Sequence[Statement], kept: Statement) -> tuple[str, ...]:

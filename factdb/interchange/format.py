@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from factdb.actors import check_country, check_kind, check_wikidata
+from factdb.actors import check_kind
 from factdb.dates import PartialDate, parse_date
 from factdb.errors import InvalidInput
 from factdb.models import STATEMENT_KINDS, VERDICTS
+from factdb.rules import check_country, check_lang, check_wikidata
 from factdb.text import clean_text, normalize_url
 from factdb.text import name_key as _name_key
 
@@ -54,8 +55,6 @@ STATEMENT_KEYS = (
 STATEMENT_SOURCE_KEYS = ("url", "locator")
 RECORD_TYPES = ("actor", "source", "statement")
 
-_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
-_MAX_LANG = 35
 # An http(s) URL already in the form ``normalize_url`` gives (lower-case host, no port, no
 # fragment, a path, printable ASCII only): most URLs in a large file, checked in one step.
 _NORMAL_URL = re.compile(r"^https?://[a-z0-9][a-z0-9.-]*/[!-\"$-~]*$")
@@ -493,9 +492,7 @@ def _statement_lang(record: dict[str, Any]) -> str | None:
     lang = opt_text(record, "lang")
     if lang is None:
         return None
-    if len(lang) > _MAX_LANG or not _LANG.match(lang):
-        raise InvalidInput(f"lang: {lang!r} is not a language tag (use e.g. en, ur, hy, az)")
-    return str(_remember(_LANGS, value, lang))
+    return str(_remember(_LANGS, value, check_lang(lang, "lang")))
 
 
 def _names(record: dict[str, Any], key: str) -> list[str]:
