@@ -133,15 +133,7 @@ def _period(
 ) -> tuple[PartialDate | None, PartialDate | None]:
     begins = parse_optional_date(start, from_field)
     ends = parse_optional_date(end, to_field)
-    if begins is not None and ends is not None:
-        if begins.start > ends.end:
-            raise InvalidInput(f"{from_field}: {begins} is after {to_field} {ends}")
-        if begins.start > ends.start:
-            # Stored dates are the first day of their period, and must stay in order.
-            raise InvalidInput(
-                f"{to_field}: {ends} is less precise than {from_field} {begins}; "
-                "give the end as a full date"
-            )
+    rules.check_period(begins, ends, from_field, to_field)
     return begins, ends
 
 

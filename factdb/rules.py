@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from factdb.countries import COUNTRIES
+from factdb.dates import PartialDate
 from factdb.errors import InvalidInput
 
 # ----------------------------------------------------------------------------- validators
@@ -53,6 +54,33 @@ def check_wikidata(qid: str | None, field: str) -> str | None:
     if not _WIKIDATA.match(value):
         raise InvalidInput(f"{field}: {qid!r} is not a Wikidata item id (like Q843)")
     return value
+
+
+def check_ref(cleaned: str | None, given: str, field: str) -> str:
+    """A statement's ref, a key without whitespace (``nk2020-claim-1``): ``cleaned`` is the
+    text ``given`` once cleaned (None when nothing was left)."""
+    if cleaned is None:
+        raise InvalidInput(f"{field}: must not be empty")
+    if any(ch.isspace() for ch in cleaned):
+        raise InvalidInput(f"{field}: {given!r} contains whitespace; use a key like nk2020-claim-1")
+    return cleaned
+
+
+def check_period(
+    start: PartialDate | None, end: PartialDate | None, from_field: str, to_field: str
+) -> None:
+    """An affiliation's period: it cannot end before it starts, and its end cannot be less
+    precise than its start (stored dates are the first day of their period, and must stay
+    in order)."""
+    if start is None or end is None:
+        return
+    if start.start > end.end:
+        raise InvalidInput(f"{from_field}: {start} is after {to_field} {end}")
+    if start.start > end.start:
+        raise InvalidInput(
+            f"{to_field}: {end} is less precise than {from_field} {start}; "
+            "give the end as a full date"
+        )
 
 
 # ----------------------------------------------------------------------------- affiliations

@@ -58,12 +58,7 @@ def _lang(value: str | None) -> str | None:
 def _ref(value: str | None) -> str | None:
     if value is None:
         return None
-    cleaned = clean_text(value, "--ref")
-    if cleaned is None:
-        raise InvalidInput("--ref: must not be empty")
-    if any(ch.isspace() for ch in cleaned):
-        raise InvalidInput(f"--ref: {value!r} contains whitespace; use a key like nk2020-claim-1")
-    return cleaned
+    return rules.check_ref(clean_text(value, "--ref"), value, "--ref")
 
 
 def _check_ref_free(session: Session, ref: str, own_id: int | None = None) -> None:

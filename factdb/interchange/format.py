@@ -15,7 +15,14 @@ from factdb.actors import check_kind
 from factdb.dates import PartialDate, parse_date
 from factdb.errors import InvalidInput
 from factdb.models import STATEMENT_KINDS, VERDICTS
-from factdb.rules import check_country, check_lang, check_wikidata
+from factdb.rules import (
+    check_country,
+    check_lang,
+    check_period,
+    check_wikidata,
+    member_of_itself,
+)
+from factdb.rules import check_ref as rules_check_ref
 from factdb.text import clean_text, normalize_url
 from factdb.text import name_key as _name_key
 
@@ -252,11 +259,10 @@ def parse_actor(record: dict[str, Any], line: int) -> ActorLine:
         check_keys(item, AFFILIATION_KEYS, "an affiliation", prefix)
         organization = req_text(item, "organization", prefix + "organization")
         if name_key(organization) == key:
-            raise InvalidInput(f"{prefix}organization: an actor cannot be a member of itself")
+            raise InvalidInput(f"{prefix}organization: {member_of_itself(name)}")
         start = opt_date(item, "from", prefix + "from")
         end = opt_date(item, "to", prefix + "to")
-        if start is not None and end is not None and start.start > end.end:
-            raise InvalidInput(f"{prefix}from: {start} is after {prefix}to {end}")
+        check_period(start, end, prefix + "from", prefix + "to")
         affiliations.append(
             AffiliationLine(organization, opt_text(item, "role", prefix + "role"), start, end)
         )
@@ -322,15 +328,9 @@ def check_ref(value: Any, key: str) -> str:
             return cleaned
     if not isinstance(value, str):
         raise InvalidInput(f"{key}: must be a string, not {json_type(value)}")
-    cleaned_text = clean(value, key)
-    if cleaned_text is None:
-        raise InvalidInput(f"{key}: must not be empty")
-    if _SPACE.search(cleaned_text):
-        raise InvalidInput(f"{key}: {value!r} contains whitespace; use a key like nk2020-claim-1")
-    return cleaned_text
+    return rules_check_ref(clean(value, key), value, key)
 
 
-_SPACE = re.compile(r"\s")
 _STATEMENT_KEY_SET = frozenset(STATEMENT_KEYS)
 _KIND_NAMES = {kind: kind for kind in STATEMENT_KINDS}
 # Values met before, as they come out of the checks: a file repeats the same few.
