@@ -178,12 +178,15 @@ def retraction_target(statement: Statement) -> str:
 
 
 def _check_retraction(
-    session: Session, retractor: Actor, target: Statement, when: PartialDate | None
+    session: Session,
+    retractor: Actor,
+    target: Statement,
+    when: PartialDate | None,
+    field: str = "--by",
 ) -> None:
     if not may_retract(session, retractor, target, when):
-        raise InvalidInput(
-            f"--by: {rules.retraction_refused(retraction_target(target), retractor.name)}"
-        )
+        refused = rules.retraction_refused(retraction_target(target), retractor.name)
+        raise InvalidInput(f"{field}: {refused}")
 
 
 # ----------------------------------------------------------------------------- links
@@ -502,6 +505,14 @@ def edit_statement(session: Session, statement_id: int | str, **changes: Any) ->
         )
     if "verdict" in given:
         values["verdict"] = _verdict(given["verdict"])
+    new_date: PartialDate | None = None
+    if "date" in given:
+        raw = str(given["date"])
+        new_date = None if raw.strip() == "" else parse_date(raw, "--on")
+        target = statement.responds_to
+        if statement.kind == "retraction" and target is not None:
+            # Whether the retractor spoke for the author depends on the retraction's date.
+            _check_retraction(session, statement.actor, target, new_date, "--on")
     if "rating" in given:
         values["rating"] = clean_text(given["rating"], "--rating")
     dropped = [
@@ -517,8 +528,7 @@ def edit_statement(session: Session, statement_id: int | str, **changes: Any) ->
         for key, value in values.items():
             setattr(statement, key, value)
         if "date" in given:
-            raw = str(given["date"])
-            _set_date(statement, None if raw.strip() == "" else parse_date(raw, "--on"))
+            _set_date(statement, new_date)
         links_before = _link_keys(statement)
         for link in dropped:
             for links in (statement.subject_links, statement.topic_links, statement.source_links):
