@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factdb import rules
-from factdb.answer_dates import dated_before, warning
 from factdb.audit import audit_row
 from factdb.dates import PartialDate
 from factdb.errors import InvalidInput, NotFound
@@ -217,8 +216,8 @@ def _early(answers: Sequence[Statement], kept: Statement) -> tuple[str, ...]:
     found = []
     for answer in answers:
         when = _when(answer)
-        if answer.deleted_at is None and dated_before(when, kept_when):
-            found.append(warning(answer.id, str(when), kept.id, str(kept_when)))
+        if answer.deleted_at is None and rules.dated_before(when, kept_when):
+            found.append(rules.early_answer(answer.id, str(when), kept.id, str(kept_when)))
     return tuple(found)
 
 

@@ -192,3 +192,29 @@ def retraction_refused(target: str, retractor: str) -> str:
         f"only the author of {target} or an actor affiliated with it can retract it; "
         f"{retractor} is neither"
     )
+
+
+# ----------------------------------------------------------------------------- answer dates
+
+
+def days_before(answer_last_day: int, answered_first_day: int) -> bool:
+    """The rule, on days as ordinals (0 when undated): the answer's period ends before the
+    answered statement's period begins. A month and a day inside it are not before one
+    another, and an undated statement is before nothing and nothing is before it."""
+    return 0 < answer_last_day < answered_first_day
+
+
+def dated_before(answer: PartialDate | None, answered: PartialDate | None) -> bool:
+    """``days_before`` on two partial dates (None when unknown)."""
+    if answer is None or answered is None:
+        return False
+    return days_before(answer.end.toordinal(), answered.start.toordinal())
+
+
+def early_answer(answer_id: int, answer_date: str, answered_id: int, answered_date: str) -> str:
+    """The one wording: ``#126 (2020-06-16) is dated before #125 (2020-06-17), which it
+    answers``."""
+    return (
+        f"#{answer_id} ({answer_date}) is dated before #{answered_id} ({answered_date}), "
+        "which it answers"
+    )

@@ -29,7 +29,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factdb import rules, tables
-from factdb.answer_dates import days_before, import_summary
+from factdb.answer_dates import import_summary
 from factdb.audit import current_user
 from factdb.dates import PartialDate, format_date, parse_date
 from factdb.errors import InvalidInput
@@ -896,7 +896,7 @@ class _Import:
                 first_day = start.toordinal() if start else 0
             else:
                 continue
-            if days_before(end, first_day):
+            if rules.days_before(end, first_day):
                 early.append(self.lines[index])
 
     def _check_subjects(self) -> None:
@@ -990,7 +990,7 @@ class _Import:
                         starts[row.id] = row.date.toordinal()
             for index, parent in enumerate(self.parents):
                 kept = kept_at.get(parent)
-                if kept is not None and days_before(self.ends[index], starts.get(kept, 0)):
+                if kept is not None and rules.days_before(self.ends[index], starts.get(kept, 0)):
                     early.append(self.lines[index])
         if early:
             self.result.warnings.append(import_summary(sorted(set(early))))
