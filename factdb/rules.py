@@ -83,6 +83,18 @@ def check_period(
         )
 
 
+def check_retrieved(
+    retrieved: PartialDate | None, published: PartialDate | None, field: str
+) -> None:
+    """A source's retrieval date: a full day, not before its publication date."""
+    if retrieved is None:
+        return
+    if retrieved.precision != "day":
+        raise InvalidInput(f"{field}: {retrieved} is not a day; use YYYY-MM-DD")
+    if published is not None and retrieved.start < published.start:
+        raise InvalidInput(f"{field}: {retrieved} is before the publication date {published}")
+
+
 # ----------------------------------------------------------------------------- affiliations
 
 # A day: a date, or (in the import's arrays) a date's ordinal.

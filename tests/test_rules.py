@@ -466,3 +466,41 @@ def test_the_affiliation_counts_to_the_last_day_of_its_end_month(
     assert [(row["response_id"], row["kind"], row["on_behalf_of"]) for row in rows] == [
         (number, "retraction", ["Pakistan"]) for number in retractions
     ]
+
+
+SOURCE = "https://example.org/a"
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "stderr"),
+    [
+        pytest.param(
+            ("source", "add", SOURCE, "--retrieved", "2020-10"),
+            None,
+            "error: --retrieved: 2020-10 is not a day; use YYYY-MM-DD\n",
+            id="cmd-day",
+        ),
+        pytest.param(
+            *imported(line(type="source", url=SOURCE, retrieved="2020-10")),
+            "error: line 2: retrieved: 2020-10 is not a day; use YYYY-MM-DD\n",
+            id="import-day",
+        ),
+        pytest.param(
+            ("source", "add", SOURCE, "--published", "2020-10-10", "--retrieved", "2020-10-09"),
+            None,
+            "error: --retrieved: 2020-10-09 is before the publication date 2020-10-10\n",
+            id="cmd-order",
+        ),
+        pytest.param(
+            *imported(
+                line(type="source", url=SOURCE, published="2020-10-10", retrieved="2020-10-09")
+            ),
+            "error: line 2: retrieved: 2020-10-09 is before the publication date 2020-10-10\n",
+            id="import-order",
+        ),
+    ],
+)
+def test_a_source_is_retrieved_on_a_day_after_its_publication_on_any_path(
+    world: Cli, snapshot: Snapshot, args: tuple[str, ...], stdin: str | None, stderr: str
+) -> None:
+    refused_everywhere(world, snapshot, args, stdin, stderr)

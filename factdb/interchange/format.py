@@ -19,6 +19,7 @@ from factdb.rules import (
     check_country,
     check_lang,
     check_period,
+    check_retrieved,
     check_wikidata,
     member_of_itself,
 )
@@ -298,16 +299,16 @@ class SourceLine:
 def parse_source(record: dict[str, Any], line: int) -> SourceLine:
     check_keys(record, SOURCE_KEYS, "a source")
     url = url_of(req_text(record, "url"), "url")
+    published = opt_date(record, "published")
     retrieved = opt_date(record, "retrieved")
-    if retrieved is not None and retrieved.precision != "day":
-        raise InvalidInput(f"retrieved: {retrieved} must be a full date (YYYY-MM-DD)")
+    check_retrieved(retrieved, published, "retrieved")
     archive = opt_text(record, "archive_url")
     return SourceLine(
         line,
         url,
         opt_text(record, "outlet"),
         opt_text(record, "title"),
-        opt_date(record, "published"),
+        published,
         retrieved,
         url_of(archive, "archive_url") if archive is not None else None,
         frozenset(record),
