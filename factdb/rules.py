@@ -16,7 +16,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from factdb.countries import COUNTRIES
 from factdb.dates import PartialDate
 from factdb.errors import InvalidInput
 
@@ -40,6 +39,9 @@ def check_country(code: str | None, field: str) -> str | None:
     """An ISO 3166-1 alpha-2 code, upper-cased; empty means none."""
     if code is None or not code.strip():
         return None
+    # Here, not at the top: the roll-up imports this module for every query command.
+    from factdb.countries import COUNTRIES
+
     value = code.strip().upper()
     if value not in COUNTRIES:
         raise InvalidInput(f"{field}: {code!r} is not an ISO 3166-1 alpha-2 country code")

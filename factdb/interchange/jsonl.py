@@ -165,7 +165,6 @@ class _DbParent:
     id: int
     actor_id: int
     start: dt.date | None
-    end: dt.date | None
     label: str
 
 
@@ -767,7 +766,6 @@ class _Import:
                     row.id,
                     row.actor_id,
                     when.start if when else None,
-                    when.end if when else None,
                     f"#{row.id}",
                 )
         for index, parent in unresolved:
