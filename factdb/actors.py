@@ -7,19 +7,17 @@ exceptions; nothing is printed. Names resolve through ``factdb.resolve.resolve_a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from factdb import rules
 from factdb.audit import audit_row
-from factdb.countries import COUNTRIES
 from factdb.dates import PartialDate, format_date, parse_optional_date
 from factdb.errors import Conflict, InvalidInput
 from factdb.models import (
-    ACTOR_KINDS,
     Actor,
     ActorAlias,
     Affiliation,
@@ -30,8 +28,8 @@ from factdb.models import (
 from factdb.records import Record, actor_loader_options, actor_record
 from factdb.resolve import live, resolve_actor
 from factdb.text import clean_text, name_key, required_text
+from factdb.vocabulary import ACTOR_KINDS
 
-_WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 EDITABLE = ("name", "kind", "country", "wikidata", "description")
 
 
@@ -47,26 +45,6 @@ def check_kind(kind: str, field: str = "--kind") -> str:
 
 def _kinds() -> str:
     return ", ".join(ACTOR_KINDS)
-
-
-def check_country(code: str | None, field: str = "--country") -> str | None:
-    """An ISO 3166-1 alpha-2 code, upper-cased; empty means none."""
-    if code is None or not code.strip():
-        return None
-    value = code.strip().upper()
-    if value not in COUNTRIES:
-        raise InvalidInput(f"{field}: {code!r} is not an ISO 3166-1 alpha-2 country code")
-    return value
-
-
-def check_wikidata(qid: str | None, field: str = "--wikidata") -> str | None:
-    """A Wikidata item id such as ``Q843``; empty means none."""
-    if qid is None or not qid.strip():
-        return None
-    value = qid.strip().upper()
-    if not _WIKIDATA.match(value):
-        raise InvalidInput(f"{field}: {qid!r} is not a Wikidata item id (like Q843)")
-    return value
 
 
 def _label(actor: Actor) -> str:
@@ -135,23 +113,19 @@ def _add_alias(session: Session, actor: Actor, alias: str, field: str = "ALIAS")
 # ----------------------------------------------------------------------------- affiliations
 
 
-def _reaches(session: Session, start: Actor, target: Actor) -> bool:
-    """Whether ``target`` is ``start`` or one of the organizations above it (at any date)."""
-    seen: set[int] = set()
-    frontier = [start.id]
-    while frontier:
-        current = frontier.pop()
-        if current == target.id:
-            return True
-        if current in seen:
-            continue
-        seen.add(current)
-        frontier.extend(
+def _path_up(session: Session, start: Actor, goal: Actor) -> list[Actor]:
+    """The chain of organizations (at any date) from ``start`` up to ``goal``; empty when
+    ``goal`` is not above ``start`` (``factdb.rules.path_up``)."""
+
+    def organizations(member: int) -> list[int]:
+        return list(
             session.scalars(
-                select(Affiliation.organization_id).where(Affiliation.member_id == current)
+                select(Affiliation.organization_id).where(Affiliation.member_id == member)
             ).all()
         )
-    return False
+
+    ids = rules.path_up(start.id, goal.id, organizations)
+    return [actor for actor_id in ids if (actor := session.get(Actor, actor_id)) is not None]
 
 
 def _period(
@@ -159,15 +133,7 @@ def _period(
 ) -> tuple[PartialDate | None, PartialDate | None]:
     begins = parse_optional_date(start, from_field)
     ends = parse_optional_date(end, to_field)
-    if begins is not None and ends is not None:
-        if begins.start > ends.end:
-            raise InvalidInput(f"{from_field}: {begins} is after {to_field} {ends}")
-        if begins.start > ends.start:
-            # Stored dates are the first day of their period, and must stay in order.
-            raise InvalidInput(
-                f"{to_field}: {ends} is less precise than {from_field} {begins}; "
-                "give the end as a full date"
-            )
+    rules.check_period(begins, ends, from_field, to_field)
     return begins, ends
 
 
@@ -184,12 +150,10 @@ def _affiliate(
     begins, ends = _period(start, end, "--from", "--to")
     role_text = clean_text(role, "--role")
     if member.id == organization.id:
-        raise InvalidInput(f"{org_field}: {member.name} cannot be a member of itself")
-    if _reaches(session, organization, member):
-        raise InvalidInput(
-            f"{org_field}: {organization.name} is already a member of {member.name} "
-            "(directly or through others); affiliations cannot go in a circle"
-        )
+        raise InvalidInput(f"{org_field}: {rules.member_of_itself(member.name)}")
+    if circle := _path_up(session, organization, member):
+        names = [member.name, *(actor.name for actor in circle)]
+        raise InvalidInput(f"{org_field}: {rules.affiliation_circle(names)}")
     values = (
         name_key(role_text or ""),
         begins.start if begins else None,
@@ -259,8 +223,8 @@ def add_actor(
     """Create an actor, with its aliases and (optionally) one affiliation."""
     cleaned = required_text(name, "NAME")
     actor_kind = check_kind(kind)
-    code = check_country(country)
-    qid = check_wikidata(wikidata)
+    code = rules.check_country(country, "--country")
+    qid = rules.check_wikidata(wikidata, "--wikidata")
     about = clean_text(description, "--description")
     if member_of is None and (role is not None or start is not None or end is not None):
         raise InvalidInput("--member-of: --role, --from and --to need --member-of")
@@ -381,9 +345,9 @@ def edit_actor(session: Session, actor: str, /, **changes: str | None) -> Actor:
     if "kind" in given:
         target.kind = check_kind(given["kind"] or "")
     if "country" in given:
-        target.country = check_country(given["country"])
+        target.country = rules.check_country(given["country"], "--country")
     if "wikidata" in given:
-        target.wikidata = check_wikidata(given["wikidata"])
+        target.wikidata = rules.check_wikidata(given["wikidata"], "--wikidata")
     if "description" in given:
         target.description = clean_text(given["description"], "--description")
     session.flush()
@@ -495,11 +459,9 @@ def _refuse_cycles(session: Session, actor: Actor) -> None:
         select(Affiliation.organization_id).where(Affiliation.member_id == actor.id)
     ).all():
         organization = session.get(Actor, organization_id)
-        if organization is not None and _reaches(session, organization, actor):
-            raise InvalidInput(
-                f"INTO: merging would make {actor.name} and {organization.name} members of "
-                "each other"
-            )
+        if organization is not None and (circle := _path_up(session, organization, actor)):
+            names = [actor.name, *(other.name for other in circle)]
+            raise InvalidInput(f"INTO: {rules.affiliation_circle(names)}")
 
 
 def actor_summary(actor: Actor) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """Answers dated before the statement they answer.
 
 Real sources disagree on dates (time zones; a claim logged from a later report), so such an
-answer is kept as given and named in a warning. The rule and its wording live here once, for
-the answer commands, ``claim edit``, import and ``db check``.
+answer is kept as given and named in a warning. The rule and its wording are
+``factdb.rules.dated_before`` and ``factdb.rules.early_answer``; here, the import's summary
+and the search of the database, for the answer commands, ``claim edit``, import and
+``db check``.
 """
 
 from __future__ import annotations
@@ -13,32 +15,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate
+from factdb.rules import dated_before, early_answer
 from factdb.tables import statements
 
 LINES_SHOWN = 20  # line numbers named in the import's summary
-
-
-def days_before(answer_last_day: int, answered_first_day: int) -> bool:
-    """The rule, on days as ordinals (0 when undated): the answer's period ends before the
-    answered statement's period begins. A month and a day inside it are not before one
-    another, and an undated statement is before nothing and nothing is before it."""
-    return 0 < answer_last_day < answered_first_day
-
-
-def dated_before(answer: PartialDate | None, answered: PartialDate | None) -> bool:
-    """``days_before`` on two partial dates (None when unknown)."""
-    if answer is None or answered is None:
-        return False
-    return days_before(answer.end.toordinal(), answered.start.toordinal())
-
-
-def warning(answer_id: int, answer_date: str, answered_id: int, answered_date: str) -> str:
-    """The one wording: ``#126 (2020-06-16) is dated before #125 (2020-06-17), which it
-    answers``."""
-    return (
-        f"#{answer_id} ({answer_date}) is dated before #{answered_id} ({answered_date}), "
-        "which it answers"
-    )
 
 
 def import_summary(lines: Sequence[int]) -> str:
@@ -91,5 +71,5 @@ def early_answers(session: Session, statement_id: int | None = None) -> list[str
         when = PartialDate(date, precision)
         answered_when = PartialDate(answered_date, answered_precision)
         if dated_before(when, answered_when):
-            found.append(warning(answer_id, str(when), answered_id, str(answered_when)))
+            found.append(early_answer(answer_id, str(when), answered_id, str(answered_when)))
     return found

@@ -16,8 +16,9 @@ from factdb.positions import chunks, subjects_of
 from factdb.records import statement_records
 from factdb.responses import response_query
 from factdb.rollup import Affiliations
-from factdb.status import STATUSES, statuses
+from factdb.status import statuses
 from factdb.tables import statements
+from factdb.vocabulary import STATUSES
 
 Record = dict[str, Any]
 

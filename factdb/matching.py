@@ -27,8 +27,9 @@ from factdb.proposition import Proposition, compare, index_stems, proposition
 from factdb.resolve import parse_statement_id
 from factdb.rollup import Affiliations
 from factdb.search import fts, fts5_query, pg_document, tsquery_text
-from factdb.tables import STATEMENT_KINDS, actors, statements
+from factdb.tables import actors, statements
 from factdb.text import required_text
+from factdb.vocabulary import STATEMENT_KINDS
 
 SUGGEST_THRESHOLD = 0.7
 CERTAIN_THRESHOLD = 0.9

@@ -15,7 +15,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factdb.answer_dates import dated_before, warning
+from factdb import rules
 from factdb.audit import audit_row
 from factdb.dates import PartialDate
 from factdb.errors import InvalidInput, NotFound
@@ -29,7 +29,7 @@ from factdb.models import (
 )
 from factdb.records import Record
 from factdb.resolve import parse_statement_id
-from factdb.statements import kind_label, may_retract
+from factdb.statements import kind_label, may_retract, retraction_target
 
 Link = TypeVar("Link", StatementSubject, StatementTopic, StatementSource)
 
@@ -206,10 +206,8 @@ def _check_answers(session: Session, answers: Sequence[Statement], kept: Stateme
             continue
         when = _when(answer)
         if answer.kind == "retraction" and not may_retract(session, answer.actor, kept, when):
-            raise InvalidInput(
-                f"INTO: #{answer.id} retracts the duplicate, and {answer.actor.name} is neither "
-                f"the author of #{kept.id} ({kept.actor.name}) nor affiliated with it"
-            )
+            refused = rules.retraction_refused(retraction_target(kept), answer.actor.name)
+            raise InvalidInput(f"INTO: #{answer.id} retracts the duplicate, and {refused}")
 
 
 def _early(answers: Sequence[Statement], kept: Statement) -> tuple[str, ...]:
@@ -218,8 +216,8 @@ def _early(answers: Sequence[Statement], kept: Statement) -> tuple[str, ...]:
     found = []
     for answer in answers:
         when = _when(answer)
-        if answer.deleted_at is None and dated_before(when, kept_when):
-            found.append(warning(answer.id, str(when), kept.id, str(kept_when)))
+        if answer.deleted_at is None and rules.dated_before(when, kept_when):
+            found.append(rules.early_answer(answer.id, str(when), kept.id, str(kept_when)))
     return tuple(found)
 
 

@@ -41,8 +41,9 @@ from factdb.errors import NotFound
 from factdb.resolve import parse_statement_id
 from factdb.rollup import Affiliations
 from factdb.tables import actors, statement_subjects, statements
+from factdb.vocabulary import STANCES
 
-POSITIONS = ("supports", "opposes", "questions", "concedes", "withdrawn", "assessed:<verdict>")
+POSITIONS = (*STANCES, "assessed:<verdict>")
 _INVERTED = {
     "true": "false",
     "mostly_true": "mostly_false",

@@ -54,11 +54,11 @@ from factdb.resolve import statement_id_of
 from factdb.rollup import Affiliations
 from factdb.search import matching_ids, search_terms
 from factdb.tables import (
-    RESPONSE_KINDS,
     sources,
     statement_sources,
     statements,
 )
+from factdb.vocabulary import RESPONSE_KINDS
 
 Record = dict[str, Any]
 

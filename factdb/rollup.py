@@ -1,10 +1,7 @@
 """Roll-up: whose statements count for an actor, and for whom a statement speaks.
 
 A statement by a member counts for its organizations at the statement's date, up the chain
-(a spokesman → a ministry → a state). The agreed date rule: an affiliation counts for a
-statement dated ``d`` (the first day of its period) when it had started (``start <= d``) and
-had not ended (no end, or ``d <= the last day of the end's period``); a statement with an
-unknown date rolls up only through affiliations that have no end.
+(a spokesman → a ministry → a state), by the date rule of ``factdb.rules.affiliation_counts``.
 
 The affiliations table is small, so it is read once per query (``Affiliations.load``) and the
 chain is followed in Python. Queries then filter statements with ``actor_id IN candidates``
@@ -18,22 +15,13 @@ statement's chain is then one binary search away, however many statements a quer
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from bisect import bisect_right
 from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
-
-def period_end(start: dt.date, precision: str | None) -> dt.date:
-    """The last day of the period that starts at ``start``."""
-    if precision == "year":
-        return start.replace(month=12, day=31)
-    if precision == "month":
-        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
-    return start
-
+from factdb.rules import affiliation_counts, period_end
 
 # One affiliation: (member_id, organization_id, start, end), its end the last day of its period.
 Link = tuple[int, int, dt.date | None, dt.date | None]
@@ -41,12 +29,7 @@ Link = tuple[int, int, dt.date | None, dt.date | None]
 
 def active(link: Link, when: dt.date | None) -> bool:
     """Whether an affiliation counts for a statement dated ``when`` (None: unknown)."""
-    _member, _organization, start, end = link
-    if when is None:
-        return end is None
-    if start is not None and start > when:
-        return False
-    return end is None or when <= end
+    return affiliation_counts(link[2], link[3], when)
 
 
 # Plain classes rather than dataclasses: each dataclass costs every command run ~1 ms to build.

@@ -9,9 +9,10 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from factdb import rules
 from factdb.conflicts import find_or_create
 from factdb.dates import format_date, parse_optional_date
-from factdb.errors import Conflict, InvalidInput
+from factdb.errors import Conflict
 from factdb.models import Source
 from factdb.records import Record, source_record
 from factdb.text import clean_text, normalize_url
@@ -63,13 +64,8 @@ def add_source(
         values["published_date"] = published_on.start
         values["published_precision"] = published_on.precision
     retrieved_on = parse_optional_date(retrieved, "--retrieved")
+    rules.check_retrieved(retrieved_on, published_on, "--retrieved")
     if retrieved_on is not None:
-        if retrieved_on.precision != "day":
-            raise InvalidInput(f"--retrieved: {retrieved!r} is not a day; use YYYY-MM-DD")
-        if published_on is not None and retrieved_on.start < published_on.start:
-            raise InvalidInput(
-                f"--retrieved: {retrieved_on} is before the publication date {published_on}"
-            )
         values["retrieved_date"] = retrieved_on.start
     if archive_url is not None and archive_url.strip():
         values["archive_url"] = normalize_url(archive_url, "--archive")

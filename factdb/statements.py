@@ -9,7 +9,6 @@ CLI can print them as they are.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -17,12 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from factdb import rules
 from factdb.dates import PartialDate, parse_date
 from factdb.errors import Conflict, InvalidInput, NotFound
 from factdb.models import (
-    RESPONSE_KINDS,
     STATEMENT_CLASSES,
-    VERDICTS,
     Actor,
     Affiliation,
     Source,
@@ -38,12 +36,10 @@ from factdb.resolve import parse_statement_id, resolve_actor
 from factdb.sources import source_for_url
 from factdb.text import clean_text, name_key, normalize_url, required_text
 from factdb.topics import topic_for_name
+from factdb.vocabulary import RESPONSE_KINDS, VERDICTS
 
 # A source is a URL, or a (URL, locator) pair such as ("https://…", "para. 3").
 SourceInput = str | tuple[str, str | None]
-
-_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
-_MAX_LANG = 35
 
 
 def kind_label(kind: str) -> str:
@@ -55,23 +51,13 @@ def kind_label(kind: str) -> str:
 
 
 def _lang(value: str | None) -> str | None:
-    cleaned = clean_text(value, "--lang")
-    if cleaned is None:
-        return None
-    if len(cleaned) > _MAX_LANG or not _LANG.match(cleaned):
-        raise InvalidInput(f"--lang: {value!r} is not a language tag (use e.g. en, ur, hy, az)")
-    return cleaned
+    return rules.check_lang(clean_text(value, "--lang"), "--lang")
 
 
 def _ref(value: str | None) -> str | None:
     if value is None:
         return None
-    cleaned = clean_text(value, "--ref")
-    if cleaned is None:
-        raise InvalidInput("--ref: must not be empty")
-    if any(ch.isspace() for ch in cleaned):
-        raise InvalidInput(f"--ref: {value!r} contains whitespace; use a key like nk2020-claim-1")
-    return cleaned
+    return rules.check_ref(clean_text(value, "--ref"), value, "--ref")
 
 
 def _check_ref_free(session: Session, ref: str, own_id: int | None = None) -> None:
@@ -151,62 +137,55 @@ def _live(session: Session, statement_id: int | str) -> Statement:
 # ----------------------------------------------------------------------------- affiliations
 
 
-def _counts_at(affiliation: Affiliation, when: PartialDate | None) -> bool:
-    """The agreed rule: an affiliation counts for a statement when it had started by the
-    statement's date and had not ended; an undated statement counts only open-ended ones."""
-    if when is None:
-        return affiliation.end_date is None
-    if affiliation.start_date is not None and affiliation.start_date > when.start:
-        return False
-    if affiliation.end_date is None:
-        return True
-    end = PartialDate(affiliation.end_date, affiliation.end_precision or "day")  # type: ignore[arg-type]
-    return when.start <= end.end
-
-
 def organizations_of(session: Session, actor_id: int, when: PartialDate | None) -> set[int]:
     """Every organization ``actor_id`` belonged to at ``when``, directly or through others
-    (a spokesman → a ministry → a state)."""
-    found: set[int] = set()
-    frontier = {actor_id}
-    while frontier:
-        rows = session.scalars(
-            select(Affiliation).where(Affiliation.member_id.in_(sorted(frontier)))
-        ).all()
-        frontier = {
-            row.organization_id
-            for row in rows
-            if _counts_at(row, when) and row.organization_id not in found
-        } - {actor_id}
-        found |= frontier
-    return found
+    (a spokesman → a ministry → a state), by the rule of ``factdb.rules``."""
+
+    def links(member: int) -> list[tuple[int, dt.date | None, dt.date | None]]:
+        rows = session.execute(
+            select(
+                Affiliation.organization_id,
+                Affiliation.start_date,
+                Affiliation.end_date,
+                Affiliation.end_precision,
+            ).where(Affiliation.member_id == member)
+        )
+        return [
+            (organization, start, None if end is None else rules.period_end(end, precision))
+            for organization, start, end, precision in rows
+        ]
+
+    return rules.organizations_at(actor_id, None if when is None else when.start, links)
 
 
 def may_retract(
     session: Session, retractor: Actor, target: Statement, when: PartialDate | None
 ) -> bool:
     """Whether ``retractor``, speaking at ``when``, can withdraw ``target``: it is the
-    author, or an affiliate of the author."""
-    author = target.actor
-    if retractor.id == author.id:
-        return True
-    # The retractor speaks for the author (a spokesman for the ministry) at the retraction's
-    # date, or the author spoke for the retractor (a ministry for the state) when it spoke.
-    if author.id in organizations_of(session, retractor.id, when):
-        return True
-    return retractor.id in organizations_of(session, author.id, _partial(target))
+    author, or an affiliate of the author (``factdb.rules.may_retract``)."""
+    return rules.may_retract(
+        retractor.id,
+        target.actor.id,
+        lambda: organizations_of(session, retractor.id, when),
+        lambda: organizations_of(session, target.actor.id, _partial(target)),
+    )
+
+
+def retraction_target(statement: Statement) -> str:
+    """A statement as the retraction rule names it: ``#1 (Pakistan)``."""
+    return f"#{statement.id} ({statement.actor.name})"
 
 
 def _check_retraction(
-    session: Session, retractor: Actor, target: Statement, when: PartialDate | None
+    session: Session,
+    retractor: Actor,
+    target: Statement,
+    when: PartialDate | None,
+    field: str = "--by",
 ) -> None:
-    if may_retract(session, retractor, target, when):
-        return
-    author = target.actor
-    raise InvalidInput(
-        f"--by: only the author of #{target.id} ({author.name}) or an actor affiliated with it "
-        f"can retract it; {retractor.name} is neither"
-    )
+    if not may_retract(session, retractor, target, when):
+        refused = rules.retraction_refused(retraction_target(target), retractor.name)
+        raise InvalidInput(f"{field}: {refused}")
 
 
 # ----------------------------------------------------------------------------- links
@@ -450,7 +429,7 @@ def add_fact_check(
     about: Sequence[str] = (),
     topics: Sequence[str] = (),
 ) -> Statement:
-    """Log a fact-check of ``responds_to`` with a verdict from ``models.VERDICTS`` and the
+    """Log a fact-check of ``responds_to`` with a verdict from ``vocabulary.VERDICTS`` and the
     checker's own wording as ``rating``."""
     checked = _verdict(verdict)
     target = _answered(session, responds_to)
@@ -525,6 +504,14 @@ def edit_statement(session: Session, statement_id: int | str, **changes: Any) ->
         )
     if "verdict" in given:
         values["verdict"] = _verdict(given["verdict"])
+    new_date: PartialDate | None = None
+    if "date" in given:
+        raw = str(given["date"])
+        new_date = None if raw.strip() == "" else parse_date(raw, "--on")
+        target = statement.responds_to
+        if statement.kind == "retraction" and target is not None:
+            # Whether the retractor spoke for the author depends on the retraction's date.
+            _check_retraction(session, statement.actor, target, new_date, "--on")
     if "rating" in given:
         values["rating"] = clean_text(given["rating"], "--rating")
     dropped = [
@@ -540,8 +527,7 @@ def edit_statement(session: Session, statement_id: int | str, **changes: Any) ->
         for key, value in values.items():
             setattr(statement, key, value)
         if "date" in given:
-            raw = str(given["date"])
-            _set_date(statement, None if raw.strip() == "" else parse_date(raw, "--on"))
+            _set_date(statement, new_date)
         links_before = _link_keys(statement)
         for link in dropped:
             for links in (statement.subject_links, statement.topic_links, statement.source_links):

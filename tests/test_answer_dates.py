@@ -13,7 +13,8 @@ import pytest
 from conftest import Cli
 from test_interchange_roundtrip import wipe
 
-from factdb.answer_dates import dated_before, days_before, import_summary
+from factdb import rules
+from factdb.answer_dates import import_summary
 from factdb.dates import parse_date
 from factdb.db import Database
 
@@ -71,11 +72,11 @@ def test_the_rule_compares_periods_at_their_precision(
 ) -> None:
     answer_date = None if answer is None else parse_date(answer)
     answered_date = None if answered is None else parse_date(answered)
-    assert dated_before(answer_date, answered_date) is before
+    assert rules.dated_before(answer_date, answered_date) is before
     # the import's form of the same rule, on ordinals (0 when undated)
     last = answer_date.end.toordinal() if answer_date else 0
     first = answered_date.start.toordinal() if answered_date else 0
-    assert days_before(last, first) is before
+    assert rules.days_before(last, first) is before
 
 
 def test_the_import_summary_names_the_lines() -> None:

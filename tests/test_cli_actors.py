@@ -306,8 +306,8 @@ def test_ambiguous_alias_lists_the_candidates(cli: Cli, snapshot: Snapshot) -> N
         ),
         (
             ("actor", "affiliate", "Pakistan", "Zahid Hafeez Chaudhri"),
-            "error: ORG: Zahid Hafeez Chaudhri is already a member of Pakistan (directly or "
-            "through others); affiliations cannot go in a circle",
+            "error: ORG: affiliations cannot go in a circle (Pakistan → Zahid Hafeez Chaudhri "
+            "→ Ministry of Foreign Affairs of Pakistan → Pakistan)",
         ),
         (
             ("actor", "add", "X", "--kind", "person", "--role", "envoy"),

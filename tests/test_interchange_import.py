@@ -441,7 +441,7 @@ def test_left_out_keys_are_not_compared(database: Database) -> None:
                     affiliations=[{"organization": "aa"}],
                 ),
             ],
-            ["line 2: affiliations[0].organization: 'aa' is A itself"],
+            ["line 2: affiliations[0].organization: A cannot be a member of itself"],
             id="member-of-itself",
         ),
         pytest.param(
@@ -482,7 +482,8 @@ def test_retraction_by_the_author_or_an_affiliate(database: Database) -> None:
     assert counts(load(database, lines))["statement"] == (3, 0)
     other = line(type="statement", ref="r3", kind="retraction", by="Armenia", responds_to="p")
     assert problems(database, [HEADER, other]) == [
-        "line 2: by: only the author of #1 or an actor affiliated with it can retract it"
+        "line 2: by: only the author of #1 (Pakistan) or an actor affiliated with it can "
+        "retract it; Armenia is neither"
     ]
     in_file = [
         HEADER,
@@ -490,8 +491,8 @@ def test_retraction_by_the_author_or_an_affiliate(database: Database) -> None:
         line(type="statement", ref="r4", kind="retraction", by="Pakistan", responds_to="q"),
     ]
     assert problems(database, in_file) == [
-        "line 3: by: only the author of the statement on line 2 or an actor affiliated with "
-        "it can retract it"
+        "line 3: by: only the author of the statement on line 2 (Armenia) or an actor "
+        "affiliated with it can retract it; Pakistan is neither"
     ]
 
 

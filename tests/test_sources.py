@@ -92,7 +92,7 @@ def test_adding_a_known_url_fills_in_and_never_overwrites(
             {"published": "10/10/2020"},
             "--published: '10/10/2020' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD",
         ),
-        (DAWN, {"retrieved": "2020-10"}, "--retrieved: '2020-10' is not a day; use YYYY-MM-DD"),
+        (DAWN, {"retrieved": "2020-10"}, "--retrieved: 2020-10 is not a day; use YYYY-MM-DD"),
         (
             DAWN,
             {"published": "2020-10-10", "retrieved": "2020-10-09"},

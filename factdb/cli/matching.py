@@ -118,9 +118,7 @@ def similar(
     ] = 0.0,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """The statements nearest to a text or to statement #ID, with scores, best first.
-
-    Scores run from 0 to 1: `match` says `certain` from the certain threshold (0.9, or
+    """Scores run from 0 to 1: `match` says `certain` from the certain threshold (0.9, or
     FACTDB_CERTAIN_THRESHOLD), `suggested` from the suggest threshold (0.7, or
     FACTDB_SUGGEST_THRESHOLD), else `weak`; `polarity` is `opposite` for a denial of what the
     text asserts (or its admission, when the text denies).
@@ -135,7 +133,7 @@ def similar(
         lambda session: similar_records(
             session,
             target,
-            kind=kind.value if kind else None,
+            kind=kind,
             by=by,
             direct=direct,
             limit=limit,
@@ -155,9 +153,7 @@ def duplicates(
     min_score: MinScoreOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Likely duplicate statements across the record: pairs that assert the same thing.
-
-    Pairs of live statements scoring at least --min-score, best first; statements of one
+    """Pairs of live statements scoring at least --min-score, best first; statements of one
     thread (an answer and what it answers) are not paired.
 
     Example: factdb duplicates --topic "Nagorno-Karabakh 2020" --min-score 0.9

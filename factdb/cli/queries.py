@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -17,42 +16,8 @@ from factdb.cli.common import (
     page_limit,
     run,
 )
-
-
-class ResponseKind(StrEnum):
-    """``factdb.models.RESPONSE_KINDS`` (a test keeps them equal)."""
-
-    denial = "denial"
-    dispute = "dispute"
-    endorsement = "endorsement"
-    admission = "admission"
-    retraction = "retraction"
-    fact_check = "fact_check"
-
-
-class StatementKind(StrEnum):
-    """``factdb.models.STATEMENT_KINDS`` (a test keeps them equal)."""
-
-    claim = "claim"
-    denial = "denial"
-    dispute = "dispute"
-    endorsement = "endorsement"
-    admission = "admission"
-    retraction = "retraction"
-    fact_check = "fact_check"
-
-
-class Status(StrEnum):
-    """``factdb.status.STATUSES`` (a test keeps them equal)."""
-
-    unanswered = "unanswered"
-    denied = "denied"
-    disputed = "disputed"
-    endorsed = "endorsed"
-    contested = "contested"
-    admitted = "admitted"
-    retracted = "retracted"
-
+from factdb.cli.vendored_click import choice
+from factdb.vocabulary import RESPONSE_KINDS, STATEMENT_KINDS, STATUSES
 
 StatementArg = Annotated[
     str | None,
@@ -135,10 +100,7 @@ def who_denied(
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Who denied what: one row per denial, with whom the denier spoke for at the time.
-
-    Example: factdb who-denied --about Pakistan
-    """
+    """Example: factdb who-denied --about Pakistan"""
     from factdb.responses import who_denied as query
 
     rows = run(
@@ -180,10 +142,7 @@ def who_endorsed(
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Who endorsed what: one row per endorsement, the twin of who-denied.
-
-    Example: factdb who-endorsed --by Pakistan
-    """
+    """Example: factdb who-endorsed --by Pakistan"""
     from factdb.responses import who_endorsed as query
 
     rows = run(
@@ -215,8 +174,10 @@ def responses(
     ctx: typer.Context,
     statement: StatementArg = None,
     kind: Annotated[
-        ResponseKind | None,
-        typer.Option("--kind", "-k", help="Only this kind of answer.", case_sensitive=False),
+        str | None,
+        typer.Option(
+            "--kind", "-k", click_type=choice(RESPONSE_KINDS), help="Only this kind of answer."
+        ),
     ] = None,
     by: ByOption = None,
     of: OfOption = None,
@@ -229,17 +190,14 @@ def responses(
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Every answer (denials, disputes, endorsements, admissions, retractions, fact-checks).
-
-    Example: factdb responses --kind dispute --of "Nikol Pashinyan"
-    """
+    """Example: factdb responses --kind dispute --of "Nikol Pashinyan" """
     from factdb.responses import response_query
 
     rows = run(
         ctx,
         lambda session: response_query(
             session,
-            kind.value if kind else None,
+            kind,
             statement=statement,
             by=by,
             of=of,
@@ -270,10 +228,7 @@ def positions(
     roll_up: RollUpOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Where every actor stands on a statement, followed through its whole thread.
-
-    Example: factdb positions 1 --roll-up
-    """
+    """Example: factdb positions 1 --roll-up"""
     from factdb.positions import positions as query
 
     rows = run(ctx, lambda session: query(session, statement, as_of=as_of, roll_up=roll_up))
@@ -281,8 +236,10 @@ def positions(
 
 
 StatementKindOption = Annotated[
-    StatementKind | None,
-    typer.Option("--kind", "-k", help="Only statements of this kind.", case_sensitive=False),
+    str | None,
+    typer.Option(
+        "--kind", "-k", click_type=choice(STATEMENT_KINDS), help="Only statements of this kind."
+    ),
 ]
 SaidByOption = Annotated[
     str | None,
@@ -299,10 +256,7 @@ def search(
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Full-text search over statements' text, quotes and notes, best match first.
-
-    Example: factdb search "special forces"
-    """
+    """Example: factdb search "special forces" """
     from factdb.search import search as query
 
     rows = run(
@@ -310,7 +264,7 @@ def search(
         lambda session: query(
             session,
             text,
-            kind=kind.value if kind else None,
+            kind=kind,
             by=by,
             direct=direct,
             limit=page_limit(limit, fmt),
@@ -343,10 +297,7 @@ def timeline(
         str | None, typer.Option("--actor", metavar="ACTOR", hidden=True, help="Old name of --by.")
     ] = None,
 ) -> None:
-    """Every statement in date order (a month before the days in it; undated last).
-
-    Example: factdb timeline --by Pakistan --since 2020-10
-    """
+    """Example: factdb timeline --by Pakistan --since 2020-10"""
     from factdb.timeline import timeline as query
 
     if by is not None and actor is not None and by != actor:
@@ -382,10 +333,7 @@ def alignment(
     as_of: AsOfOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """For each pair of actors, how often they took the same and the opposite side.
-
-    Example: factdb alignment --topic "Nagorno-Karabakh 2020" --roll-up
-    """
+    """Example: factdb alignment --topic "Nagorno-Karabakh 2020" --roll-up"""
     from factdb.alignment import alignment as query
 
     rows = run(ctx, lambda session: query(session, topic, roll_up=roll_up, as_of=as_of))
@@ -417,8 +365,10 @@ def claim_list(
     since: SinceOption = None,
     until: UntilOption = None,
     status: Annotated[
-        Status | None,
-        typer.Option("--status", "-s", help="Only claims with this status.", case_sensitive=False),
+        str | None,
+        typer.Option(
+            "--status", "-s", click_type=choice(STATUSES), help="Only claims with this status."
+        ),
     ] = None,
     denied_by: Annotated[
         str | None,
@@ -462,7 +412,7 @@ def claim_list(
             topic=topic,
             since=since,
             until=until,
-            status=status.value if status else None,
+            status=status,
             denied_by=denied_by,
             endorsed_by=endorsed_by,
             unanswered=unanswered,

@@ -11,12 +11,21 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from factdb.actors import check_country, check_kind, check_wikidata
+from factdb.actors import check_kind
 from factdb.dates import PartialDate, parse_date
 from factdb.errors import InvalidInput
-from factdb.models import STATEMENT_KINDS, VERDICTS
+from factdb.rules import (
+    check_country,
+    check_lang,
+    check_period,
+    check_retrieved,
+    check_wikidata,
+    member_of_itself,
+)
+from factdb.rules import check_ref as rules_check_ref
 from factdb.text import clean_text, normalize_url
 from factdb.text import name_key as _name_key
+from factdb.vocabulary import STATEMENT_KINDS, VERDICTS
 
 FORMAT_VERSION = 1
 HEADER_KEY = "factdb"
@@ -54,8 +63,6 @@ STATEMENT_KEYS = (
 STATEMENT_SOURCE_KEYS = ("url", "locator")
 RECORD_TYPES = ("actor", "source", "statement")
 
-_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
-_MAX_LANG = 35
 # An http(s) URL already in the form ``normalize_url`` gives (lower-case host, no port, no
 # fragment, a path, printable ASCII only): most URLs in a large file, checked in one step.
 _NORMAL_URL = re.compile(r"^https?://[a-z0-9][a-z0-9.-]*/[!-\"$-~]*$")
@@ -253,11 +260,10 @@ def parse_actor(record: dict[str, Any], line: int) -> ActorLine:
         check_keys(item, AFFILIATION_KEYS, "an affiliation", prefix)
         organization = req_text(item, "organization", prefix + "organization")
         if name_key(organization) == key:
-            raise InvalidInput(f"{prefix}organization: an actor cannot be a member of itself")
+            raise InvalidInput(f"{prefix}organization: {member_of_itself(name)}")
         start = opt_date(item, "from", prefix + "from")
         end = opt_date(item, "to", prefix + "to")
-        if start is not None and end is not None and start.start > end.end:
-            raise InvalidInput(f"{prefix}from: {start} is after {prefix}to {end}")
+        check_period(start, end, prefix + "from", prefix + "to")
         affiliations.append(
             AffiliationLine(organization, opt_text(item, "role", prefix + "role"), start, end)
         )
@@ -293,16 +299,16 @@ class SourceLine:
 def parse_source(record: dict[str, Any], line: int) -> SourceLine:
     check_keys(record, SOURCE_KEYS, "a source")
     url = url_of(req_text(record, "url"), "url")
+    published = opt_date(record, "published")
     retrieved = opt_date(record, "retrieved")
-    if retrieved is not None and retrieved.precision != "day":
-        raise InvalidInput(f"retrieved: {retrieved} must be a full date (YYYY-MM-DD)")
+    check_retrieved(retrieved, published, "retrieved")
     archive = opt_text(record, "archive_url")
     return SourceLine(
         line,
         url,
         opt_text(record, "outlet"),
         opt_text(record, "title"),
-        opt_date(record, "published"),
+        published,
         retrieved,
         url_of(archive, "archive_url") if archive is not None else None,
         frozenset(record),
@@ -323,15 +329,9 @@ def check_ref(value: Any, key: str) -> str:
             return cleaned
     if not isinstance(value, str):
         raise InvalidInput(f"{key}: must be a string, not {json_type(value)}")
-    cleaned_text = clean(value, key)
-    if cleaned_text is None:
-        raise InvalidInput(f"{key}: must not be empty")
-    if _SPACE.search(cleaned_text):
-        raise InvalidInput(f"{key}: {value!r} contains whitespace; use a key like nk2020-claim-1")
-    return cleaned_text
+    return rules_check_ref(clean(value, key), value, key)
 
 
-_SPACE = re.compile(r"\s")
 _STATEMENT_KEY_SET = frozenset(STATEMENT_KEYS)
 _KIND_NAMES = {kind: kind for kind in STATEMENT_KINDS}
 # Values met before, as they come out of the checks: a file repeats the same few.
@@ -493,9 +493,7 @@ def _statement_lang(record: dict[str, Any]) -> str | None:
     lang = opt_text(record, "lang")
     if lang is None:
         return None
-    if len(lang) > _MAX_LANG or not _LANG.match(lang):
-        raise InvalidInput(f"lang: {lang!r} is not a language tag (use e.g. en, ur, hy, az)")
-    return str(_remember(_LANGS, value, lang))
+    return str(_remember(_LANGS, value, check_lang(lang, "lang")))
 
 
 def _names(record: dict[str, Any], key: str) -> list[str]:

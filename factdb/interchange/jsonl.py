@@ -22,13 +22,14 @@ import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import IO, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factdb import tables
-from factdb.answer_dates import days_before, import_summary
+from factdb import rules, tables
+from factdb.answer_dates import import_summary
 from factdb.audit import current_user
 from factdb.dates import PartialDate, format_date, parse_date
 from factdb.errors import InvalidInput
@@ -164,7 +165,6 @@ class _DbParent:
     id: int
     actor_id: int
     start: dt.date | None
-    end: dt.date | None
     label: str
 
 
@@ -670,7 +670,7 @@ class _Import:
                     self.problem(
                         actor.line,
                         f"affiliations[{position}].organization: "
-                        f"{affiliation.organization!r} is {actor.name} itself",
+                        f"{rules.member_of_itself(actor.name)}",
                     )
                     continue
                 organization = target.key if isinstance(target, ActorLine) else target
@@ -704,11 +704,8 @@ class _Import:
                     path = [item for item, _ in stack]
                     cycle = [*path[path.index(child) :], child]
                     first = self.actors[child]
-                    names = " → ".join(self.actors[key].name for key in cycle)
-                    self.problem(
-                        first.line,
-                        f"affiliations: affiliations cannot go in a circle ({names})",
-                    )
+                    names = [self.actors[key].name for key in cycle]
+                    self.problem(first.line, f"affiliations: {rules.affiliation_circle(names)}")
                     state[node] = 2
                     stack.pop()
                 elif not state.get(child):
@@ -769,7 +766,6 @@ class _Import:
                     row.id,
                     row.actor_id,
                     when.start if when else None,
-                    when.end if when else None,
                     f"#{row.id}",
                 )
         for index, parent in unresolved:
@@ -827,29 +823,32 @@ class _Import:
             retractor = self._node(self.author_keys[self.authors[index]])
             if parent >= 0:
                 author = self._node(self.author_keys[self.authors[parent]])
-                spoke = (self.starts[parent], self.ends[parent])
+                spoke = self.starts[parent]
                 label = f"the statement on line {self.lines[parent]}"
             elif parent == IN_DATABASE:
                 db_parent = self.db_parents[index]
                 author = db_parent.actor_id
-                spoke = (
-                    db_parent.start.toordinal() if db_parent.start else 0,
-                    db_parent.end.toordinal() if db_parent.end else 0,
-                )
+                spoke = db_parent.start.toordinal() if db_parent.start else 0
                 label = db_parent.label
             else:
                 continue
-            if retractor == author:
-                continue
-            when = (self.starts[index], self.ends[index])
-            if author in _organizations(graph, retractor, when):
-                continue
-            if retractor in _organizations(graph, author, spoke):
-                continue
-            self.problem(
-                self.lines[index],
-                f"by: only the author of {label} or an actor affiliated with it can retract it",
-            )
+            when = self.starts[index]
+            if not rules.may_retract(
+                retractor,
+                author,
+                partial(_organizations, graph, retractor, when),
+                partial(_organizations, graph, author, spoke),
+            ):
+                refused = rules.retraction_refused(
+                    f"{label} ({self._node_name(author)})", self._node_name(retractor)
+                )
+                self.problem(self.lines[index], f"by: {refused}")
+
+    def _node_name(self, node: int | str) -> str:
+        if isinstance(node, str):
+            return self.actors[node].name
+        actor = self.session.get(Actor, node)
+        return actor.name if actor else "?"
 
     def _node(self, key: str) -> int | str:
         target = self._target(key)
@@ -895,7 +894,7 @@ class _Import:
                 first_day = start.toordinal() if start else 0
             else:
                 continue
-            if days_before(end, first_day):
+            if rules.days_before(end, first_day):
                 early.append(self.lines[index])
 
     def _check_subjects(self) -> None:
@@ -989,7 +988,7 @@ class _Import:
                         starts[row.id] = row.date.toordinal()
             for index, parent in enumerate(self.parents):
                 kept = kept_at.get(parent)
-                if kept is not None and days_before(self.ends[index], starts.get(kept, 0)):
+                if kept is not None and rules.days_before(self.ends[index], starts.get(kept, 0)):
                     early.append(self.lines[index])
         if early:
             self.result.warnings.append(import_summary(sorted(set(early))))
@@ -1581,23 +1580,16 @@ def _json_text(value: str | None) -> str:
 
 
 def _organizations(
-    graph: dict[int | str, list[tuple[int | str, int, int]]],
-    member: int | str,
-    when: tuple[int, int],
+    graph: dict[int | str, list[tuple[int | str, int, int]]], member: int | str, start: int
 ) -> set[int | str]:
-    """The organizations ``member`` belonged to at ``when`` (first and last day, 0 when
-    undated), directly or through others: the rule of ``factdb.statements``."""
-    start = when[0]
-    found: set[int | str] = set()
-    frontier = [member]
-    while frontier:
-        current = frontier.pop()
-        for organization, begins, ends in graph.get(current, []):
-            if start == 0:
-                counts = ends == 0
-            else:
-                counts = (begins == 0 or begins <= start) and (ends == 0 or start <= ends)
-            if counts and organization not in found and organization != member:
-                found.add(organization)
-                frontier.append(organization)
-    return found
+    """The organizations ``member`` belonged to on the day ``start`` (an ordinal, 0 when
+    undated), directly or through others, by ``factdb.rules.organizations_at``; the graph
+    holds days as ordinals, 0 when open."""
+    return rules.organizations_at(
+        member,
+        start or None,
+        lambda node: [
+            (organization, begins or None, ends or None)
+            for organization, begins, ends in graph.get(node, [])
+        ],
+    )
