@@ -19,12 +19,12 @@ import textwrap
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from typer._click import Command  # typer vendors click
 from typer.testing import CliRunner
 
 import factdb
 from factdb.cli import app
 from factdb.cli.catalog import SECTIONS, load
+from factdb.cli.vendored_click import Command
 
 START = "<!-- reference: start -->"
 END = "<!-- reference: end -->"
