@@ -10,10 +10,10 @@ from typing import Any, NamedTuple
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from factdb.dates import PartialDate, parse_optional_date
 from factdb.errors import InvalidInput, NotFound
 from factdb.resolve import resolve_actor_ref, suggest_topics
 from factdb.rollup import Affiliations
+from factdb.scope import Scope
 from factdb.tables import statement_subjects, statement_topics, topics
 from factdb.text import name_key
 
@@ -84,7 +84,8 @@ def actor_filter(
     *,
     direct: bool = False,
 ) -> ActorFilter | None:
-    """The filter for ``--by``/``--of``/``--about NAME`` (None when not given)."""
+    """The filter for the actor ``name`` given as ``field`` (``by``, ``of``, ``about``; None
+    when not given)."""
     if name is None:
         return None
     actor = resolve_actor_ref(session, name, field)
@@ -92,7 +93,7 @@ def actor_filter(
     return ActorFilter(actor.id, actor.name, frozenset(candidates), direct)
 
 
-def topic_id(session: Session, name: str | None, field: str = "--topic") -> int | None:
+def topic_id(session: Session, name: str | None, field: str = "topic") -> int | None:
     """The id of an existing topic (case-, space- and diacritics-insensitive)."""
     if name is None:
         return None
@@ -106,7 +107,7 @@ def topic_id(session: Session, name: str | None, field: str = "--topic") -> int 
 
 
 class DateRange:
-    """``--since``/``--until``: statements dated from the first day of ``since`` to the
+    """``since``/``until``: statements dated from the first day of ``since`` to the
     last day of ``until``; with either bound, undated statements are left out."""
 
     __slots__ = ("since", "until")
@@ -116,19 +117,9 @@ class DateRange:
         self.until = until
 
     @classmethod
-    def parse(
-        cls,
-        since: str | PartialDate | None,
-        until: str | PartialDate | None,
-        *,
-        since_field: str = "--since",
-        until_field: str = "--until",
-    ) -> DateRange:
-        start = since if isinstance(since, PartialDate) else parse_optional_date(since, since_field)
-        end = until if isinstance(until, PartialDate) else parse_optional_date(until, until_field)
-        if start is not None and end is not None and end.end < start.start:
-            raise InvalidInput(f"{until_field}: {end} is before {since_field} {start}")
-        return cls(start.start if start else None, end.end if end else None)
+    def of(cls, scope: Scope) -> DateRange:
+        """The range of ``scope``'s ``since``/``until`` (already parsed and checked)."""
+        return cls(scope.first_day, scope.last_day)
 
     @property
     def given(self) -> bool:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -37,7 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from factdb.dates import PartialDate, format_date
+from factdb.dates import format_date
 from factdb.errors import InvalidInput
 from factdb.filters import (
     ActorFilter,
@@ -52,6 +52,7 @@ from factdb.paging import Page, check_limit
 from factdb.positions import actor_names, id_in, subjects_of
 from factdb.resolve import statement_id_of
 from factdb.rollup import Affiliations
+from factdb.scope import Scope, ScopeArgs
 from factdb.search import matching_ids, search_terms
 from factdb.tables import (
     RESPONSE_KINDS,
@@ -59,6 +60,9 @@ from factdb.tables import (
     statement_sources,
     statements,
 )
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 Record = dict[str, Any]
 
@@ -125,37 +129,35 @@ def _base(kind: str | None, *, use_kind_index: bool, with_sources: bool = True) 
 def response_query(
     session: Session,
     kind: str | None = None,
+    scope: Scope | None = None,
     *,
     statement: int | str | None = None,
-    by: str | None = None,
-    of: str | None = None,
-    about: str | None = None,
-    topic: str | None = None,
     search: str | None = None,
-    since: str | PartialDate | None = None,
-    until: str | PartialDate | None = None,
-    direct: bool = False,
     keys: Keys = RESPONSE_KEYS,
     limit: int | None = None,
+    **args: Unpack[ScopeArgs],
 ) -> Page:
     """Responses of ``kind`` (any response kind when None) matching every filter given, as
     rows ``{response_id, kind, responder, on_behalf_of, date, quote, statement_id,
     statement, author, sources}`` in date order (undated last), then by id: the first
     ``limit`` of them (all when None), with ``total`` the number matching.
 
+    The filters are ``scope`` (its ``by``, ``of``, ``about``, ``topic``, ``since``,
+    ``until``, ``direct``) or the same as keywords (``by="Pakistan"``), plus ``search``.
     ``on_behalf_of`` lists the organizations the responder belonged to at the response's
     date, nearest first, up the chain. ``statement``: only answers to that statement id.
     ``keys`` names the first columns (``who_denied`` and ``who_endorsed`` use their own).
-    Raises InvalidInput / NotFound / UnknownActor naming the flag at fault."""
+    Raises InvalidInput / NotFound / UnknownActor naming the field at fault."""
     if kind is not None and kind not in RESPONSE_KINDS:
         raise InvalidInput(f"--kind: {kind!r} is not one of {', '.join(RESPONSE_KINDS)}")
     check_limit(limit)
+    scope = Scope.of_args(scope, args)
     affiliations = Affiliations.load(session)
-    by_filter = actor_filter(session, by, "--by", affiliations, direct=direct)
-    of_filter = actor_filter(session, of, "--of", affiliations, direct=direct)
-    about_filter = actor_filter(session, about, "--about", affiliations, direct=direct)
-    topic_number = topic_id(session, topic)
-    dates = DateRange.parse(since, until)
+    by_filter = actor_filter(session, scope.by, "by", affiliations, direct=scope.direct)
+    of_filter = actor_filter(session, scope.of, "of", affiliations, direct=scope.direct)
+    about_filter = actor_filter(session, scope.about, "about", affiliations, direct=scope.direct)
+    topic_number = topic_id(session, scope.topic)
+    dates = DateRange.of(scope)
     selective = statement is not None or any(
         item is not None for item in (of_filter, about_filter, topic_number, search)
     )
@@ -186,7 +188,7 @@ def response_query(
     if topic_number is not None:
         query = query.where(on_topic(target.c.id, topic_number))
     if search is not None:
-        matches = matching_ids(session, search_terms(search, "--search"))
+        matches = matching_ids(session, search_terms(search, "search"))
         answering = select(statements.c.id).where(statements.c.responds_to_id.in_(matches))
         query = query.where(response.c.id.in_(union(matches, answering)))
     query = query.where(*dates.conditions(response.c.date))
@@ -384,31 +386,20 @@ def _records(
 def who_denied(
     session: Session,
     statement: int | str | None = None,
+    scope: Scope | None = None,
     *,
-    by: str | None = None,
-    of: str | None = None,
-    about: str | None = None,
-    topic: str | None = None,
     search: str | None = None,
-    since: str | PartialDate | None = None,
-    until: str | PartialDate | None = None,
-    direct: bool = False,
     limit: int | None = None,
+    **args: Unpack[ScopeArgs],
 ) -> Page:
     """Denials as rows ``{denial_id, denier, on_behalf_of, date, quote, statement_id,
     statement, author, sources}``; filters and ``limit`` as in ``response_query``."""
     return response_query(
         session,
         "denial",
+        Scope.of_args(scope, args),
         statement=statement,
-        by=by,
-        of=of,
-        about=about,
-        topic=topic,
         search=search,
-        since=since,
-        until=until,
-        direct=direct,
         keys=DENIAL_KEYS,
         limit=limit,
     )
@@ -417,31 +408,20 @@ def who_denied(
 def who_endorsed(
     session: Session,
     statement: int | str | None = None,
+    scope: Scope | None = None,
     *,
-    by: str | None = None,
-    of: str | None = None,
-    about: str | None = None,
-    topic: str | None = None,
     search: str | None = None,
-    since: str | PartialDate | None = None,
-    until: str | PartialDate | None = None,
-    direct: bool = False,
     limit: int | None = None,
+    **args: Unpack[ScopeArgs],
 ) -> Page:
     """Endorsements as rows ``{endorsement_id, endorser, on_behalf_of, date, quote,
     statement_id, statement, author, sources}``; filters and ``limit`` as in ``response_query``."""
     return response_query(
         session,
         "endorsement",
+        Scope.of_args(scope, args),
         statement=statement,
-        by=by,
-        of=of,
-        about=about,
-        topic=topic,
         search=search,
-        since=since,
-        until=until,
-        direct=direct,
         keys=ENDORSEMENT_KEYS,
         limit=limit,
     )

@@ -16,6 +16,7 @@ from factdb.cli.common import (
     fail,
     page_limit,
     run,
+    scope_of,
 )
 
 
@@ -141,19 +142,16 @@ def who_denied(
     """
     from factdb.responses import who_denied as query
 
+    scope = scope_of(
+        by=by, of=of, about=about, topic=topic, since=since, until=until, direct=direct
+    )
     rows = run(
         ctx,
         lambda session: query(
             session,
             statement,
-            by=by,
-            of=of,
-            about=about,
-            topic=topic,
+            scope,
             search=search,
-            since=since,
-            until=until,
-            direct=direct,
             limit=page_limit(limit, fmt),
         ),
     )
@@ -186,19 +184,16 @@ def who_endorsed(
     """
     from factdb.responses import who_endorsed as query
 
+    scope = scope_of(
+        by=by, of=of, about=about, topic=topic, since=since, until=until, direct=direct
+    )
     rows = run(
         ctx,
         lambda session: query(
             session,
             statement,
-            by=by,
-            of=of,
-            about=about,
-            topic=topic,
+            scope,
             search=search,
-            since=since,
-            until=until,
-            direct=direct,
             limit=page_limit(limit, fmt),
         ),
     )
@@ -235,20 +230,17 @@ def responses(
     """
     from factdb.responses import response_query
 
+    scope = scope_of(
+        by=by, of=of, about=about, topic=topic, since=since, until=until, direct=direct
+    )
     rows = run(
         ctx,
         lambda session: response_query(
             session,
             kind.value if kind else None,
+            scope,
             statement=statement,
-            by=by,
-            of=of,
-            about=about,
-            topic=topic,
             search=search,
-            since=since,
-            until=until,
-            direct=direct,
             limit=page_limit(limit, fmt),
         ),
     )
@@ -347,16 +339,13 @@ def timeline(
 
     if by is not None and actor is not None and by != actor:
         fail("--actor: is the old name of --by; give one of them", 2)
+    scope = scope_of(topic=topic, by=by, since=since, until=until, direct=direct)
     rows = run(
         ctx,
         lambda session: query(
             session,
-            topic=topic,
-            by=by,
+            scope,
             actor=actor,
-            since=since,
-            until=until,
-            direct=direct,
             limit=page_limit(limit, fmt),
         ),
     )
@@ -449,21 +438,17 @@ def claim_list(
     # Unfiltered and empty: there are no (live) claims, so say how to add one.
     options = (by, about, topic, since, until, status, denied_by, endorsed_by)
     filtered = unanswered or any(value is not None for value in options)
+    scope = scope_of(by=by, about=about, topic=topic, since=since, until=until, direct=direct)
 
     def work(session: Any) -> Page:
         return list_claims(
             session,
-            by=by,
-            about=about,
-            topic=topic,
-            since=since,
-            until=until,
+            scope,
             status=status.value if status else None,
             denied_by=denied_by,
             endorsed_by=endorsed_by,
             unanswered=unanswered,
             include_deleted=include_deleted,
-            direct=direct,
             limit=page_limit(limit, fmt),
         )
 
