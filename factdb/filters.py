@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from factdb.errors import InvalidInput, NotFound
@@ -16,6 +16,9 @@ from factdb.rollup import Affiliations
 from factdb.scope import Scope
 from factdb.tables import statement_subjects, statement_topics, topics
 from factdb.text import name_key
+
+# SQLite nests an OR of n terms n levels deep and refuses more than 1,000 levels.
+TERMS_PER_QUERY = 200
 
 
 # Plain classes rather than dataclasses: each dataclass costs every command run ~1 ms to build.
@@ -63,6 +66,47 @@ class ActorFilter:
                 start = ranges.pop()[0]
             ranges.append((start, stop))
         return Periods(ranges, self.counts(actor_id, spans.undated))
+
+
+def counting_terms(
+    wanted: ActorFilter,
+    affiliations: Affiliations,
+    actor: Any,
+    date: Any,
+    common: Sequence[ColumnElement[bool]] = (),
+) -> list[ColumnElement[bool]]:
+    """Conditions on the columns ``actor`` and ``date`` whose OR keeps the statements that
+    count for ``wanted`` (``periods`` of each candidate written into the query). Each term
+    carries ``common`` so that each can be one index search."""
+    always: list[int] = []
+    terms: list[ColumnElement[bool]] = []
+    for actor_id in sorted(wanted.candidates):
+        periods = wanted.periods(affiliations, actor_id)
+        if periods.always:
+            always.append(actor_id)
+            continue
+        when = [
+            and_(
+                true() if start is None else date >= start,
+                true() if stop is None else date < stop,
+            )
+            for start, stop in periods.ranges
+        ]
+        if periods.undated:
+            when.append(date.is_(None))
+        if when:
+            terms.append(and_(actor == actor_id, *common, or_(*when)))
+    if always:
+        terms.insert(0, and_(actor.in_(always), *common))
+    return terms
+
+
+def any_of(terms: Sequence[ColumnElement[bool]]) -> ColumnElement[bool]:
+    """The OR of ``terms``, nested by ``TERMS_PER_QUERY`` so that SQLite takes any number."""
+    if len(terms) <= TERMS_PER_QUERY:
+        return or_(*terms)
+    step = TERMS_PER_QUERY
+    return any_of([or_(*terms[start : start + step]) for start in range(0, len(terms), step)])
 
 
 class Periods(NamedTuple):

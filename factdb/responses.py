@@ -24,14 +24,11 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import (
-    ColumnElement,
     Select,
     String,
-    and_,
     func,
     or_,
     select,
-    true,
     type_coerce,
     union,
 )
@@ -40,10 +37,12 @@ from sqlalchemy.orm import Session
 from factdb.dates import format_date
 from factdb.errors import InvalidInput
 from factdb.filters import (
+    TERMS_PER_QUERY,
     ActorFilter,
     DateRange,
     about_any,
     actor_filter,
+    counting_terms,
     kind_is,
     on_topic,
     topic_id,
@@ -85,8 +84,6 @@ DENIAL_KEYS = Keys("denial_id", None, "denier")
 ENDORSEMENT_KEYS = Keys("endorsement_id", None, "endorser")
 
 
-# SQLite nests an OR of n terms n levels deep and refuses more than 1,000 levels.
-TERMS_PER_QUERY = 200
 # Where ``_base`` puts the columns that are read by position (quicker than by name).
 ACTOR, DATE, TARGET, AUTHOR, TARGET_DATE = 2, 3, 6, 8, 9
 
@@ -271,32 +268,14 @@ def _spoken_for(
     """Ids of the answers of ``kind`` by ``by_filter``'s candidates that count for it at
     their date (and fall within ``dates``), from the index on (actor_id, kind, date): the
     dates when each candidate counts are written into the query, so only ids come back."""
-    date = statements.c.date
     # Every condition goes into each OR term, so that each term is one index search.
     common = [
-        kind_is(statements.c.kind, RESPONSE_KINDS if kind is None else (kind,), use_index=True)
+        kind_is(statements.c.kind, RESPONSE_KINDS if kind is None else (kind,), use_index=True),
+        *dates.conditions(statements.c.date),
     ]
-    common.extend(dates.conditions(date))
-    always: list[int] = []
-    terms: list[ColumnElement[bool]] = []
-    for actor_id in sorted(by_filter.candidates):
-        periods = by_filter.periods(affiliations, actor_id)
-        if periods.always:
-            always.append(actor_id)
-            continue
-        when = [
-            and_(
-                true() if start is None else date >= start,
-                true() if stop is None else date < stop,
-            )
-            for start, stop in periods.ranges
-        ]
-        if periods.undated:
-            when.append(date.is_(None))
-        if when:
-            terms.append(and_(statements.c.actor_id == actor_id, *common, or_(*when)))
-    if always:
-        terms.insert(0, and_(statements.c.actor_id.in_(always), *common))
+    terms = counting_terms(
+        by_filter, affiliations, statements.c.actor_id, statements.c.date, common
+    )
     picked: list[int] = []
     for start in range(0, len(terms), TERMS_PER_QUERY):
         chunk = terms[start : start + TERMS_PER_QUERY]
