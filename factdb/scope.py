@@ -54,6 +54,13 @@ def _date(value: DateText, field: str) -> PartialDate | None:
     return parse_date(value, field)
 
 
+def parse_as_of(value: DateText) -> PartialDate | None:
+    """``as_of`` as a date (``YYYY[-MM[-DD]]``; a PartialDate is taken as it is)."""
+    if value is None or isinstance(value, PartialDate):
+        return value
+    return parse_date(value, "as_of")
+
+
 # A plain class rather than a dataclass: see ``factdb.filters`` (import and build cost).
 class Scope:
     """The filters of a query (see the module doc). Immutable once built."""
@@ -92,7 +99,7 @@ class Scope:
             "topic": topic,
             "since": start,
             "until": end,
-            "as_of": _date(as_of, "as_of"),
+            "as_of": parse_as_of(as_of),
             "direct": direct,
             "roll_up": roll_up,
         }

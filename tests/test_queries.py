@@ -460,7 +460,7 @@ def test_as_of_ignores_everything_said_later(database: Database, thread: dict[st
     assert read(database, lambda s: statuses(s, [thread["claim"]], as_of="2021-01-04")) == {
         thread["claim"]: "disputed"
     }
-    with pytest.raises(InvalidInput, match=r"^--as-of: '2021-13' is not a real date$"):
+    with pytest.raises(InvalidInput, match=r"^as_of: '2021-13' is not a real date$"):
         read(database, lambda s: positions(s, thread["claim"], as_of="2021-13"))
 
 
@@ -588,7 +588,7 @@ def test_query_errors_name_the_field_and_the_cli_its_flag(
     fields = {
         "--by:": "by:",
         "--of:": "of:",
-        "--topic: there": "topic: there",
+        "--topic:": "topic:",
         "--since:": "since:",
         "--until: 2020 is before --since": "until: 2020 is before since",
         "--actor:": "actor:",

@@ -268,7 +268,10 @@ def positions(
     """
     from factdb.positions import positions as query
 
-    rows = run(ctx, lambda session: query(session, statement, as_of=as_of, roll_up=roll_up))
+    scope = scope_of(as_of=as_of, roll_up=roll_up)
+    rows = run(
+        ctx, lambda session: query(session, statement, as_of=scope.as_of, roll_up=scope.roll_up)
+    )
     emit_rows(rows, fmt, ("actor", "position", "via"), empty="Nobody has taken a position.")
 
 
@@ -373,7 +376,8 @@ def alignment(
     """
     from factdb.alignment import alignment as query
 
-    rows = run(ctx, lambda session: query(session, topic, roll_up=roll_up, as_of=as_of))
+    scope = scope_of(as_of=as_of, roll_up=roll_up)
+    rows = run(ctx, lambda session: query(session, topic, roll_up=scope.roll_up, as_of=scope.as_of))
     emit_rows(
         rows,
         fmt,
