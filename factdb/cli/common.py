@@ -106,6 +106,7 @@ FLAGS = {
     "search": "--search",
     "status": "--status",
     "unanswered": "--unanswered",
+    "limit": "--limit",
 }
 _FIELD = re.compile(r"^([a-z_]+): ")
 
