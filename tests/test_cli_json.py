@@ -38,6 +38,7 @@ def test_the_same_text_as_the_standard_encoder(data: Any) -> None:
 def test_the_cases_orjson_writes_differently_fall_back() -> None:
     for data in (
         [{"agreement": 2.5e-07}, {"agreement": 1e-05}],  # json: 1e-05, orjson: 1e-5
+        [6.103515625e-05, -1.5e-05, 9.9e-05],  # json: 6.103515625e-05, orjson: 0.00006103515625
         {"id": 2**64},  # past orjson's 64-bit integers
         {1: "a key that is not a string"},
         ['control \x00\x1f\x7f characters, quotes " \\ and line\nbreaks \u2028'],

@@ -111,6 +111,10 @@ SECTIONS: dict[str, dict[str, Entry]] = {
             "reports",
             "Load the worked example (Nagorno-Karabakh 2020) into its own database and show it.",
         ),
+        "extract": Entry(
+            "extract",
+            "Propose the statements a news article reports, as a draft to review and import.",
+        ),
         "import": Entry(
             "interchange",
             "Import factdb JSON Lines or ClaimReview: check everything, then write all or nothing.",

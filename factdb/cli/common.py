@@ -382,20 +382,25 @@ def cell(value: Any) -> str:
 # first pattern is quick to search for (it starts with a letter); the second confirms.
 _MAYBE_EXPONENT = re.compile(rb"e[-+]?[0-9]")
 _EXPONENT = re.compile(rb"[0-9]e[-+]?[0-9]")
+# Between 1e-5 and 1e-4 orjson writes ``0.000015`` where ``json`` writes ``1.5e-05``.
+_SMALL_DECIMAL = re.compile(rb"0\.0000[1-9]")
 
 
 def json_bytes(data: Any) -> bytes:
     """``json.dumps(data, ensure_ascii=False, indent=2)`` as UTF-8, the same text, written by
     orjson (the standard encoder is pure Python when indenting: ~30 µs a record, 120 ms for
     3,700 denials). Anything orjson writes differently or refuses goes to ``json``: floats
-    in exponent form (any text that looks like one, to be safe), integers over 64 bits and
-    keys that are not strings. (NaN and infinities, which no record holds, would come out
-    as null rather than json's invalid NaN.)"""
+    in exponent form or between 1e-5 and 1e-4 (any text that looks like one, to be safe),
+    integers over 64 bits and keys that are not strings. (NaN and infinities, which no
+    record holds, would come out as null rather than json's invalid NaN.)"""
     import orjson
 
     try:
         encoded = orjson.dumps(data, option=orjson.OPT_INDENT_2)
-        if not (_MAYBE_EXPONENT.search(encoded) and _EXPONENT.search(encoded)):
+        if not (
+            (_MAYBE_EXPONENT.search(encoded) and _EXPONENT.search(encoded))
+            or _SMALL_DECIMAL.search(encoded)
+        ):
             return encoded
     except TypeError:  # orjson.JSONEncodeError
         pass
