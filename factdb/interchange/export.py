@@ -13,7 +13,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from sqlalchemy import ColumnElement, Executable, Select, select
 from sqlalchemy.orm import Session
@@ -35,7 +35,7 @@ from factdb.models import (
 from factdb.records import actor_loader_options
 from factdb.resolve import resolve_topic
 from factdb.rollup import Affiliations
-from factdb.scope import Scope
+from factdb.scope import Scope, ScopeArgs
 
 CHUNK = 1000
 FILTER_KEYS = ("topic", "by", "since", "until", "direct")
@@ -65,7 +65,7 @@ def make_filters(filters: dict[str, Any]) -> Scope:
     if unknown:
         raise InvalidInput(f"{unknown[0]}: not an export filter (use {', '.join(FILTER_KEYS)})")
     args = {key: value for key, value in given.items() if value is not None}
-    return Scope.of_args(filters.get("scope"), args)  # type: ignore[arg-type]
+    return Scope.of_args(filters.get("scope"), cast(ScopeArgs, args))
 
 
 def _narrowed(scope: Scope) -> bool:
@@ -109,17 +109,15 @@ def _clauses(session: Session, scope: Scope) -> list[ColumnElement[bool]]:
                 select(StatementTopic.statement_id).where(StatementTopic.topic_id == topic.id)
             )
         )
-    if scope.by:
-        # like every --by: the actor, or (unless direct) whoever counts for it at the date
-        affiliations = Affiliations.load(session)
-        wanted = actor_filter(session, scope.by, "by", affiliations, direct=scope.direct)
-        assert wanted is not None
+    # like every --by: the actor, or (unless direct) whoever counts for it at the date
+    affiliations = Affiliations.load(session) if scope.by else None
+    if affiliations is not None and (
+        wanted := actor_filter(session, scope.by, "by", affiliations, direct=scope.direct)
+    ):
         if scope.direct:
             clauses.append(Statement.actor_id == wanted.actor_id)
         else:
-            terms = counting_terms(
-                wanted, affiliations, Statement.__table__.c.actor_id, Statement.__table__.c.date
-            )
+            terms = counting_terms(wanted, affiliations, Statement.actor_id, Statement.date)
             clauses.append(any_of(terms))
     clauses.extend(DateRange.of(scope).conditions(Statement.date))
     return clauses
