@@ -1,7 +1,8 @@
 """Alembic environment for factdb: the database comes from the caller (factdb.migrate)."""
 
 from alembic import context
-from factdb.db import Database, is_sqlite
+from factdb.db import Database
+from factdb.engine import is_sqlite
 from factdb.models import Base
 
 config = context.config

@@ -43,6 +43,8 @@ import time
 import uuid
 from pathlib import Path
 
+from factdb.vocabulary import VERDICTS
+
 BIN = Path(sys.executable).parent
 ACTORS = 1000
 KINDS = ("state", "person", "ministry", "organization", "armed_group", "media")
@@ -55,7 +57,6 @@ RESPONSES = (
     ("retraction", 5),
     ("fact_check", 15),
 )
-VERDICTS = ("true", "mostly_true", "mixed", "mostly_false", "false", "unproven")
 WORDS = [
     "forces",
     "ceasefire",
@@ -369,7 +370,8 @@ def peer_indexes(db: Path) -> list[list[str]]:
 
 
 def fresh_sqlite(path: Path) -> None:
-    from factdb.db import Database, dispose_engines
+    from factdb.db import Database
+    from factdb.engine import dispose_engines
 
     Database.open(str(path)).ensure_ready()
     dispose_engines()
@@ -494,7 +496,8 @@ def main() -> None:
                 connection.execute(text(f'CREATE DATABASE "{name}"'))
             url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
             try:
-                from factdb.db import Database, dispose_engines
+                from factdb.db import Database
+                from factdb.engine import dispose_engines
 
                 Database.open(url).ensure_ready()
                 dispose_engines()

@@ -32,6 +32,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from factdb.vocabulary import VERDICTS
+
 BATCH = 20_000
 KIND_SHARES = (
     ("denial", 0.35),
@@ -41,7 +43,6 @@ KIND_SHARES = (
     ("admission", 0.08),
     ("retraction", 0.07),
 )
-VERDICTS = ("true", "mostly_true", "mixed", "mostly_false", "false", "unproven")
 STATES = [
     "Armenia", "Azerbaijan", "Pakistan", "Russia", "Turkey", "Iran", "Georgia", "India",
     "China", "France", "Germany", "Ukraine", "Belarus", "Poland", "Serbia", "Kosovo", "Israel",
@@ -445,7 +446,8 @@ def main() -> None:
     size = path.stat().st_size / 1e6
     print(f"  file size: {size:,.0f} MB")
 
-    from factdb.db import Database, dispose_engines
+    from factdb.db import Database
+    from factdb.engine import dispose_engines
     from factdb.positions import positions
     from factdb.responses import who_denied
     from factdb.search import search

@@ -19,7 +19,6 @@ from factdb.countries import COUNTRIES
 from factdb.dates import PartialDate, format_date, parse_optional_date
 from factdb.errors import Conflict, InvalidInput
 from factdb.models import (
-    ACTOR_KINDS,
     Actor,
     ActorAlias,
     Affiliation,
@@ -30,6 +29,7 @@ from factdb.models import (
 from factdb.records import Record, actor_loader_options, actor_record
 from factdb.resolve import live, resolve_actor
 from factdb.text import clean_text, name_key, required_text
+from factdb.vocabulary import ACTOR_KINDS
 
 _WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 EDITABLE = ("name", "kind", "country", "wikidata", "description")

@@ -16,8 +16,9 @@ from factdb.records import statement_records
 from factdb.responses import response_query
 from factdb.rollup import Affiliations
 from factdb.scope import FieldError, Scope, ScopeArgs
-from factdb.status import STATUSES, statuses
+from factdb.status import statuses
 from factdb.tables import statements
+from factdb.vocabulary import STATUSES
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack

@@ -9,12 +9,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 from factdb.errors import InvalidInput
+from factdb.vocabulary import Precision
 
-Precision = Literal["year", "month", "day"]
-PRECISIONS: tuple[Precision, ...] = ("year", "month", "day")
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)  # ASCII digits only
 
 

@@ -1,30 +1,31 @@
-"""Where the database is, how to connect, and the one-transaction-per-command session.
+"""The database a command uses: the check that its schema is current (a new one is created
+at head) and the one-transaction-per-command session, retried while another writer holds a
+lock.
 
 ``--db`` / ``FACTDB_DB`` take a path (an SQLite file) or a URL (``sqlite:///…``,
-``postgresql://…``); the default is ``factdb.sqlite3`` in the user data directory.
+``postgresql://…``), resolved by :mod:`factdb.engine`; the default is ``factdb.sqlite3`` in
+the user data directory.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy import Engine, event, inspect, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
+from factdb.engine import Location, connection_message, first_line, is_sqlite, resolve_url
 from factdb.errors import Conflict, DatabaseError, FactDBError, InvalidInput, SchemaOutOfDate
 from factdb.schema import HEAD_REVISION
 
 T = TypeVar("T")
 
-BUSY_TIMEOUT_MS = 30_000
 LOCK_RETRIES = 5
 
 
@@ -41,101 +42,6 @@ def _audit_flush(session: Session, flush_context: UOWTransaction) -> None:
     record_flush(session, flush_context)
 
 
-def default_path() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path("factdb", appauthor=False) / "factdb.sqlite3"
-
-
-def resolve_url(target: str | None = None) -> URL:
-    """The database URL for ``--db`` (or ``FACTDB_DB``, or the default file)."""
-    chosen = target if target else os.environ.get("FACTDB_DB") or None
-    if chosen is None:
-        path = default_path()
-        return URL.create("sqlite+pysqlite", database=str(path))
-    if "://" not in chosen:
-        return URL.create("sqlite+pysqlite", database=str(Path(chosen).expanduser()))
-    try:
-        url = make_url(chosen)
-    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
-        raise DatabaseError(f"--db: {safe_url_text(chosen)!r} is not a database URL") from None
-    if url.drivername in ("postgresql", "postgres", "postgresql+psycopg"):
-        return url.set(drivername="postgresql+psycopg")
-    if url.drivername in ("sqlite", "sqlite+pysqlite"):
-        return url.set(drivername="sqlite+pysqlite")
-    raise DatabaseError(
-        f"--db: unsupported database {url.drivername!r}; use an SQLite path or postgresql://"
-    )
-
-
-def safe_url_text(raw: str) -> str:
-    """A URL as text with any password masked (also for URLs that do not parse)."""
-    try:
-        return make_url(raw).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        scheme, sep, rest = raw.partition("://")
-        if sep and "@" in rest:
-            credentials, _, host = rest.rpartition("@")
-            user = credentials.split(":", 1)[0]
-            return f"{scheme}://{user}:***@{host}"
-        return raw
-
-
-def describe(url: URL) -> str:
-    """The URL for messages: never with its password."""
-    if url.get_backend_name() == "sqlite":
-        return str(url.database)
-    return url.render_as_string(hide_password=True)
-
-
-def is_sqlite(url: URL) -> bool:
-    return url.get_backend_name() == "sqlite"
-
-
-def _configure_sqlite(engine: Engine) -> None:
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy's "begin" event issue BEGIN itself, so writers can take the lock
-        # up front (BEGIN IMMEDIATE) instead of failing later on lock upgrade.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA synchronous = NORMAL")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def on_begin(connection: Any) -> None:
-        mode = "IMMEDIATE" if connection.get_execution_options().get("factdb_write") else "DEFERRED"
-        connection.exec_driver_sql(f"BEGIN {mode}")
-
-
-_engines: dict[str, Engine] = {}
-
-
-def get_engine(url: URL) -> Engine:
-    key = url.render_as_string(hide_password=False)
-    engine = _engines.get(key)
-    if engine is None:
-        if is_sqlite(url):
-            database = url.database or ""
-            if database and database != ":memory:":
-                Path(database).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-            _configure_sqlite(engine)
-        else:
-            engine = create_engine(url, pool_pre_ping=False)
-        _engines[key] = engine
-    return engine
-
-
-def dispose_engines() -> None:
-    for engine in _engines.values():
-        engine.dispose()
-    _engines.clear()
-
-
 def current_revision(engine: Engine) -> str | None:
     """The Alembic revision stamped in the database, or None for a database without one."""
     with engine.connect() as connection:
@@ -150,27 +56,17 @@ def _has_tables(engine: Engine) -> bool:
         return bool(inspect(connection).get_table_names())
 
 
-class Database:
-    """A factdb database: its URL, engine, and the check that its schema is current."""
+class Database(Location):
+    """A factdb database: where it is, the check that its schema is current, and the
+    one-transaction session."""
 
     def __init__(self, url: URL) -> None:
-        self.url = url
+        super().__init__(url)
         self._checked = False
-
-    def __repr__(self) -> str:
-        return f"Database({self.label})"
 
     @classmethod
     def open(cls, target: str | None = None) -> Database:
         return cls(resolve_url(target))
-
-    @property
-    def engine(self) -> Engine:
-        return get_engine(self.url)
-
-    @property
-    def label(self) -> str:
-        return describe(self.url)
 
     def ensure_ready(self) -> None:
         """Create a new database at head; refuse one that is behind (never migrate silently)."""
@@ -285,13 +181,6 @@ _UNIQUE_MESSAGES = {
 }
 
 
-def first_line(exc: BaseException | None) -> str:
-    """The first line of a driver error's message (of its original DBAPI error)."""
-    original = exc.orig if isinstance(exc, DBAPIError) else exc
-    lines = str(original).strip().splitlines() if original is not None else []
-    return lines[0] if lines else type(original).__name__
-
-
 def integrity_error(exc: BaseException | None) -> FactDBError:
     """A ``Conflict`` for a duplicate (naming the field when it is a known one), else an
     ``InvalidInput`` for a broken rule of the record."""
@@ -306,14 +195,6 @@ def integrity_error(exc: BaseException | None) -> FactDBError:
         if postgres and postgres.group(1).startswith(f"uq_{table}_{column}"):
             return Conflict(message)
     return Conflict(f"the change duplicates an existing record: {detail}")
-
-
-def connection_message(database: Database, exc: BaseException | None) -> str:
-    detail = first_line(exc)
-    password = database.url.password
-    if password:
-        detail = detail.replace(str(password), "***")
-    return f"cannot use the database {database.label}: {detail}"
 
 
 def _known_older(revision: str) -> bool:

@@ -39,7 +39,7 @@ def example_lines() -> list[str]:
 
 def demo_path() -> Path:
     """The demo's own SQLite file, next to the default database but never the same file."""
-    from factdb.db import default_path
+    from factdb.engine import default_path
 
     return default_path().with_name("demo.sqlite3")
 

@@ -6,7 +6,6 @@ database that is behind head (or damaged) is found out and fixed.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sqlite3
 from contextlib import closing
@@ -17,22 +16,14 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
-from factdb.db import Database, connection_message, is_sqlite
+from factdb.backups import sqlite_copy
+from factdb.db import Database
+from factdb.engine import BUSY_TIMEOUT_MS, connection_message, is_sqlite, where
 from factdb.errors import DatabaseError, InvalidInput, NotFound
-
-SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def backend(database: Database) -> str:
     return "sqlite" if is_sqlite(database.url) else "postgresql"
-
-
-def where(database: Database) -> str:
-    """The database as the user should find it: an absolute file path, or the URL without its
-    password."""
-    if is_sqlite(database.url) and database.url.database not in (None, "", ":memory:"):
-        return str(Path(str(database.url.database)).resolve())
-    return database.label
 
 
 def status(database: Database) -> dict[str, Any]:
@@ -162,7 +153,7 @@ def _sqlite_checks(path: Path) -> tuple[list[str], list[dict[str, Any]] | None]:
     """SQLite's integrity and foreign-key checks, through a plain connection that changes
     nothing (a file too damaged to check at all gives SQLite's error as the finding)."""
     try:
-        with closing(sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)) as raw:
+        with closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)) as raw:
             integrity = [str(row[0]) for row in raw.execute("PRAGMA integrity_check")]
             violations = [
                 {"table": str(row[0]), "rowid": row[1], "parent": str(row[2])}
@@ -171,47 +162,6 @@ def _sqlite_checks(path: Path) -> tuple[list[str], list[dict[str, Any]] | None]:
     except sqlite3.DatabaseError as exc:
         return [str(exc)], None
     return integrity, violations
-
-
-def backup_path_for(source: Path) -> Path:
-    """A new file beside ``source`` named for the time: ``factdb.sqlite3.20201011T120000.bak``."""
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
-    target = source.with_name(f"{source.name}.{stamp}.bak")
-    counter = 1
-    while target.exists():
-        target = source.with_name(f"{source.name}.{stamp}-{counter}.bak")
-        counter += 1
-    return target
-
-
-def _sqlite_copy(source: Path, copy: Path) -> None:
-    """Copy an SQLite database into the (new or empty) file ``copy`` with SQLite's backup API,
-    as one self-contained file (no WAL), and check the copy."""
-    try:
-        with (
-            closing(sqlite3.connect(source, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)) as src,
-            closing(sqlite3.connect(copy)) as dst,
-        ):
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode = DELETE")
-            verdict = dst.execute("PRAGMA quick_check").fetchone()
-    except sqlite3.Error as exc:
-        raise DatabaseError(f"cannot back up {source}: {exc}") from None
-    if verdict is None or verdict[0] != "ok":
-        raise DatabaseError(f"the copy of {source} failed its check: {verdict}")
-
-
-def sqlite_backup(source: Path, target: Path) -> int:
-    """Copy an SQLite database consistently while others may be using it (SQLite's backup
-    API), as one self-contained file (no WAL). Written to a temporary file and renamed, so
-    ``target`` is never left half-written. Returns the size in bytes."""
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    try:
-        _sqlite_copy(source, partial)
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
-    return target.stat().st_size
 
 
 def backup(database: Database, file: str | Path, *, force: bool = False) -> dict[str, Any]:
@@ -238,7 +188,7 @@ def backup(database: Database, file: str | Path, *, force: bool = False) -> dict
     if target.exists() and target.resolve() == source.resolve():
         raise InvalidInput(f"FILE: {path!r} is the database itself")
     with output_path(path, force=force, field="FILE") as copy:
-        _sqlite_copy(source, copy)
+        sqlite_copy(source, copy)
     return {
         "database": where(database),
         "backup": str(target.resolve()),

@@ -20,14 +20,17 @@ from typing import Any, NamedTuple
 from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from factdb.errors import InvalidInput
+from factdb.dates import format_date
+from factdb.errors import InvalidInput, NotFound
 from factdb.filters import ActorFilter, actor_filter
 from factdb.paging import check_limit
-from factdb.proposition import Proposition, compare, proposition, search_terms
+from factdb.proposition import Proposition, compare, index_stems, proposition
+from factdb.resolve import parse_statement_id
 from factdb.rollup import Affiliations
 from factdb.search import fts, fts5_query, pg_document, tsquery_text
-from factdb.tables import STATEMENT_KINDS, statements
+from factdb.tables import actors, statements
 from factdb.text import required_text
+from factdb.vocabulary import STATEMENT_KINDS
 
 SUGGEST_THRESHOLD = 0.7
 CERTAIN_THRESHOLD = 0.9
@@ -38,6 +41,9 @@ MAX_TERMS = 24
 
 
 class Match(NamedTuple):
+    """A live statement like the text matched: its id, the score (0 to 1) and its text (its
+    quote when it has no text)."""
+
     statement_id: int
     score: float
     text: str
@@ -51,30 +57,36 @@ class _Candidate(NamedTuple):
     date: dt.date | None
 
 
-def _terms(prop: Proposition) -> list[str]:
-    return search_terms(prop, MAX_TERMS)
+def index_terms(prop: Proposition) -> list[str]:
+    """The stems looked up in the full-text index for ``prop``."""
+    return index_stems(prop, MAX_TERMS)
+
+
+def _prefix(term: str) -> bool:
+    """Stems of four letters or more are looked up as prefixes (``armen`` finds ``Armenian``);
+    numbers and short words as they are."""
+    return len(term) >= 4 and not term.isdigit()
 
 
 def fts_match(terms: list[str]) -> str:
-    """The FTS5 expression for any of ``terms`` (long stems as prefixes)."""
-    return " OR ".join(fts5_query([term], prefix=len(term) >= 4) for term in terms)
+    """The FTS5 expression for any of ``terms``."""
+    return " OR ".join(fts5_query([term], prefix=_prefix(term)) for term in terms)
 
 
 def tsquery_any(terms: list[str]) -> str:
-    """The ``to_tsquery`` expression for any of ``terms`` (long stems as prefixes)."""
-    return " | ".join(tsquery_text([term], prefix=len(term) >= 4) for term in terms)
+    """The ``to_tsquery`` expression for any of ``terms``."""
+    return " | ".join(tsquery_text([term], prefix=_prefix(term)) for term in terms)
 
 
 def _ranked_ids(session: Session, terms: list[str], take: int) -> Select[Any]:
     """The ``take`` best index matches (deleted or not): (id, score), best first."""
     if session.get_bind().dialect.name == "sqlite":
+        # ORDER BY rank alone (bm25) lets FTS5 sort for itself; a second key would cost a
+        # sort of every match. Ties are broken by id after the re-score.
         return (
-            select(
-                fts.c.rowid.label("id"),
-                func.bm25(literal_column("statements_fts")).label("score"),
-            )
+            select(fts.c.rowid.label("id"), fts.c.rank.label("score"))
             .where(fts.c.statements_fts.op("MATCH")(fts_match(terms)))
-            .order_by(literal_column("score"), fts.c.rowid)
+            .order_by(fts.c.rank)
             .limit(take)
         )
     query = func.to_tsquery(
@@ -171,7 +183,7 @@ def similar(
         wanted = actor_filter(session, by, "by", affiliations, direct=direct)
     found = _candidates(
         session,
-        _terms(prop),
+        index_terms(prop),
         kind=kind,
         wanted=wanted,
         affiliations=affiliations,
@@ -196,3 +208,124 @@ def best_matches(prop: Proposition, found: list[_Candidate], limit: int) -> list
             scored.append(Match(candidate.id, round(value, 4), _shown(candidate)))
     scored.sort(key=lambda match: (-match.score, match.statement_id))
     return scored[:limit]
+
+
+# ----------------------------------------------------------------------------- records
+
+
+def level(value: float, suggest: float, certain: float) -> str:
+    """``certain``, ``suggested`` or ``weak``: where a score stands against the thresholds."""
+    if value >= certain:
+        return "certain"
+    return "suggested" if value >= suggest else "weak"
+
+
+def _statement_text(session: Session, target: str) -> tuple[int, str]:
+    """``#12``: the statement's id and the text it is matched by (its text, else its quote)."""
+    number = parse_statement_id(target, "TEXT")
+    row = session.execute(
+        select(statements.c.text, statements.c.quote).where(statements.c.id == number)
+    ).first()
+    if row is None:
+        raise NotFound(f"TEXT: there is no statement #{number}")
+    text = row.text or row.quote
+    if not text:
+        raise InvalidInput(f"TEXT: statement #{number} has no text or quote to match")
+    return number, text
+
+
+def is_statement_ref(target: str) -> bool:
+    """``#12`` names a statement; anything else is text to match."""
+    return target.strip().startswith("#") and target.strip()[1:].isdigit()
+
+
+def match_records(
+    session: Session,
+    matches: list[Match],
+    query: str,
+    *,
+    suggest: float = SUGGEST_THRESHOLD,
+    certain: float = CERTAIN_THRESHOLD,
+) -> list[dict[str, Any]]:
+    """Matches as rows: ``{id, score, match, polarity, kind, actor, date, text}`` where
+    ``match`` is the level (see ``level``) and ``polarity`` is ``same`` or ``opposite`` (the
+    matched text against ``query``)."""
+    if not matches:
+        return []
+    rows = {
+        row.id: row
+        for row in session.execute(
+            select(
+                statements.c.id,
+                statements.c.kind,
+                actors.c.name,
+                statements.c.date,
+                statements.c.date_precision,
+            )
+            .join(actors, actors.c.id == statements.c.actor_id)
+            .where(statements.c.id.in_([match.statement_id for match in matches]))
+        )
+    }
+    negated = proposition(query).negated
+    return [
+        {
+            "id": match.statement_id,
+            "score": match.score,
+            "match": level(match.score, suggest, certain),
+            "polarity": "same" if proposition(match.text).negated == negated else "opposite",
+            "kind": rows[match.statement_id].kind,
+            "actor": rows[match.statement_id].name,
+            "date": format_date(
+                rows[match.statement_id].date, rows[match.statement_id].date_precision
+            ),
+            "text": match.text,
+        }
+        for match in matches
+    ]
+
+
+def similar_records(
+    session: Session,
+    target: str,
+    *,
+    kind: str | None = None,
+    by: str | None = None,
+    direct: bool = False,
+    limit: int = DEFAULT_LIMIT,
+    min_score: float = 0.0,
+    suggest: float = SUGGEST_THRESHOLD,
+    certain: float = CERTAIN_THRESHOLD,
+) -> list[dict[str, Any]]:
+    """``factdb similar``: the statements nearest to ``target`` (a text, or ``#12`` for that
+    statement's text, the statement itself left out) scoring at least ``min_score``, as rows
+    (see ``match_records``)."""
+    exclude: list[int] = []
+    text = target
+    if is_statement_ref(target):
+        number, text = _statement_text(session, target)
+        exclude.append(number)
+    if not 0 <= min_score <= 1:
+        raise InvalidInput(f"--min-score: must be between 0 and 1, got {min_score}")
+    found = similar(session, text, kind=kind, by=by, direct=direct, limit=limit, exclude=exclude)
+    kept = [match for match in found if match.score >= min_score]
+    return match_records(session, kept, text, suggest=suggest, certain=certain)
+
+
+def entry_matches(
+    session: Session,
+    text: str,
+    *,
+    exclude: Collection[int] = (),
+    suggest: float = SUGGEST_THRESHOLD,
+    certain: float = CERTAIN_THRESHOLD,
+    limit: int = 3,
+) -> list[dict[str, Any]]:
+    """The check made when a statement is logged: live statements scoring at least
+    ``suggest`` against its ``text`` (ids in ``exclude`` left out: the new statement itself
+    and what it answers), as rows (see ``match_records``). A text without words matches
+    nothing (it is still a valid statement)."""
+    if not proposition(text).stems:
+        return []
+    found = similar(session, text, limit=limit, exclude=exclude)
+    kept = [match for match in found if match.score >= suggest]
+    return match_records(session, kept, text, suggest=suggest, certain=certain)

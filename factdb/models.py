@@ -12,23 +12,9 @@ import datetime as dt
 from sqlalchemy.orm import DeclarativeBase, Mapped, relationship
 
 from factdb import tables
-from factdb.tables import (
-    ACTOR_KINDS,
-    PRECISIONS,
-    RESPONSE_KINDS,
-    STATEMENT_KINDS,
-    VERDICTS,
-    utcnow,
-)
+from factdb.tables import utcnow
 
-__all__ = [
-    "ACTOR_KINDS",
-    "PRECISIONS",
-    "RESPONSE_KINDS",
-    "STATEMENT_KINDS",
-    "VERDICTS",
-    "utcnow",
-]
+__all__ = ["utcnow"]
 
 
 class Base(DeclarativeBase):

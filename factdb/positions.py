@@ -42,8 +42,9 @@ from factdb.resolve import parse_statement_id
 from factdb.rollup import Affiliations
 from factdb.scope import parse_as_of
 from factdb.tables import actors, statement_subjects, statements
+from factdb.vocabulary import STANCES
 
-POSITIONS = ("supports", "opposes", "questions", "concedes", "withdrawn", "assessed:<verdict>")
+POSITIONS = (*STANCES, "assessed:<verdict>")
 _INVERTED = {
     "true": "false",
     "mostly_true": "mostly_false",

@@ -11,8 +11,9 @@ importing this module stays cheap.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from factdb.text import name_key
@@ -23,12 +24,14 @@ WORD_WEIGHT = 1.0
 # Two words count as the same word from this similarity up (Indel ratio of their stems).
 SAME_WORD = 0.8
 # Factors applied to the score: opposite polarity, a different name or number on each side
-# (another place, another date), and the same names in reversed roles (A shelled B / B shelled A).
+# (another place, another date), and the same words with the names in reversed roles
+# (A shelled B / B shelled A).
 POLARITY_FACTOR = 0.85
 CONFLICT_FACTOR = 0.8
-ROLE_FACTOR = 0.8
-# A very long text is compared on its first words only.
+ROLE_FACTOR = 0.65
+# A very long text is compared on its first words only (and read no further than MAX_CHARS).
 MAX_WORDS = 64
+MAX_CHARS = 4000
 
 _WORD = re.compile(r"[^\W_]+")
 _CONTRACTED_NOT = re.compile(r"n['’]t\b")
@@ -82,8 +85,8 @@ _MIN_STEM = 4
 
 
 class Proposition(NamedTuple):
-    """A text as matching sees it: content stems in order (first occurrence), whether each
-    is a key word, and the polarity (True: negated)."""
+    """A text as matching sees it: its content stems in order, whether each is a key word,
+    its polarity (True: negated), and whether it says ``by`` (a passive)."""
 
     stems: tuple[str, ...]
     keys: tuple[bool, ...]
@@ -91,6 +94,7 @@ class Proposition(NamedTuple):
     passive: bool
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude suffix-stripping stem, enough for ``forces``/``force``, ``shelled``/``shelling``
     and ``Pakistani``/``Pakistan``; near stems are then compared fuzzily."""
@@ -104,23 +108,24 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """The words of ``text``, lower-cased, without diacritics, ``n't`` spelt ``not``."""
-    return _WORD.findall(_CONTRACTED_NOT.sub(" not", name_key(text)))
+    plain = text.lower() if text.isascii() else name_key(text)
+    return _WORD.findall(_CONTRACTED_NOT.sub(" not", plain))
 
 
-def _key_words(text: str) -> set[str]:
+def _key_words(text: str, all_words: Sequence[str]) -> set[str]:
     """Lower-cased words that are written capitalized, or are numbers or months: names,
     places and dates. A capitalized first word counts too: in claims it is most often a name
     ("Pakistani special forces …"), and a common word taken for a name costs little."""
-    found: set[str] = set()
+    found = {word for word in all_words if word in MONTHS or word.isdigit()}
     for word in _WORD.findall(text):
-        plain = name_key(word)
-        if plain.isdigit() or plain in MONTHS or word[:1].isupper():
-            found.add(plain)
+        if word[:1].isupper():
+            found.add(word.lower() if word.isascii() else name_key(word))
     return found
 
 
 def proposition(text: str) -> Proposition:
     """The proposition of ``text`` (see the module docstring)."""
+    text = text[:MAX_CHARS]
     all_words = words(text)
     negated = sum(word in NEGATIONS for word in all_words) % 2 == 1
     content = [
@@ -130,52 +135,51 @@ def proposition(text: str) -> Proposition:
     ]
     if not content:  # only function words: compare those rather than nothing
         content = [word for word in all_words if word not in NEGATIONS]
-    keys = _key_words(text)
-    stems: dict[str, bool] = {}
-    for word in content:
-        token = stem(word)
-        stems[token] = stems.get(token, False) or word in keys
-        if len(stems) >= MAX_WORDS:
-            break
-    return Proposition(tuple(stems), tuple(stems.values()), negated, "by" in all_words)
+    keys = _key_words(text, all_words)
+    content = content[:MAX_WORDS]
+    return Proposition(
+        tuple(stem(word) for word in content),
+        tuple(word in keys for word in content),
+        negated,
+        "by" in all_words,
+    )
 
 
-def search_terms(prop: Proposition, limit: int) -> list[str]:
-    """At most ``limit`` stems to retrieve candidates with, key words first."""
+def index_stems(prop: Proposition, limit: int) -> list[str]:
+    """At most ``limit`` different stems to retrieve candidates with, key words first."""
     ordered = [s for s, key in zip(prop.stems, prop.keys, strict=True) if key]
     ordered += [s for s, key in zip(prop.stems, prop.keys, strict=True) if not key]
-    return ordered[:limit]
+    return list(dict.fromkeys(ordered))[:limit]
 
 
-def _best(
-    matrix: Sequence[Sequence[float]], rows: int, columns: int
-) -> tuple[list[float], list[int]]:
-    """For each row, the best similarity (0 below SAME_WORD) and the column it is in."""
-    best: list[float] = []
-    where: list[int] = []
-    for row in range(rows):
-        value, column = 0.0, -1
-        for col in range(columns):
-            if matrix[row][col] > value:
-                value, column = matrix[row][col], col
-        if value < SAME_WORD:
-            value, column = 0.0, -1
-        best.append(value)
-        where.append(column)
-    return best, where
+def _align(a: Proposition, b: Proposition) -> tuple[list[float], list[float], list[int]]:
+    """Pair the words of ``a`` with those of ``b`` one to one, most similar first (from
+    ``SAME_WORD`` up): each word's similarity to its partner (0 without one), and for each
+    word of ``a`` the index of its partner in ``b`` (-1 without one). One to one, so a name
+    said twice on one side and once on the other leaves one of them unmatched."""
+    candidates = sorted(_similar_pairs(a.stems, b.stems))
+    a_best, b_best = [0.0] * len(a.stems), [0.0] * len(b.stems)
+    a_to_b = [-1] * len(a.stems)
+    for negative, i, j in candidates:
+        if a_to_b[i] < 0 and b_best[j] == 0:
+            a_best[i] = b_best[j] = -negative
+            a_to_b[i] = j
+    return a_best, b_best, a_to_b
 
 
-def _similarities(a: Proposition, b: Proposition) -> list[list[float]]:
+def _similar_pairs(first: Sequence[str], second: Sequence[str]) -> Iterator[tuple[float, int, int]]:
+    """(-similarity, i, j) for the words that count as the same (``SAME_WORD`` and up; numbers
+    only when equal). rapidfuzz compares one word with all of ``second`` at a time."""
+    from rapidfuzz import process
     from rapidfuzz.distance import Indel
 
-    similarity = Indel.normalized_similarity
-    return [
-        [
-            (1.0 if x == y else 0.0) if x.isdigit() or y.isdigit() else similarity(x, y)
-            for y in b.stems
-        ]
-        for x in a.stems
-    ]
+    for i, word in enumerate(first):
+        found = process.extract(
+            word, second, scorer=Indel.normalized_similarity, score_cutoff=SAME_WORD, limit=None
+        )
+        for other, value, j in found:
+            if word == other or not (word.isdigit() or other.isdigit()):
+                yield -value, i, j
 
 
 def _weighted(values: Sequence[float], keys: Sequence[bool]) -> float:
@@ -185,7 +189,9 @@ def _weighted(values: Sequence[float], keys: Sequence[bool]) -> float:
 
 def _roles_swapped(a: Proposition, b: Proposition, a_to_b: Sequence[int]) -> bool:
     """Both texts name the same key words in another order, and neither says ``by`` (a
-    passive "Ganja was shelled by X" reverses the order without swapping roles)."""
+    passive "Ganja was shelled by X" reverses the order without swapping roles). Called only
+    when every word has its match on the other side: with other words ("A sent arms to B" /
+    "B received arms from A") the order says nothing."""
     if a.passive or b.passive:
         return False
     pairs = [(i, j) for i, j in enumerate(a_to_b) if j >= 0 and a.keys[i] and b.keys[j]]
@@ -197,10 +203,7 @@ def compare(a: Proposition, b: Proposition) -> float:
     """Similarity of two propositions in [0, 1] (see ``score``)."""
     if not a.stems or not b.stems:
         return 0.0
-    matrix = _similarities(a, b)
-    transposed = [list(column) for column in zip(*matrix, strict=True)]
-    a_best, a_to_b = _best(matrix, len(a.stems), len(b.stems))
-    b_best, _b_to_a = _best(transposed, len(b.stems), len(a.stems))
+    a_best, b_best, a_to_b = _align(a, b)
     recall, precision = _weighted(a_best, a.keys), _weighted(b_best, b.keys)
     if recall + precision == 0:
         return 0.0
@@ -209,7 +212,7 @@ def compare(a: Proposition, b: Proposition) -> float:
     b_unmatched = any(key and v == 0 for key, v in zip(b.keys, b_best, strict=True))
     if a_unmatched and b_unmatched:
         value *= CONFLICT_FACTOR
-    if _roles_swapped(a, b, a_to_b):
+    if all(a_best) and all(b_best) and _roles_swapped(a, b, a_to_b):
         value *= ROLE_FACTOR
     if a.negated != b.negated:
         value *= POLARITY_FACTOR

@@ -54,11 +54,11 @@ from factdb.rollup import Affiliations
 from factdb.scope import Scope, ScopeArgs
 from factdb.search import matching_ids, search_terms
 from factdb.tables import (
-    RESPONSE_KINDS,
     sources,
     statement_sources,
     statements,
 )
+from factdb.vocabulary import RESPONSE_KINDS
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack

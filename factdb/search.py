@@ -25,8 +25,9 @@ from factdb.errors import InvalidInput
 from factdb.filters import ActorFilter, actor_filter, kind_is
 from factdb.paging import Page, check_limit
 from factdb.rollup import Affiliations
-from factdb.tables import STATEMENT_KINDS, actors, statements
+from factdb.tables import actors, statements
 from factdb.text import name_key
+from factdb.vocabulary import STATEMENT_KINDS
 
 MAX_TERMS = 32
 RANK_WINDOW = 2000

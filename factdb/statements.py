@@ -20,9 +20,7 @@ from sqlalchemy.orm import Session
 from factdb.dates import PartialDate, parse_date
 from factdb.errors import Conflict, InvalidInput, NotFound
 from factdb.models import (
-    RESPONSE_KINDS,
     STATEMENT_CLASSES,
-    VERDICTS,
     Actor,
     Affiliation,
     Source,
@@ -38,6 +36,7 @@ from factdb.resolve import parse_statement_id, resolve_actor
 from factdb.sources import source_for_url
 from factdb.text import clean_text, name_key, normalize_url, required_text
 from factdb.topics import topic_for_name
+from factdb.vocabulary import RESPONSE_KINDS, VERDICTS
 
 # A source is a URL, or a (URL, locator) pair such as ("https://…", "para. 3").
 SourceInput = str | tuple[str, str | None]
@@ -450,7 +449,7 @@ def add_fact_check(
     about: Sequence[str] = (),
     topics: Sequence[str] = (),
 ) -> Statement:
-    """Log a fact-check of ``responds_to`` with a verdict from ``models.VERDICTS`` and the
+    """Log a fact-check of ``responds_to`` with a verdict from ``vocabulary.VERDICTS`` and the
     checker's own wording as ``rating``."""
     checked = _verdict(verdict)
     target = _answered(session, responds_to)

@@ -35,15 +35,6 @@ from factdb.positions import (
 )
 from factdb.rollup import Affiliations
 
-STATUSES = (
-    "unanswered",
-    "denied",
-    "disputed",
-    "endorsed",
-    "contested",
-    "admitted",
-    "retracted",
-)
 _SUPPORT = {"supports", "concedes", "assessed:true", "assessed:mostly_true"}
 _OPPOSE = {"opposes", "assessed:false", "assessed:mostly_false"}
 _QUESTION = {"questions", "assessed:mixed", "assessed:unproven"}

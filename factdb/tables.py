@@ -27,6 +27,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from factdb.vocabulary import ACTOR_KINDS, AUDIT_ACTIONS, PRECISIONS, STATEMENT_KINDS, VERDICTS
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -34,29 +36,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-ACTOR_KINDS = (
-    "state",
-    "person",
-    "ministry",
-    "organization",
-    "armed_group",
-    "international_org",
-    "media",
-    "other",
-)
-STATEMENT_KINDS = (
-    "claim",
-    "denial",
-    "dispute",
-    "endorsement",
-    "admission",
-    "retraction",
-    "fact_check",
-)
-RESPONSE_KINDS = STATEMENT_KINDS[1:]
-VERDICTS = ("true", "mostly_true", "mixed", "mostly_false", "false", "unproven")
-PRECISIONS = ("year", "month", "day")
 
 
 def utcnow() -> dt.datetime:
@@ -231,7 +210,5 @@ audit_log = Table(
     Column("before", Text),
     Column("after", Text),
     Index("ix_audit_log_table_row", "table_name", "row_id"),
-    CheckConstraint(
-        _in("action", ("insert", "update", "delete", "restore", "merge")), name="action"
-    ),
+    CheckConstraint(_in("action", AUDIT_ACTIONS), name="action"),
 )

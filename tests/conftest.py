@@ -23,7 +23,8 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner, Result
 
 from factdb.cli import app
-from factdb.db import Database, dispose_engines
+from factdb.db import Database
+from factdb.engine import dispose_engines
 
 PG_ADMIN_URL = os.environ.get(
     "FACTDB_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -165,8 +166,9 @@ def every_command() -> list[tuple[str, Any]]:
     """(path, click command) for the root and every command and group under it, built the
     way a run builds them (the root lists its commands and builds each one on demand)."""
     import typer.main
-    from typer._click.core import Context
     from typer.core import TyperGroup as Group
+
+    from factdb.cli.vendored_click import Context
 
     found: list[tuple[str, Any]] = []
 

@@ -19,12 +19,10 @@ from factdb.actors import (
     list_actors,
     merge_actors,
 )
-from factdb.cli.actors import KIND_HELP
 from factdb.countries import COUNTRIES
 from factdb.db import Database
 from factdb.errors import AmbiguousActor, Conflict, FactDBError, InvalidInput, UnknownActor
 from factdb.models import (
-    ACTOR_KINDS,
     Actor,
     ActorAlias,
     Affiliation,
@@ -539,11 +537,6 @@ def test_merging_an_organization_into_its_member_drops_the_self_affiliation(
         "INTO: merging would make Armenian MFA and Government of Armenia members of each other",
         lambda s: merge_actors(s, "Republic of Armenia", "Armenian MFA"),
     )
-
-
-def test_kind_choices_come_from_the_model() -> None:
-    listed = ", ".join(ACTOR_KINDS[:-1]) + f" or {ACTOR_KINDS[-1]}"
-    assert f"Kind of actor: {listed}." == KIND_HELP
 
 
 def test_country_list_is_iso_3166_alpha_2() -> None:

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 from conftest import Cli, table_rows
 
-from factdb.db import Database, dispose_engines
+from factdb.db import Database
+from factdb.engine import dispose_engines
 from factdb.interchange import claimreview_match
 from factdb.interchange.claimreview_import import import_claimreview
 

@@ -12,9 +12,6 @@ from typing import Any
 import pytest
 from conftest import Cli
 
-from factdb.cli.statements import Verdict
-from factdb.models import VERDICTS
-
 Snapshot = Callable[[], dict[str, list[tuple[Any, ...]]]]
 CLAIM = "Pakistani special forces are fighting alongside the Azerbaijani army"
 ARTICLE = "https://www.example.com/2020/10/pakistan-rejects-armenian-claim"
@@ -488,10 +485,6 @@ def test_bad_input_is_one_line_and_writes_nothing(
     result = cli(*args)
     assert (result.exit_code, result.stdout, result.stderr) == (code, "", f"error: {line}\n")
     assert snapshot() == before
-
-
-def test_the_verdict_choices_are_the_models_verdicts() -> None:
-    assert tuple(verdict.value for verdict in Verdict) == VERDICTS
 
 
 @pytest.mark.parametrize("verb", ["deny", "dispute", "endorse", "admit", "retract", "fact-check"])

@@ -19,7 +19,8 @@ from typer.testing import CliRunner, Result
 
 from factdb import migrate
 from factdb.cli import app
-from factdb.db import Database, dispose_engines
+from factdb.db import Database
+from factdb.engine import dispose_engines
 from factdb.schema import HEAD_REVISION
 
 

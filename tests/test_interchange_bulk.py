@@ -18,7 +18,8 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from factdb.audit import audit_inserts
-from factdb.db import Database, dispose_engines
+from factdb.db import Database
+from factdb.engine import dispose_engines
 from factdb.errors import InvalidInput
 from factdb.interchange import import_jsonl
 from factdb.models import Actor, AuditEntry, Source

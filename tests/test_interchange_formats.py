@@ -18,7 +18,7 @@ from factdb.interchange import (
     export_csv,
     import_jsonl,
 )
-from factdb.models import STATEMENT_KINDS
+from factdb.vocabulary import STATEMENT_KINDS
 
 EXAMPLE = resources.files("factdb") / "data" / "nagorno-karabakh-2020.jsonl"
 

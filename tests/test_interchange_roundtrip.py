@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from factdb.db import Database, dispose_engines
+from factdb.db import Database
+from factdb.engine import dispose_engines
 from factdb.errors import NotFound
 from factdb.interchange import export_jsonl, import_jsonl
 from factdb.statements import add_claim, add_response, delete_statement

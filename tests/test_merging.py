@@ -21,7 +21,8 @@ from test_robustness_concurrency import race
 from factdb import migrate
 from factdb.actors import add_actor
 from factdb.cli.history import change_summary
-from factdb.db import Database, dispose_engines
+from factdb.db import Database
+from factdb.engine import dispose_engines
 from factdb.errors import InvalidInput
 from factdb.interchange import import_jsonl
 from factdb.merging import MergeResult, merge_statements

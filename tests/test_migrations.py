@@ -12,7 +12,8 @@ from infra_support import blank_database, failing_revision
 from sqlalchemy import inspect, text
 
 from factdb import migrate
-from factdb.db import Database, dispose_engines
+from factdb.db import Database
+from factdb.engine import dispose_engines
 from factdb.errors import DatabaseError
 from factdb.schema import HEAD_REVISION
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import Cli, table_rows
 
-from factdb.db import Database, dispose_engines
+from factdb.db import Database
+from factdb.engine import dispose_engines
 from factdb.errors import Conflict, InvalidInput
 from factdb.outfiles import open_output, write_text
 

@@ -10,10 +10,7 @@ from typing import Any
 import pytest
 from queries_example import load_example, refs
 
-from factdb.cli.queries import ResponseKind, StatementKind, Status
 from factdb.db import Database
-from factdb.models import RESPONSE_KINDS, STATEMENT_KINDS
-from factdb.status import STATUSES
 
 Snapshot = Callable[[], dict[str, list[tuple[Any, ...]]]]
 TOPIC = "Nagorno-Karabakh 2020"
@@ -24,12 +21,6 @@ def example(db_url: str) -> dict[str, int]:
     database = Database.open(db_url)
     database.run(load_example, write=True)
     return dict(database.run(refs))
-
-
-def test_the_choices_match_the_library() -> None:
-    assert tuple(kind.value for kind in ResponseKind) == RESPONSE_KINDS
-    assert tuple(kind.value for kind in StatementKind) == STATEMENT_KINDS
-    assert tuple(status.value for status in Status) == STATUSES
 
 
 def test_who_denied_about_pakistan_as_json(cli: Any, example: dict[str, int]) -> None:

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from factdb.alignment import alignment
 from factdb.claim_list import list_claims
-from factdb.db import Database, dispose_engines
+from factdb.db import Database
+from factdb.engine import dispose_engines
 from factdb.positions import positions
 from factdb.responses import response_query, who_denied, who_endorsed
 from factdb.search import search

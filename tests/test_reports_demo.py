@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from factdb.db import Database, dispose_engines
+from factdb.db import Database
+from factdb.engine import dispose_engines
 from factdb.models import Statement
 from tests.conftest import Cli, factdb_executable, table_rows
 

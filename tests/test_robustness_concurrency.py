@@ -16,7 +16,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from factdb.db import Database, dispose_engines
+from factdb.db import Database
+from factdb.engine import dispose_engines
 from factdb.errors import Conflict
 from factdb.models import Actor, AuditEntry, Source, Topic
 from factdb.sources import source_for_url

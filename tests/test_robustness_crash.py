@@ -16,7 +16,8 @@ import pytest
 from conftest import factdb_executable
 from sqlalchemy import text
 
-from factdb.db import Database, dispose_engines
+from factdb.db import Database
+from factdb.engine import dispose_engines
 
 
 @pytest.fixture

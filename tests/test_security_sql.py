@@ -21,9 +21,13 @@ EXECUTE_CALLS = {"execute", "exec_driver_sql", "executescript"}
 # (file, enclosing function, SQL argument as written): reviewed, no user data can reach them.
 REVIEWED = {
     # a module constant (an int), never user input
-    ("factdb/db.py", "_configure_sqlite.on_connect", "f'PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}'"),
+    (
+        "factdb/engine.py",
+        "_configure_sqlite.on_connect",
+        "f'PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}'",
+    ),
     # mode is one of two literals chosen from an execution option
-    ("factdb/db.py", "_configure_sqlite.on_begin", "f'BEGIN {mode}'"),
+    ("factdb/engine.py", "_configure_sqlite.on_begin", "f'BEGIN {mode}'"),
     # migration DDL from a fixed list of statements written in the revision file
     ("migrations/0002_search_and_query_indexes.py", "upgrade", "statement"),
     ("migrations/0002_search_and_query_indexes.py", "downgrade", "statement"),

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from factdb.db import Database, dispose_engines
+from factdb.db import Database
+from factdb.engine import dispose_engines
 from factdb.interchange import import_jsonl
 
 PROBE = """

@@ -7,21 +7,14 @@ from typing import Annotated, Any
 import typer
 
 from factdb.cli.common import FormatOption, OutputFormat, emit_record, emit_rows, run
+from factdb.vocabulary import ACTOR_KINDS
 
-# The kinds live in factdb.models (ACTOR_KINDS); they are spelled out here only for --help,
-# because importing the models would pull SQLAlchemy into every start-up. Values are checked
-# against models.ACTOR_KINDS itself, and a test keeps this text in step.
-KIND_HELP = (
-    "Kind of actor: state, person, ministry, organization, armed_group, international_org, "
-    "media or other."
-)
+KIND_HELP = f"Kind of actor: {', '.join(ACTOR_KINDS[:-1])} or {ACTOR_KINDS[-1]}."
 
 
 def _kind(value: str | None) -> str | None:
     if value is None:
         return None
-    from factdb.models import ACTOR_KINDS
-
     normalized = value.strip().lower()
     if normalized not in ACTOR_KINDS:
         raise typer.BadParameter(f"{value!r} is not one of {', '.join(ACTOR_KINDS)}")
@@ -61,8 +54,7 @@ ToOption = Annotated[
 
 actor_app = typer.Typer(
     name="actor",
-    help="Actors: states, ministries, officials, organizations, and who belongs to whom.\n\n"
-    'Example: factdb actor add "Pakistan" --kind state --country PK',
+    help='Example: factdb actor add "Pakistan" --kind state --country PK',
     no_args_is_help=True,
     rich_markup_mode=None,
 )

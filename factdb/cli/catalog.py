@@ -2,8 +2,10 @@
 
 ``factdb --help`` prints this list without importing any command module, and ``factdb X``
 imports and builds only X's module and X itself: building all of the commands' click
-objects would cost more start-up than the command's own work. A test keeps each summary
-equal to the first paragraph of the command's help.
+objects would cost more start-up than the command's own work.
+
+Each command's one-line summary is written here only: a command module's help (its
+docstring or ``help=``) starts after it, and ``load`` puts the summary in front.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import importlib
 from typing import NamedTuple
 
 import typer
-from typer._click import Command  # typer vendors click
+
+from factdb.cli.vendored_click import Command
 
 
 class Entry(NamedTuple):
@@ -90,6 +93,14 @@ SECTIONS: dict[str, dict[str, Entry]] = {
             "queries",
             "Full-text search over statements' text, quotes and notes, best match first.",
         ),
+        "similar": Entry(
+            "matching",
+            "The statements nearest to a text or to statement #ID, with scores, best first.",
+        ),
+        "duplicates": Entry(
+            "matching",
+            "Likely duplicate statements across the record: pairs that assert the same thing.",
+        ),
         "timeline": Entry(
             "queries",
             "Every statement in date order (a month before the days in it; undated last).",
@@ -149,6 +160,8 @@ def load(name: str) -> Command | None:
     app.registered_commands = [info for info in app.registered_commands if info.name == name]
     app.registered_groups = [info for info in app.registered_groups if info.name == name]
     command = typer.main.get_group(app).commands[name]
+    rest = (command.help or "").rstrip()  # a docstring ending in a quote ends in a space
+    command.help = f"{entry.summary}\n\n{rest}" if rest else entry.summary
     keep_examples_verbatim(command)
     return command
 

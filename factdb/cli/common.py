@@ -17,11 +17,12 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from typer._click import Command as ClickCommand  # typer vendors click
-from typer._click import Context as ClickContext
-from typer._click import HelpFormatter
-from typer._click import exceptions as click_exceptions
 from typer.core import TyperGroup
+
+from factdb.cli.vendored_click import Command as ClickCommand
+from factdb.cli.vendored_click import Context as ClickContext
+from factdb.cli.vendored_click import HelpFormatter
+from factdb.cli.vendored_click import exceptions as click_exceptions
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -38,9 +39,15 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
+_FORMATS = [fmt.value for fmt in OutputFormat]
 FormatOption = Annotated[
     OutputFormat,
-    typer.Option("--format", "-f", help="Output format: table, json or csv.", case_sensitive=False),
+    typer.Option(
+        "--format",
+        "-f",
+        help=f"Output format: {', '.join(_FORMATS[:-1])} or {_FORMATS[-1]}.",
+        case_sensitive=False,
+    ),
 ]
 
 

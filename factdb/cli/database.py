@@ -28,8 +28,7 @@ T = TypeVar("T")
 
 db_app = typer.Typer(
     name="db",
-    help="Look after the database: upgrade its schema, show where it is, check it, back it up."
-    "\n\nExample: factdb db check",
+    help="Example: factdb db check",
     no_args_is_help=True,
     rich_markup_mode=None,
 )

@@ -239,9 +239,7 @@ def register(app: typer.Typer) -> None:
             ),
         ] = DraftFormat.table,
     ) -> None:
-        """Propose the statements a news article reports, as a draft to review and import.
-
-        Reads the article and proposes who claimed what, and who denied, disputed, endorsed,
+        """Reads the article and proposes who claimed what, and who denied, disputed, endorsed,
         admitted or retracted it: kinds from the reporting verbs and the words ("baseless"
         makes a denial), verbatim quotes with their language, dates against --published,
         actors by the names the database gives them (new ones proposed), and answers linked

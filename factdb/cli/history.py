@@ -66,10 +66,7 @@ def history(
     ] = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Show the audit trail: who changed what and when, with before and after.
-
-    Example: factdb history 1 --since 2020-10
-    """
+    """Example: factdb history 1 --since 2020-10"""
     from factdb.history import history as read_history
 
     records = run(ctx, lambda session: read_history(session, statement_id, actor, since, until))

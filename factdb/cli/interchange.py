@@ -227,9 +227,7 @@ def register(app: typer.Typer) -> None:
             ),
         ] = False,
     ) -> None:
-        """Import factdb JSON Lines or ClaimReview: check everything, then write all or nothing.
-
-        Each problem is reported as `line N: field: problem` on stderr (the first 20).
+        """Each problem is reported as `line N: field: problem` on stderr (the first 20).
 
         Importing the same file twice changes nothing. With `--format claimreview` it imports
         published fact-checks (ClaimReview JSON-LD, a Fact Check Tools response, a DataFeed, an
@@ -307,10 +305,7 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--direct", help="--by: only ACTOR itself, not its affiliates.")
         ] = False,
     ) -> None:
-        """Export statements as factdb JSON Lines, CSV, ClaimReview JSON-LD or PLOVER events.
-
-        Example: factdb export --topic "Nagorno-Karabakh 2020" -o nk.jsonl
-        """
+        """Example: factdb export --topic "Nagorno-Karabakh 2020" -o nk.jsonl"""
         from factdb.errors import FactDBError
         from factdb.interchange import EXPORTERS
         from factdb.outfiles import check_target, open_output

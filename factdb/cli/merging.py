@@ -10,8 +10,7 @@ from factdb.cli.common import FormatOption, OutputFormat, emit_record, run, warn
 
 statement_app = typer.Typer(
     name="statement",
-    help="Statements of any kind: merge a duplicate into the one to keep.\n\n"
-    "Example: factdb statement merge 12 7",
+    help="Example: factdb statement merge 12 7",
     no_args_is_help=True,
     rich_markup_mode=None,
 )

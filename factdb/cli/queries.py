@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -18,42 +17,8 @@ from factdb.cli.common import (
     run,
     scope_of,
 )
-
-
-class ResponseKind(StrEnum):
-    """``factdb.models.RESPONSE_KINDS`` (a test keeps them equal)."""
-
-    denial = "denial"
-    dispute = "dispute"
-    endorsement = "endorsement"
-    admission = "admission"
-    retraction = "retraction"
-    fact_check = "fact_check"
-
-
-class StatementKind(StrEnum):
-    """``factdb.models.STATEMENT_KINDS`` (a test keeps them equal)."""
-
-    claim = "claim"
-    denial = "denial"
-    dispute = "dispute"
-    endorsement = "endorsement"
-    admission = "admission"
-    retraction = "retraction"
-    fact_check = "fact_check"
-
-
-class Status(StrEnum):
-    """``factdb.status.STATUSES`` (a test keeps them equal)."""
-
-    unanswered = "unanswered"
-    denied = "denied"
-    disputed = "disputed"
-    endorsed = "endorsed"
-    contested = "contested"
-    admitted = "admitted"
-    retracted = "retracted"
-
+from factdb.cli.vendored_click import choice
+from factdb.vocabulary import RESPONSE_KINDS, STATEMENT_KINDS, STATUSES
 
 StatementArg = Annotated[
     str | None,
@@ -136,10 +101,7 @@ def who_denied(
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Who denied what: one row per denial, with whom the denier spoke for at the time.
-
-    Example: factdb who-denied --about Pakistan
-    """
+    """Example: factdb who-denied --about Pakistan"""
     from factdb.responses import who_denied as query
 
     scope = scope_of(
@@ -178,10 +140,7 @@ def who_endorsed(
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Who endorsed what: one row per endorsement, the twin of who-denied.
-
-    Example: factdb who-endorsed --by Pakistan
-    """
+    """Example: factdb who-endorsed --by Pakistan"""
     from factdb.responses import who_endorsed as query
 
     scope = scope_of(
@@ -210,8 +169,10 @@ def responses(
     ctx: typer.Context,
     statement: StatementArg = None,
     kind: Annotated[
-        ResponseKind | None,
-        typer.Option("--kind", "-k", help="Only this kind of answer.", case_sensitive=False),
+        str | None,
+        typer.Option(
+            "--kind", "-k", click_type=choice(RESPONSE_KINDS), help="Only this kind of answer."
+        ),
     ] = None,
     by: ByOption = None,
     of: OfOption = None,
@@ -224,10 +185,7 @@ def responses(
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Every answer (denials, disputes, endorsements, admissions, retractions, fact-checks).
-
-    Example: factdb responses --kind dispute --of "Nikol Pashinyan"
-    """
+    """Example: factdb responses --kind dispute --of "Nikol Pashinyan" """
     from factdb.responses import response_query
 
     scope = scope_of(
@@ -237,7 +195,7 @@ def responses(
         ctx,
         lambda session: response_query(
             session,
-            kind.value if kind else None,
+            kind,
             scope,
             statement=statement,
             search=search,
@@ -262,10 +220,7 @@ def positions(
     roll_up: RollUpOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Where every actor stands on a statement, followed through its whole thread.
-
-    Example: factdb positions 1 --roll-up
-    """
+    """Example: factdb positions 1 --roll-up"""
     from factdb.positions import positions as query
 
     scope = scope_of(as_of=as_of, roll_up=roll_up)
@@ -275,25 +230,28 @@ def positions(
     emit_rows(rows, fmt, ("actor", "position", "via"), empty="Nobody has taken a position.")
 
 
+StatementKindOption = Annotated[
+    str | None,
+    typer.Option(
+        "--kind", "-k", click_type=choice(STATEMENT_KINDS), help="Only statements of this kind."
+    ),
+]
+SaidByOption = Annotated[
+    str | None,
+    typer.Option("--by", metavar="ACTOR", help="Said by this actor or its affiliates."),
+]
+
+
 def search(
     ctx: typer.Context,
     text: Annotated[str, typer.Argument(metavar="TEXT", help="Words to find (all must match).")],
-    kind: Annotated[
-        StatementKind | None,
-        typer.Option("--kind", "-k", help="Only statements of this kind.", case_sensitive=False),
-    ] = None,
-    by: Annotated[
-        str | None,
-        typer.Option("--by", metavar="ACTOR", help="Said by this actor or its affiliates."),
-    ] = None,
+    kind: StatementKindOption = None,
+    by: SaidByOption = None,
     direct: DirectOption = False,
     limit: LimitOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Full-text search over statements' text, quotes and notes, best match first.
-
-    Example: factdb search "special forces"
-    """
+    """Example: factdb search "special forces" """
     from factdb.search import search as query
 
     rows = run(
@@ -301,7 +259,7 @@ def search(
         lambda session: query(
             session,
             text,
-            kind=kind.value if kind else None,
+            kind=kind,
             by=by,
             direct=direct,
             limit=page_limit(limit, fmt),
@@ -334,10 +292,7 @@ def timeline(
         str | None, typer.Option("--actor", metavar="ACTOR", hidden=True, help="Old name of --by.")
     ] = None,
 ) -> None:
-    """Every statement in date order (a month before the days in it; undated last).
-
-    Example: factdb timeline --by Pakistan --since 2020-10
-    """
+    """Example: factdb timeline --by Pakistan --since 2020-10"""
     from factdb.timeline import timeline as query
 
     if by is not None and actor is not None and by != actor:
@@ -370,10 +325,7 @@ def alignment(
     as_of: AsOfOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """For each pair of actors, how often they took the same and the opposite side.
-
-    Example: factdb alignment --topic "Nagorno-Karabakh 2020" --roll-up
-    """
+    """Example: factdb alignment --topic "Nagorno-Karabakh 2020" --roll-up"""
     from factdb.alignment import alignment as query
 
     scope = scope_of(as_of=as_of, roll_up=roll_up)
@@ -406,8 +358,10 @@ def claim_list(
     since: SinceOption = None,
     until: UntilOption = None,
     status: Annotated[
-        Status | None,
-        typer.Option("--status", "-s", help="Only claims with this status.", case_sensitive=False),
+        str | None,
+        typer.Option(
+            "--status", "-s", click_type=choice(STATUSES), help="Only claims with this status."
+        ),
     ] = None,
     denied_by: Annotated[
         str | None,
@@ -448,7 +402,7 @@ def claim_list(
         return list_claims(
             session,
             scope,
-            status=status.value if status else None,
+            status=status,
             denied_by=denied_by,
             endorsed_by=endorsed_by,
             unanswered=unanswered,

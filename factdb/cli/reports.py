@@ -51,8 +51,7 @@ RollUpOption = Annotated[
 
 report_app = typer.Typer(
     name="report",
-    help="Claim-rebuttal reports for the terminal, Markdown, HTML or JSON.\n\n"
-    "Example: factdb report claim 1 --format html -o report.html",
+    help="Example: factdb report claim 1 --format html -o report.html",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -178,7 +177,7 @@ def _demo_target(ctx: typer.Context, db: str | None) -> str:
     (the user's own records), so by default the demo gets its own file."""
     if db:
         return db
-    from typer._click.core import ParameterSource
+    from factdb.cli.vendored_click import ParameterSource
 
     root = ctx.find_root()
     if root.get_parameter_source("db") is ParameterSource.COMMANDLINE and state(ctx).db:
@@ -199,9 +198,7 @@ def demo_command(
         ),
     ] = None,
 ) -> None:
-    """Load the worked example (Nagorno-Karabakh 2020) into its own database and show it.
-
-    It goes into demo.sqlite3 beside your default database unless --db is given.
+    """It goes into demo.sqlite3 beside your default database unless --db is given.
 
     It never touches your own records (not even with FACTDB_DB set). Running it again adds nothing.
 
@@ -210,8 +207,8 @@ def demo_command(
     import shlex
 
     from factdb.cli.common import CliState
-    from factdb.db import safe_url_text
     from factdb.demo import load_demo
+    from factdb.engine import safe_url_text
     from factdb.reports.model import topic_report
 
     target = _demo_target(ctx, db)

@@ -10,8 +10,7 @@ from factdb.cli.common import FormatOption, OutputFormat, emit_record, emit_rows
 
 source_app = typer.Typer(
     name="source",
-    help="Sources: where statements were reported (URL, outlet, title, dates).\n\n"
-    "Example: factdb source add https://www.dawn.com/news/1584174 --outlet Dawn",
+    help="Example: factdb source add https://www.dawn.com/news/1584174 --outlet Dawn",
     no_args_is_help=True,
     rich_markup_mode=None,
 )

@@ -4,7 +4,6 @@ retract | fact-check``, and ``show | delete | restore``."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -20,22 +19,13 @@ from factdb.cli.common import (
     write_json,
 )
 from factdb.cli.queries import claim_list
+from factdb.cli.vendored_click import choice
+from factdb.vocabulary import VERDICTS
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from factdb.models import Statement
-
-
-class Verdict(StrEnum):
-    """The verdicts of ``factdb.models.VERDICTS`` (a test keeps them equal)."""
-
-    true = "true"
-    mostly_true = "mostly_true"
-    mixed = "mixed"
-    mostly_false = "mostly_false"
-    false = "false"
-    unproven = "unproven"
 
 
 IdArg = Annotated[
@@ -89,11 +79,16 @@ RatingOption = Annotated[
     str | None,
     typer.Option("--rating", metavar="WORDS", help="The checker's own rating, in its words."),
 ]
+NoCheckOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-check", help="Do not look for similar statements already recorded (see `similar`)."
+    ),
+]
 
 claim_app = typer.Typer(
     name="claim",
-    help="Claims: what an actor asserts.\n\n"
-    'Example: factdb claim add "Pakistani special forces are fighting in Karabakh" '
+    help='Example: factdb claim add "Pakistani special forces are fighting in Karabakh" '
     '--by "Nikol Pashinyan" --on 2020-10',
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -118,9 +113,20 @@ def _sources(
     return [(url, places[i]) if i < len(places) else url for i, url in enumerate(urls)]
 
 
-def _added(session: Session, statement: Statement) -> dict[str, Any]:
+def _check(no_check: bool) -> tuple[float, float] | None:
+    """The thresholds of the similarity check, or None with ``--no-check``."""
+    from factdb.cli.matching import thresholds
+
+    return None if no_check else thresholds()
+
+
+def _added(
+    session: Session, statement: Statement, check: tuple[float, float] | None
+) -> dict[str, Any]:
     """The new statement's record and the sentence that confirms it; for an answer, the
-    warning when it is dated before what it answers."""
+    warning when it is dated before what it answers; and (unless ``check`` is None or the
+    statement has no text) the statements recorded before that look like it: neither itself
+    nor what it answers."""
     from factdb.records import statement_record
 
     record = statement_record(statement)
@@ -132,19 +138,37 @@ def _added(session: Session, statement: Statement) -> dict[str, Any]:
 
         message += f", answering {kind_label(target.kind)} #{target.id}"
         result["warnings"] = early_answers(session, statement.id)
+    if check is not None and statement.text:
+        from factdb.matching import entry_matches
+
+        suggest, certain = check
+        exclude = [statement.id] if target is None else [statement.id, target.id]
+        result["similar"] = entry_matches(
+            session, statement.text, exclude=exclude, suggest=suggest, certain=certain
+        )
     return result | {"message": message + "."}
 
 
-def _confirm(result: dict[str, Any], fmt: OutputFormat) -> None:
-    """The confirmation on stdout; warnings on stderr, and in JSON as ``warnings``."""
+def _confirm(result: dict[str, Any], fmt: OutputFormat, by: str | None = None) -> None:
+    """The confirmation on stdout; warnings on stderr, and in JSON as ``warnings``; a note on
+    stderr for each similar statement, and in JSON the ``similar`` list when there is one
+    (without, the record stays as it was)."""
     warnings = result.get("warnings")
+    similar = result.get("similar")
     warn(warnings or [])
+    extra: dict[str, Any] = {} if warnings is None else {"warnings": warnings}
+    if similar:
+        extra["similar"] = similar
     if fmt is OutputFormat.table:
         typer.echo(result["message"])
-    elif fmt is OutputFormat.json and warnings is not None:
-        write_json(result["record"] | {"warnings": warnings})
+    elif fmt is OutputFormat.json and extra:
+        write_json(result["record"] | extra)
     else:
         emit_record(result["record"], fmt)
+    if similar and by is not None:
+        from factdb.cli.matching import entry_notes
+
+        entry_notes(similar, by)
 
 
 @claim_app.command("add")
@@ -163,9 +187,14 @@ def claim_add(
     locator: LocatorOption = None,
     note: NoteOption = None,
     ref: RefOption = None,
+    no_check: NoCheckOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Log a claim: an actor asserts something.
+
+    First it looks for similar statements already recorded: for each scoring at least the
+    suggest threshold it still adds the claim, and prints a `note:` on stderr with the
+    command that would link to it instead (JSON: the `similar` key; see `factdb similar`).
 
     Example: factdb claim add "Pakistani special forces are fighting alongside the Azerbaijani
     army" --by "Nikol Pashinyan" --on 2020-10 --about Pakistan --topic "Nagorno-Karabakh 2020"
@@ -173,6 +202,7 @@ def claim_add(
     from factdb.statements import add_claim
 
     cited = _sources(source, locator)
+    check = _check(no_check)
     result = run(
         ctx,
         lambda session: _added(
@@ -190,10 +220,11 @@ def claim_add(
                 note=note,
                 ref=ref,
             ),
+            check,
         ),
         write=True,
     )
-    _confirm(result, fmt)
+    _confirm(result, fmt, by)
 
 
 @claim_app.command("edit")
@@ -225,8 +256,8 @@ def claim_edit(
     note: NoteOption = None,
     ref: RefOption = None,
     verdict: Annotated[
-        Verdict | None,
-        typer.Option("--verdict", help="A fact-check's new verdict.", case_sensitive=False),
+        str | None,
+        typer.Option("--verdict", click_type=choice(VERDICTS), help="A fact-check's new verdict."),
     ] = None,
     rating: RatingOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -251,7 +282,7 @@ def claim_edit(
             lang=lang,
             note=note,
             ref=ref,
-            verdict=verdict.value if verdict else None,
+            verdict=verdict,
             rating=rating,
             add_about=about,
             remove_about=remove_about,
@@ -276,37 +307,32 @@ def claim_edit(
 # ----------------------------------------------------------------------------- answers
 
 RESPONSE_COMMANDS = {
-    # verb: (kind, summary, example)
+    # verb: (kind, example); the summary is the catalog's
     "deny": (
         "denial",
-        "Log a denial: ACTOR rejects statement ID as false.",
         'factdb deny 1 --by "Pakistan Foreign Office" --quote "baseless and unwarranted" '
         "--on 2020-10-10",
     ),
     "dispute": (
         "dispute",
-        "Log a dispute: ACTOR questions or contests statement ID without a flat denial.",
         'factdb dispute 1 --by "Armenia" --text "The ceasefire was broken first by the other side"',
     ),
     "endorse": (
         "endorsement",
-        "Log an endorsement: ACTOR affirms or supports statement ID (its author: a reiteration).",
         'factdb endorse 2 --by Pakistan --on 2020-10-11 --text "Pakistan stands with Azerbaijan"',
     ),
     "admit": (
         "admission",
-        "Log an admission: ACTOR concedes statement ID, usually the party it accuses.",
         'factdb admit 5 --by Armenia --text "Azerbaijani forces made important gains"',
     ),
     "retract": (
         "retraction",
-        "Log a retraction: the author of statement ID (or an affiliate) withdraws it.",
         'factdb retract 1 --by "Nikol Pashinyan" --on 2020-11',
     ),
 }
 
 
-def _response_command(kind: str, summary: str, example: str) -> Callable[..., None]:
+def _response_command(kind: str, example: str) -> Callable[..., None]:
     """One implementation behind deny, dispute, endorse, admit and retract."""
 
     def command(
@@ -323,11 +349,13 @@ def _response_command(kind: str, summary: str, example: str) -> Callable[..., No
         locator: LocatorOption = None,
         note: NoteOption = None,
         ref: RefOption = None,
+        no_check: NoCheckOption = False,
         fmt: FormatOption = OutputFormat.table,
     ) -> None:
         from factdb.statements import add_response
 
         cited = _sources(source, locator)
+        check = _check(no_check)
         result = run(
             ctx,
             lambda session: _added(
@@ -347,12 +375,13 @@ def _response_command(kind: str, summary: str, example: str) -> Callable[..., No
                     note=note,
                     ref=ref,
                 ),
+                check,
             ),
             write=True,
         )
-        _confirm(result, fmt)
+        _confirm(result, fmt, by)
 
-    command.__doc__ = f"{summary}\n\nExample: {example}"
+    command.__doc__ = f"Example: {example}"
     command.__name__ = f"{kind}_command"
     return command
 
@@ -362,7 +391,7 @@ def fact_check(
     statement_id: IdArg,
     by: ByOption,
     verdict: Annotated[
-        Verdict, typer.Option("--verdict", help="The verdict.", case_sensitive=False)
+        str, typer.Option("--verdict", click_type=choice(VERDICTS), help="The verdict.")
     ],
     rating: RatingOption = None,
     on: OnOption = None,
@@ -373,16 +402,16 @@ def fact_check(
     locator: LocatorOption = None,
     note: NoteOption = None,
     ref: RefOption = None,
+    no_check: NoCheckOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Log a fact-check of statement ID with a verdict and the checker's own rating.
-
-    Example: factdb fact-check 1 --by "EUvsDisinfo" --verdict unproven --rating "No evidence
+    """Example: factdb fact-check 1 --by "EUvsDisinfo" --verdict unproven --rating "No evidence
     offered" --source https://example.org/check
     """
     from factdb.statements import add_fact_check
 
     cited = _sources(source, locator)
+    check = _check(no_check)
     result = run(
         ctx,
         lambda session: _added(
@@ -391,7 +420,7 @@ def fact_check(
                 session,
                 statement_id,
                 by,
-                verdict.value,
+                verdict,
                 rating=rating,
                 date=on,
                 sources=cited,
@@ -401,10 +430,11 @@ def fact_check(
                 ref=ref,
                 lang=lang,
             ),
+            check,
         ),
         write=True,
     )
-    _confirm(result, fmt)
+    _confirm(result, fmt, by)
 
 
 # ----------------------------------------------------------------------------- reading
@@ -491,10 +521,7 @@ def show(
     ] = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Show a statement as a thread: what it answers, up to the claim, and every answer to it.
-
-    Example: factdb show 1
-    """
+    """Example: factdb show 1"""
     from factdb.statements import statement_thread, thread_records
     from factdb.status import with_statuses
 
@@ -532,10 +559,7 @@ def delete(
     ] = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Delete a statement (softly: `factdb restore` brings it back; history keeps it).
-
-    Example: factdb delete 4 --cascade
-    """
+    """Example: factdb delete 4 --cascade"""
     from factdb.statements import delete_statement
 
     deleted = run(ctx, lambda session: delete_statement(session, statement_id, cascade), write=True)
@@ -553,10 +577,7 @@ def delete(
 def restore(
     ctx: typer.Context, statement_id: IdArg, fmt: FormatOption = OutputFormat.table
 ) -> None:
-    """Bring back a deleted statement, with the answers deleted together with it.
-
-    Example: factdb restore 4
-    """
+    """Example: factdb restore 4"""
     from factdb.statements import restore_statement
 
     restored = run(ctx, lambda session: restore_statement(session, statement_id), write=True)
@@ -577,8 +598,8 @@ claim_app.command("list")(claim_list)
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
     app.add_typer(claim_app, name="claim")
-    for verb, (kind, summary, example) in RESPONSE_COMMANDS.items():
-        app.command(verb)(_response_command(kind, summary, example))
+    for verb, (kind, example) in RESPONSE_COMMANDS.items():
+        app.command(verb)(_response_command(kind, example))
     app.command("fact-check")(fact_check)
     app.command("show")(show)
     app.command("delete")(delete)

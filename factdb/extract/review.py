@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from factdb.errors import InvalidInput
 from factdb.extract.model import Draft, ProposedActor, ProposedStatement
-from factdb.tables import STATEMENT_KINDS
 from factdb.text import name_key
+from factdb.vocabulary import STATEMENT_KINDS
 
 REVIEW_KINDS = tuple(kind for kind in STATEMENT_KINDS if kind != "fact_check")
 

@@ -14,9 +14,9 @@ from typing import Any
 from factdb.actors import check_country, check_kind, check_wikidata
 from factdb.dates import PartialDate, parse_date
 from factdb.errors import InvalidInput
-from factdb.models import STATEMENT_KINDS, VERDICTS
 from factdb.text import clean_text, normalize_url
 from factdb.text import name_key as _name_key
+from factdb.vocabulary import STATEMENT_KINDS, VERDICTS
 
 FORMAT_VERSION = 1
 HEADER_KEY = "factdb"

@@ -62,10 +62,10 @@ from factdb.tables import (
     statements,
     topics,
 )
+from factdb.vocabulary import STANCES
 
 Data = dict[str, Any]
 
-POSITION_GROUPS = ("supports", "opposes", "questions", "concedes", "withdrawn")
 RESPONSE_GROUPS = {
     "denial": "denied",
     "dispute": "disputed",
@@ -505,7 +505,7 @@ def _claim_blocks(
 def _claim_block(
     claim: Data, thread: list[Data], positions: list[Data], status: str | None
 ) -> Data:
-    summary: Data = {group: [] for group in POSITION_GROUPS}
+    summary: Data = {group: [] for group in STANCES}
     summary["verdicts"] = []
     for row in positions:
         position = str(row["position"])
