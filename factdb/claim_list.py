@@ -3,12 +3,11 @@ when, their status, and who denied or endorsed them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factdb.dates import PartialDate
 from factdb.errors import InvalidInput
 from factdb.filters import DateRange, about_any, actor_filter, date_key, kind_is, on_topic, topic_id
 from factdb.paging import Page, check_limit
@@ -16,14 +15,18 @@ from factdb.positions import chunks, subjects_of
 from factdb.records import statement_records
 from factdb.responses import response_query
 from factdb.rollup import Affiliations
+from factdb.scope import FieldError, Scope, ScopeArgs
 from factdb.status import statuses
 from factdb.tables import statements
 from factdb.vocabulary import STATUSES
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
 Record = dict[str, Any]
 
 
-def check_status(status: str | None, field: str = "--status") -> str | None:
+def check_status(status: str | None, field: str = "status") -> str | None:
     if status is not None and status not in STATUSES:
         raise InvalidInput(f"{field}: {status!r} is not one of {', '.join(STATUSES)}")
     return status
@@ -32,46 +35,46 @@ def check_status(status: str | None, field: str = "--status") -> str | None:
 def _answered_by(session: Session, kind: str, name: str | None, direct: bool) -> set[int] | None:
     if name is None:
         return None
-    rows = response_query(session, kind, by=name, direct=direct)
+    rows = response_query(session, kind, Scope(by=name, direct=direct))
     return {row["statement_id"] for row in rows}
 
 
 def list_claims(
     session: Session,
+    scope: Scope | None = None,
     *,
-    by: str | None = None,
-    about: str | None = None,
-    topic: str | None = None,
-    since: str | PartialDate | None = None,
-    until: str | PartialDate | None = None,
     status: str | None = None,
     denied_by: str | None = None,
     endorsed_by: str | None = None,
     unanswered: bool = False,
     include_deleted: bool = False,
-    direct: bool = False,
     limit: int | None = None,
+    **args: Unpack[ScopeArgs],
 ) -> Page:
     """Claims as ``statement_record`` dicts plus ``status``, in date order (undated last),
     then by id: the first ``limit`` (all when None), with ``total`` the number matching.
 
-    ``by``/``about`` roll up through dated affiliations unless ``direct``; ``denied_by`` /
-    ``endorsed_by`` keep claims directly answered by a denial / endorsement from that actor
-    (or its affiliates at the answer's date); ``unanswered`` is ``status="unanswered"``.
+    ``scope`` (or its fields as keywords) gives ``by``, ``about``, ``topic``, ``since``,
+    ``until``; ``by``/``about`` roll up through dated affiliations unless ``direct``;
+    ``denied_by`` / ``endorsed_by`` keep claims directly answered by a denial / endorsement
+    from that actor (or its affiliates at the answer's date); ``unanswered`` is
+    ``status="unanswered"``.
     Deleted claims only with ``include_deleted``: they carry ``deleted: true`` and the
     status they would have if restored (``factdb restore`` brings back the answers deleted
     with them), and ``status`` filters them like any other claim."""
     check_status(status)
     if unanswered:
         if status not in (None, "unanswered"):
-            raise InvalidInput(f"--unanswered: cannot be combined with --status {status}")
+            raise FieldError(f"{{}}: cannot be combined with {{}} {status}", "unanswered", "status")
         status = "unanswered"
     check_limit(limit)
+    scope = Scope.of_args(scope, args)
+    direct = scope.direct
     affiliations = Affiliations.load(session)
-    by_filter = actor_filter(session, by, "--by", affiliations, direct=direct)
-    about_filter = actor_filter(session, about, "--about", affiliations, direct=direct)
-    topic_number = topic_id(session, topic)
-    dates = DateRange.parse(since, until)
+    by_filter = actor_filter(session, scope.by, "by", affiliations, direct=direct)
+    about_filter = actor_filter(session, scope.about, "about", affiliations, direct=direct)
+    topic_number = topic_id(session, scope.topic)
+    dates = DateRange.of(scope)
     restrict: set[int] | None = None
     for kind, name in (("denial", denied_by), ("endorsement", endorsed_by)):
         answered = _answered_by(session, kind, name, direct)

@@ -7,15 +7,18 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from factdb.dates import PartialDate, parse_optional_date
 from factdb.errors import InvalidInput, NotFound
 from factdb.resolve import resolve_actor_ref, suggest_topics
 from factdb.rollup import Affiliations
+from factdb.scope import Scope
 from factdb.tables import statement_subjects, statement_topics, topics
 from factdb.text import name_key
+
+# SQLite nests an OR of n terms n levels deep and refuses more than 1,000 levels.
+TERMS_PER_QUERY = 200
 
 
 # Plain classes rather than dataclasses: each dataclass costs every command run ~1 ms to build.
@@ -65,6 +68,47 @@ class ActorFilter:
         return Periods(ranges, self.counts(actor_id, spans.undated))
 
 
+def counting_terms(
+    wanted: ActorFilter,
+    affiliations: Affiliations,
+    actor: Any,
+    date: Any,
+    common: Sequence[ColumnElement[bool]] = (),
+) -> list[ColumnElement[bool]]:
+    """Conditions on the columns ``actor`` and ``date`` whose OR keeps the statements that
+    count for ``wanted`` (``periods`` of each candidate written into the query). Each term
+    carries ``common`` so that each can be one index search."""
+    always: list[int] = []
+    terms: list[ColumnElement[bool]] = []
+    for actor_id in sorted(wanted.candidates):
+        periods = wanted.periods(affiliations, actor_id)
+        if periods.always:
+            always.append(actor_id)
+            continue
+        when = [
+            and_(
+                true() if start is None else date >= start,
+                true() if stop is None else date < stop,
+            )
+            for start, stop in periods.ranges
+        ]
+        if periods.undated:
+            when.append(date.is_(None))
+        if when:
+            terms.append(and_(actor == actor_id, *common, or_(*when)))
+    if always:
+        terms.insert(0, and_(actor.in_(always), *common))
+    return terms
+
+
+def any_of(terms: Sequence[ColumnElement[bool]]) -> ColumnElement[bool]:
+    """The OR of ``terms``, nested by ``TERMS_PER_QUERY`` so that SQLite takes any number."""
+    if len(terms) <= TERMS_PER_QUERY:
+        return or_(*terms)
+    step = TERMS_PER_QUERY
+    return any_of([or_(*terms[start : start + step]) for start in range(0, len(terms), step)])
+
+
 class Periods(NamedTuple):
     """See ``ActorFilter.periods``."""
 
@@ -84,7 +128,8 @@ def actor_filter(
     *,
     direct: bool = False,
 ) -> ActorFilter | None:
-    """The filter for ``--by``/``--of``/``--about NAME`` (None when not given)."""
+    """The filter for the actor ``name`` given as ``field`` (``by``, ``of``, ``about``; None
+    when not given)."""
     if name is None:
         return None
     actor = resolve_actor_ref(session, name, field)
@@ -92,7 +137,7 @@ def actor_filter(
     return ActorFilter(actor.id, actor.name, frozenset(candidates), direct)
 
 
-def topic_id(session: Session, name: str | None, field: str = "--topic") -> int | None:
+def topic_id(session: Session, name: str | None, field: str = "topic") -> int | None:
     """The id of an existing topic (case-, space- and diacritics-insensitive)."""
     if name is None:
         return None
@@ -106,7 +151,7 @@ def topic_id(session: Session, name: str | None, field: str = "--topic") -> int 
 
 
 class DateRange:
-    """``--since``/``--until``: statements dated from the first day of ``since`` to the
+    """``since``/``until``: statements dated from the first day of ``since`` to the
     last day of ``until``; with either bound, undated statements are left out."""
 
     __slots__ = ("since", "until")
@@ -116,19 +161,9 @@ class DateRange:
         self.until = until
 
     @classmethod
-    def parse(
-        cls,
-        since: str | PartialDate | None,
-        until: str | PartialDate | None,
-        *,
-        since_field: str = "--since",
-        until_field: str = "--until",
-    ) -> DateRange:
-        start = since if isinstance(since, PartialDate) else parse_optional_date(since, since_field)
-        end = until if isinstance(until, PartialDate) else parse_optional_date(until, until_field)
-        if start is not None and end is not None and end.end < start.start:
-            raise InvalidInput(f"{until_field}: {end} is before {since_field} {start}")
-        return cls(start.start if start else None, end.end if end else None)
+    def of(cls, scope: Scope) -> DateRange:
+        """The range of ``scope``'s ``since``/``until`` (already parsed and checked)."""
+        return cls(scope.first_day, scope.last_day)
 
     @property
     def given(self) -> bool:

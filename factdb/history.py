@@ -87,7 +87,7 @@ def history(
             _statement_rows(or_(AuditEntry.row_id == number, AuditEntry.row_id.in_(folded)))
         )
     if actor is not None:
-        found = resolve_actor(session, actor, "--actor")
+        found = resolve_actor(session, actor, "actor")
         # A merged duplicate's own rows belong to the actor it was merged into.
         merged = session.scalars(select(Actor.id).where(Actor.merged_into_id == found.id))
         actor_ids = {found.id, *merged}
@@ -100,10 +100,10 @@ def history(
             )
         )
     if since is not None:
-        start = parse_date(since, "--since").start
+        start = parse_date(since, "since").start
         conditions.append(AuditEntry.at >= dt.datetime.combine(start, dt.time()))
     if until is not None:
-        end = parse_date(until, "--until").end
+        end = parse_date(until, "until").end
         conditions.append(AuditEntry.at <= dt.datetime.combine(end, dt.time.max))
     entries = session.scalars(select(AuditEntry).where(*conditions).order_by(AuditEntry.id))
     records = [audit_record(entry) for entry in entries]

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from factdb.dates import format_date
 from factdb.errors import InvalidInput, NotFound
 from factdb.filters import ActorFilter, actor_filter
+from factdb.paging import check_limit
 from factdb.proposition import Proposition, compare, index_stems, proposition
 from factdb.resolve import parse_statement_id
 from factdb.rollup import Affiliations
@@ -148,8 +149,7 @@ def _candidates(
 def _check(kind: str | None, limit: int) -> None:
     if kind is not None and kind not in STATEMENT_KINDS:
         raise InvalidInput(f"--kind: {kind!r} is not one of {', '.join(STATEMENT_KINDS)}")
-    if limit < 1:
-        raise InvalidInput(f"--limit: must be at least 1, got {limit}")
+    check_limit(limit)
 
 
 def query_proposition(text: str, field: str = "TEXT") -> Proposition:
@@ -180,7 +180,7 @@ def similar(
     affiliations = Affiliations.load(session) if by is not None else None
     wanted = None
     if affiliations is not None:
-        wanted = actor_filter(session, by, "--by", affiliations, direct=direct)
+        wanted = actor_filter(session, by, "by", affiliations, direct=direct)
     found = _candidates(
         session,
         index_terms(prop),

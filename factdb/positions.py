@@ -36,10 +36,11 @@ from typing import Any, NamedTuple
 from sqlalchemy import ARRAY, ColumnElement, Integer, any_, func, literal, select
 from sqlalchemy.orm import Session
 
-from factdb.dates import PartialDate, parse_date
+from factdb.dates import PartialDate
 from factdb.errors import NotFound
 from factdb.resolve import parse_statement_id
 from factdb.rollup import Affiliations
+from factdb.scope import parse_as_of
 from factdb.tables import actors, statement_subjects, statements
 from factdb.vocabulary import STANCES
 
@@ -203,15 +204,13 @@ def stances(
 
 
 def as_of_end(as_of: str | PartialDate | None) -> dt.date | None:
-    """The last day ``--as-of`` lets in (``2020-10`` → 2020-10-31), or None."""
-    if as_of is None:
-        return None
-    parsed = parse_date(as_of, "--as-of") if isinstance(as_of, str) else as_of
-    return parsed.end
+    """The last day ``as_of`` lets in (``2020-10`` → 2020-10-31), or None."""
+    parsed = parse_as_of(as_of)
+    return None if parsed is None else parsed.end
 
 
 def said_by(node: Node, until: dt.date | None) -> bool:
-    """Whether ``--as-of`` keeps this statement: its date is known and not after ``until``."""
+    """Whether ``as_of`` keeps this statement: its date is known and not after ``until``."""
     return until is None or (node.date is not None and node.date <= until)
 
 

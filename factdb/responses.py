@@ -21,29 +21,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import (
-    ColumnElement,
     Select,
     String,
-    and_,
     func,
     or_,
     select,
-    true,
     type_coerce,
     union,
 )
 from sqlalchemy.orm import Session
 
-from factdb.dates import PartialDate, format_date
+from factdb.dates import format_date
 from factdb.errors import InvalidInput
 from factdb.filters import (
+    TERMS_PER_QUERY,
     ActorFilter,
     DateRange,
     about_any,
     actor_filter,
+    counting_terms,
     kind_is,
     on_topic,
     topic_id,
@@ -52,6 +51,7 @@ from factdb.paging import Page, check_limit
 from factdb.positions import actor_names, id_in, subjects_of
 from factdb.resolve import statement_id_of
 from factdb.rollup import Affiliations
+from factdb.scope import Scope, ScopeArgs
 from factdb.search import matching_ids, search_terms
 from factdb.tables import (
     sources,
@@ -59,6 +59,9 @@ from factdb.tables import (
     statements,
 )
 from factdb.vocabulary import RESPONSE_KINDS
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 Record = dict[str, Any]
 
@@ -81,8 +84,6 @@ DENIAL_KEYS = Keys("denial_id", None, "denier")
 ENDORSEMENT_KEYS = Keys("endorsement_id", None, "endorser")
 
 
-# SQLite nests an OR of n terms n levels deep and refuses more than 1,000 levels.
-TERMS_PER_QUERY = 200
 # Where ``_base`` puts the columns that are read by position (quicker than by name).
 ACTOR, DATE, TARGET, AUTHOR, TARGET_DATE = 2, 3, 6, 8, 9
 
@@ -125,37 +126,35 @@ def _base(kind: str | None, *, use_kind_index: bool, with_sources: bool = True) 
 def response_query(
     session: Session,
     kind: str | None = None,
+    scope: Scope | None = None,
     *,
     statement: int | str | None = None,
-    by: str | None = None,
-    of: str | None = None,
-    about: str | None = None,
-    topic: str | None = None,
     search: str | None = None,
-    since: str | PartialDate | None = None,
-    until: str | PartialDate | None = None,
-    direct: bool = False,
     keys: Keys = RESPONSE_KEYS,
     limit: int | None = None,
+    **args: Unpack[ScopeArgs],
 ) -> Page:
     """Responses of ``kind`` (any response kind when None) matching every filter given, as
     rows ``{response_id, kind, responder, on_behalf_of, date, quote, statement_id,
     statement, author, sources}`` in date order (undated last), then by id: the first
     ``limit`` of them (all when None), with ``total`` the number matching.
 
+    The filters are ``scope`` (its ``by``, ``of``, ``about``, ``topic``, ``since``,
+    ``until``, ``direct``) or the same as keywords (``by="Pakistan"``), plus ``search``.
     ``on_behalf_of`` lists the organizations the responder belonged to at the response's
     date, nearest first, up the chain. ``statement``: only answers to that statement id.
     ``keys`` names the first columns (``who_denied`` and ``who_endorsed`` use their own).
-    Raises InvalidInput / NotFound / UnknownActor naming the flag at fault."""
+    Raises InvalidInput / NotFound / UnknownActor naming the field at fault."""
     if kind is not None and kind not in RESPONSE_KINDS:
         raise InvalidInput(f"--kind: {kind!r} is not one of {', '.join(RESPONSE_KINDS)}")
     check_limit(limit)
+    scope = Scope.of_args(scope, args)
     affiliations = Affiliations.load(session)
-    by_filter = actor_filter(session, by, "--by", affiliations, direct=direct)
-    of_filter = actor_filter(session, of, "--of", affiliations, direct=direct)
-    about_filter = actor_filter(session, about, "--about", affiliations, direct=direct)
-    topic_number = topic_id(session, topic)
-    dates = DateRange.parse(since, until)
+    by_filter = actor_filter(session, scope.by, "by", affiliations, direct=scope.direct)
+    of_filter = actor_filter(session, scope.of, "of", affiliations, direct=scope.direct)
+    about_filter = actor_filter(session, scope.about, "about", affiliations, direct=scope.direct)
+    topic_number = topic_id(session, scope.topic)
+    dates = DateRange.of(scope)
     selective = statement is not None or any(
         item is not None for item in (of_filter, about_filter, topic_number, search)
     )
@@ -186,7 +185,7 @@ def response_query(
     if topic_number is not None:
         query = query.where(on_topic(target.c.id, topic_number))
     if search is not None:
-        matches = matching_ids(session, search_terms(search, "--search"))
+        matches = matching_ids(session, search_terms(search, "search"))
         answering = select(statements.c.id).where(statements.c.responds_to_id.in_(matches))
         query = query.where(response.c.id.in_(union(matches, answering)))
     query = query.where(*dates.conditions(response.c.date))
@@ -269,32 +268,14 @@ def _spoken_for(
     """Ids of the answers of ``kind`` by ``by_filter``'s candidates that count for it at
     their date (and fall within ``dates``), from the index on (actor_id, kind, date): the
     dates when each candidate counts are written into the query, so only ids come back."""
-    date = statements.c.date
     # Every condition goes into each OR term, so that each term is one index search.
     common = [
-        kind_is(statements.c.kind, RESPONSE_KINDS if kind is None else (kind,), use_index=True)
+        kind_is(statements.c.kind, RESPONSE_KINDS if kind is None else (kind,), use_index=True),
+        *dates.conditions(statements.c.date),
     ]
-    common.extend(dates.conditions(date))
-    always: list[int] = []
-    terms: list[ColumnElement[bool]] = []
-    for actor_id in sorted(by_filter.candidates):
-        periods = by_filter.periods(affiliations, actor_id)
-        if periods.always:
-            always.append(actor_id)
-            continue
-        when = [
-            and_(
-                true() if start is None else date >= start,
-                true() if stop is None else date < stop,
-            )
-            for start, stop in periods.ranges
-        ]
-        if periods.undated:
-            when.append(date.is_(None))
-        if when:
-            terms.append(and_(statements.c.actor_id == actor_id, *common, or_(*when)))
-    if always:
-        terms.insert(0, and_(statements.c.actor_id.in_(always), *common))
+    terms = counting_terms(
+        by_filter, affiliations, statements.c.actor_id, statements.c.date, common
+    )
     picked: list[int] = []
     for start in range(0, len(terms), TERMS_PER_QUERY):
         chunk = terms[start : start + TERMS_PER_QUERY]
@@ -384,31 +365,20 @@ def _records(
 def who_denied(
     session: Session,
     statement: int | str | None = None,
+    scope: Scope | None = None,
     *,
-    by: str | None = None,
-    of: str | None = None,
-    about: str | None = None,
-    topic: str | None = None,
     search: str | None = None,
-    since: str | PartialDate | None = None,
-    until: str | PartialDate | None = None,
-    direct: bool = False,
     limit: int | None = None,
+    **args: Unpack[ScopeArgs],
 ) -> Page:
     """Denials as rows ``{denial_id, denier, on_behalf_of, date, quote, statement_id,
     statement, author, sources}``; filters and ``limit`` as in ``response_query``."""
     return response_query(
         session,
         "denial",
+        Scope.of_args(scope, args),
         statement=statement,
-        by=by,
-        of=of,
-        about=about,
-        topic=topic,
         search=search,
-        since=since,
-        until=until,
-        direct=direct,
         keys=DENIAL_KEYS,
         limit=limit,
     )
@@ -417,31 +387,20 @@ def who_denied(
 def who_endorsed(
     session: Session,
     statement: int | str | None = None,
+    scope: Scope | None = None,
     *,
-    by: str | None = None,
-    of: str | None = None,
-    about: str | None = None,
-    topic: str | None = None,
     search: str | None = None,
-    since: str | PartialDate | None = None,
-    until: str | PartialDate | None = None,
-    direct: bool = False,
     limit: int | None = None,
+    **args: Unpack[ScopeArgs],
 ) -> Page:
     """Endorsements as rows ``{endorsement_id, endorser, on_behalf_of, date, quote,
     statement_id, statement, author, sources}``; filters and ``limit`` as in ``response_query``."""
     return response_query(
         session,
         "endorsement",
+        Scope.of_args(scope, args),
         statement=statement,
-        by=by,
-        of=of,
-        about=about,
-        topic=topic,
         search=search,
-        since=since,
-        until=until,
-        direct=direct,
         keys=ENDORSEMENT_KEYS,
         limit=limit,
     )

@@ -161,7 +161,7 @@ def search(
     affiliations = Affiliations.load(session) if by is not None else None
     wanted = None
     if affiliations is not None:
-        wanted = actor_filter(session, by, "--by", affiliations, direct=direct)
+        wanted = actor_filter(session, by, "by", affiliations, direct=direct)
     total = _count(session, terms, kind, wanted, affiliations)
     limit = total if limit is None else min(limit, total)
     ids: list[int] = []

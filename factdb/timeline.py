@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from factdb.dates import PartialDate
-from factdb.errors import InvalidInput
 from factdb.filters import DateRange, actor_filter, on_topic, topic_id
 from factdb.paging import Page, check_limit
 from factdb.positions import chunks
 from factdb.records import statement_records
 from factdb.rollup import Affiliations
+from factdb.scope import FieldError, Scope, ScopeArgs
 from factdb.tables import statements
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 Record = dict[str, Any]
 _PRECISION_ORDER = {"year": 0, "month": 1, "day": 2}
@@ -36,29 +38,27 @@ def timeline_key(
 
 def timeline(
     session: Session,
+    scope: Scope | None = None,
     *,
-    topic: str | None = None,
-    by: str | None = None,
-    since: str | PartialDate | None = None,
-    until: str | PartialDate | None = None,
-    direct: bool = False,
     actor: str | None = None,
     limit: int | None = None,
+    **args: Unpack[ScopeArgs],
 ) -> Page:
     """Live statements of every kind as ``statement_record`` dicts in timeline order
     (``timeline_key``): the first ``limit`` (all when None), with ``total`` the number
-    matching. ``by`` keeps statements by that actor or (unless ``direct``) by
-    its affiliates at the statement's date; ``since``/``until`` keep dated statements from
-    the first day of ``since`` to the last day of ``until``. ``actor`` is the old name of
-    ``by`` (``--actor``), still accepted."""
-    if by is not None and actor is not None and by != actor:
-        raise InvalidInput("--actor: is the old name of --by; give one of them")
+    matching. ``scope`` (or its fields as keywords) gives ``topic``, ``by`` (statements by
+    that actor or, unless ``direct``, by its affiliates at the statement's date) and
+    ``since``/``until`` (dated statements from the first day of ``since`` to the last day of
+    ``until``). ``actor`` is the old name of ``by`` (``--actor``), still accepted."""
+    scope = Scope.of_args(scope, args)
+    if scope.by is not None and actor is not None and scope.by != actor:
+        raise FieldError("{}: is the old name of {}; give one of them", "actor", "by")
     check_limit(limit)
-    field = "--by" if by is not None or actor is None else "--actor"
+    field = "by" if scope.by is not None or actor is None else "actor"
     affiliations = Affiliations.load(session)
-    wanted = actor_filter(session, by or actor, field, affiliations, direct=direct)
-    topic_number = topic_id(session, topic)
-    dates = DateRange.parse(since, until)
+    wanted = actor_filter(session, scope.by or actor, field, affiliations, direct=scope.direct)
+    topic_number = topic_id(session, scope.topic)
+    dates = DateRange.of(scope)
     query = select(
         statements.c.id, statements.c.actor_id, statements.c.date, statements.c.date_precision
     ).where(statements.c.deleted_at.is_(None))

@@ -12,6 +12,7 @@ from conftest import Cli
 from sqlalchemy.orm import Session
 
 from factdb.actors import add_actor
+from factdb.cli.common import flagged
 from factdb.db import Database
 from factdb.errors import InvalidInput, NotFound
 from factdb.history import history
@@ -164,12 +165,12 @@ def test_history_until_a_date_includes_its_last_day(logged: Database) -> None:
     [
         ({"statement_id": 9}, NotFound, "ID: there is no statement #9"),
         ({"statement_id": "x"}, InvalidInput, "ID: 'x' is not a statement id (use 12 or #12)"),
-        ({"since": "2020-13"}, InvalidInput, "--since: '2020-13' is not a real date"),
-        ({"until": "2020-02-30"}, InvalidInput, "--until: '2020-02-30' is not a real date"),
+        ({"since": "2020-13"}, InvalidInput, "since: '2020-13' is not a real date"),
+        ({"until": "2020-02-30"}, InvalidInput, "until: '2020-02-30' is not a real date"),
         (
             {"actor": "Narnia"},
             NotFound,
-            "--actor: no actor is called 'Narnia'; add it first with `factdb actor add`",
+            "actor: no actor is called 'Narnia'; add it first with `factdb actor add`",
         ),
     ],
 )
@@ -178,7 +179,8 @@ def test_history_refuses_bad_filters(
 ) -> None:
     with pytest.raises(error) as caught:
         read(logged, **filters)
-    assert str(caught.value) == message
+    assert str(caught.value) == message  # the field; the command shows its flag:
+    assert flagged(caught.value) == ("--" if message[0].islower() else "") + message
 
 
 # ----------------------------------------------------------------------------- CLI

@@ -125,6 +125,44 @@ def test_export_formats_and_filters(cli: Cli, tmp_path: Path) -> None:
     assert bad_format.exit_code == 2
 
 
+def test_export_by_rolls_up_and_direct_keeps_the_author(cli: Cli, tmp_path: Path) -> None:
+    """``export --by`` counts statements like every other ``--by`` (the ministry speaks for
+    its state, Imran Khan for Pakistan while Prime Minister); ``--direct`` only the author."""
+    cli.ok("import", str(example_file(tmp_path)))
+
+    def authors(*args: str) -> list[tuple[str, str]]:
+        rows = cli.ok("export", "-f", "csv", *args).stdout.splitlines()[1:]
+        return [(row.split(",")[1], row.split(",")[3]) for row in rows]
+
+    ministry = "Ministry of Foreign Affairs of Pakistan"
+    assert authors("--by", "Pakistan") == [
+        ("nk-special-forces-rejected", ministry),
+        ("nk-pakistan-self-defence", ministry),
+        ("nk-imran-khan-stands-with-azerbaijan", "Imran Khan"),
+    ]
+    assert authors("--by", "Pakistan", "--direct") == []
+    assert authors("--by", ministry, "--direct") == [
+        ("nk-special-forces-rejected", ministry),
+        ("nk-pakistan-self-defence", ministry),
+    ]
+    assert authors("--by", "Pakistan", "--until", "2020-10-17") == authors("--by", ministry)
+    # JSON Lines carries what the statements answer, with its author, to import on its own
+    lines = [json.loads(line) for line in cli.ok("export", "--by", "Pakistan").stdout.splitlines()]
+    statements = [(line["ref"], line["by"]) for line in lines if line.get("type") == "statement"]
+    assert statements == [
+        ("nk-special-forces", "Nikol Pashinyan"),
+        ("nk-special-forces-rejected", ministry),
+        ("nk-pakistan-self-defence", ministry),
+        ("nk-imran-khan-stands-with-azerbaijan", "Imran Khan"),
+    ]
+    reversed_dates = cli("export", "--by", "Pakistan", "--since", "2021", "--until", "2020")
+    assert (reversed_dates.exit_code, reversed_dates.stdout, reversed_dates.stderr) == (
+        1,
+        "",
+        "error: --until: 2020 is before --since 2021\n",
+    )
+
+
 def test_the_readme_example_imports(cli: Cli) -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Import and export")[1]

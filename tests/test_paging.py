@@ -173,7 +173,7 @@ def test_the_library_refuses_a_limit_below_one(
     database: Database, crowd: dict[str, Any], limit: int
 ) -> None:
     for listing in LISTINGS.values():
-        with pytest.raises(InvalidInput, match=f"^--limit: must be at least 1, got {limit}$"):
+        with pytest.raises(InvalidInput, match=f"^limit: must be at least 1, got {limit}$"):
             database.run(lambda s, listing=listing: listing(s, limit))
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from factdb.actors import add_actor
 from factdb.alignment import alignment
 from factdb.claim_list import list_claims
+from factdb.cli.common import flagged
 from factdb.db import Database
 from factdb.errors import InvalidInput, NotFound, UnknownActor
 from factdb.positions import positions
@@ -459,7 +460,7 @@ def test_as_of_ignores_everything_said_later(database: Database, thread: dict[st
     assert read(database, lambda s: statuses(s, [thread["claim"]], as_of="2021-01-04")) == {
         thread["claim"]: "disputed"
     }
-    with pytest.raises(InvalidInput, match=r"^--as-of: '2021-13' is not a real date$"):
+    with pytest.raises(InvalidInput, match=r"^as_of: '2021-13' is not a real date$"):
         read(database, lambda s: positions(s, thread["claim"], as_of="2021-13"))
 
 
@@ -517,15 +518,17 @@ def test_claim_list_filters(database: Database, example: dict[str, int]) -> None
     assert refs(about="Pakistan", since="2020-10", until="2020-10") == ["nk-special-forces"]
     assert refs(since="2020-10-18") == ["nk-casualties"]
     assert refs(limit=1) == ["nk-special-forces"]
-    with pytest.raises(InvalidInput, match=r"^--status: 'refuted' is not one of unanswered, "):
+    with pytest.raises(InvalidInput, match=r"^status: 'refuted' is not one of unanswered, "):
         read(database, lambda s: list_claims(s, status="refuted"))
-    with pytest.raises(
-        InvalidInput, match=r"^--unanswered: cannot be combined with --status denied$"
-    ):
+    with pytest.raises(InvalidInput, match=r"^unanswered: cannot be combined with status denied$"):
         read(database, lambda s: list_claims(s, status="denied", unanswered=True))
 
 
-def test_query_errors_name_the_flag(database: Database, example: dict[str, int]) -> None:
+def test_query_errors_name_the_field_and_the_cli_its_flag(
+    database: Database, example: dict[str, int]
+) -> None:
+    """The scope's errors name its fields (``by``, ``since``); the commands show the flag
+    (``flagged``); the other errors still name the flag or argument themselves."""
     cases: list[tuple[Callable[[Session], Any], type[Exception], str]] = [
         (
             lambda s: who_denied(s, by="Pakistn"),
@@ -582,10 +585,22 @@ def test_query_errors_name_the_flag(database: Database, example: dict[str, int])
             "retraction, fact_check",
         ),
     ]
+    fields = {
+        "--by:": "by:",
+        "--of:": "of:",
+        "--topic:": "topic:",
+        "--since:": "since:",
+        "--until: 2020 is before --since": "until: 2020 is before since",
+        "--actor:": "actor:",
+        "--search:": "search:",
+    }
     for work, error, message in cases:
         with pytest.raises(error) as raised:
             read(database, work)
-        assert str(raised.value) == message
+        assert flagged(raised.value) == message
+        flag = next((flag for flag in fields if message.startswith(flag)), None)
+        library = message if flag is None else fields[flag] + message[len(flag) :]
+        assert str(raised.value) == library
 
 
 # ----------------------------------------------------------------------------- search
@@ -919,7 +934,7 @@ def test_timeline_by_and_its_old_name_actor(database: Database, example: dict[st
         "nk-pakistan-self-defence",
     ]
     assert read(database, lambda s: timeline(s, actor="Pakistan", until="2020-10-17")) == by
-    with pytest.raises(UnknownActor, match=r"^--by: no actor is called 'Atlantis'"):
+    with pytest.raises(UnknownActor, match=r"^by: no actor is called 'Atlantis'"):
         read(database, lambda s: timeline(s, by="Atlantis"))
-    with pytest.raises(InvalidInput, match=r"^--actor: is the old name of --by; give one of them$"):
+    with pytest.raises(InvalidInput, match=r"^actor: is the old name of by; give one of them$"):
         read(database, lambda s: timeline(s, by="Pakistan", actor="Armenia"))

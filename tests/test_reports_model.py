@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from factdb.cli.common import flagged
 from factdb.db import Database
 from factdb.errors import InvalidInput, NotFound, UnknownActor
 from factdb.models import Statement
@@ -226,7 +227,7 @@ def test_actor_report_of_armenia_shows_its_admission(example: Database) -> None:
         (
             lambda s: claim_report(s, 1, as_of="2020-13"),
             InvalidInput,
-            "--as-of: '2020-13' is not a real date",
+            "as_of: '2020-13' is not a real date",
         ),
         (
             lambda s: topic_report(s, "Karabakh"),
@@ -279,15 +280,20 @@ def test_as_of_before_a_claim_was_made(example: Database) -> None:
     claim_id = ref_id(example, "nk-special-forces")
     with pytest.raises(InvalidInput) as caught:
         example.run(lambda s: claim_report(s, claim_id, as_of="2019"))
-    assert str(caught.value) == f"--as-of: claim #{claim_id} was not made until 2020-10"
+    # the library names the field (as_of); the commands show the flag (--as-of)
+    assert str(caught.value) == f"as_of: claim #{claim_id} was not made until 2020-10"
+    assert flagged(caught.value) == f"--as-of: claim #{claim_id} was not made until 2020-10"
     denial_id = ref_id(example, "nk-special-forces-rejected")
     with pytest.raises(InvalidInput) as caught:
         example.run(lambda s: claim_report(s, denial_id, as_of="2020-10-16"))
-    assert str(caught.value) == f"--as-of: denial #{denial_id} was not made until 2020-10-17"
+    assert str(caught.value) == f"as_of: denial #{denial_id} was not made until 2020-10-17"
     undated = example.run(lambda s: add_claim(s, "Undated", "Pakistan").id, write=True)
     with pytest.raises(InvalidInput) as caught:
         example.run(lambda s: claim_report(s, undated, as_of="2021"))
     assert str(caught.value) == (
+        f"as_of: claim #{undated} has no known date (as_of leaves undated statements out)"
+    )
+    assert flagged(caught.value) == (
         f"--as-of: claim #{undated} has no known date (--as-of leaves undated statements out)"
     )
     made = example.run(lambda s: claim_report(s, claim_id, as_of="2020-10-01"))

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from factdb.db import Database
+    from factdb.scope import Scope
 
 T = TypeVar("T")
 
@@ -96,6 +97,40 @@ class CliState:
         return self._database
 
 
+# The library names the field at fault (``as_of: 'soon' is not a date``); the commands show
+# the flag that sets it. The one table from library fields to flags:
+FLAGS = {
+    "by": "--by",
+    "of": "--of",
+    "about": "--about",
+    "topic": "--topic",
+    "since": "--since",
+    "until": "--until",
+    "as_of": "--as-of",
+    "direct": "--direct",
+    "roll_up": "--roll-up",
+    "actor": "--actor",
+    "search": "--search",
+    "status": "--status",
+    "unanswered": "--unanswered",
+    "limit": "--limit",
+}
+_FIELD = re.compile(r"^([a-z_]+): ")
+
+
+def flagged(error: Exception) -> str:
+    """The message of a library error as a command shows it: fields named as flags."""
+    from factdb.scope import FieldError
+
+    if isinstance(error, FieldError):
+        return error.naming(FLAGS)
+    message = str(error)
+    match = _FIELD.match(message)
+    if match is None or match.group(1) not in FLAGS:
+        return message
+    return FLAGS[match.group(1)] + message[match.end(1) :]
+
+
 def error_line(message: str) -> str:
     first = " ".join(str(message).split()) or "unknown error"
     return f"error: {first}"
@@ -126,7 +161,7 @@ def database(ctx: typer.Context) -> Database:
     try:
         return state(ctx).database
     except FactDBError as exc:
-        fail(str(exc))
+        fail(flagged(exc))
 
 
 def run(ctx: typer.Context, work: Callable[[Session], T], *, write: bool = False) -> T:
@@ -137,7 +172,7 @@ def run(ctx: typer.Context, work: Callable[[Session], T], *, write: bool = False
     try:
         return database(ctx).run(work, write=write)
     except FactDBError as exc:
-        fail(str(exc))
+        fail(flagged(exc))
 
 
 class FactDBGroup(TyperGroup):
@@ -237,7 +272,7 @@ class FactDBGroup(TyperGroup):
             from factdb.errors import FactDBError
 
             if isinstance(exc, FactDBError):
-                message = str(exc)
+                message = flagged(exc)
             elif isinstance(exc, OSError) and exc.strerror:
                 where = f" {exc.filename}" if exc.filename else ""
                 message = f"cannot write the output{where}: {exc.strerror}"
@@ -465,3 +500,15 @@ def emit_record(record: dict[str, Any], fmt: OutputFormat, *, title: str | None 
                 continue
             table.add_row(key, Text(cell(value)))
         Console().print(table)
+
+
+def scope_of(**given: Any) -> Scope:
+    """The ``Scope`` of a command's filter flags, built once (dates parsed here); a bad value
+    is one error line naming its flag."""
+    from factdb.errors import FactDBError
+    from factdb.scope import Scope
+
+    try:
+        return Scope(**given)
+    except FactDBError as exc:
+        fail(flagged(exc))

@@ -21,6 +21,7 @@ from factdb.cli.common import (
     error_line,
     fail,
     run,
+    scope_of,
     warn,
     write_json,
 )
@@ -287,7 +288,10 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--topic", metavar="T", help="Only topic T.")
         ] = None,
         by: Annotated[
-            str | None, typer.Option("--by", metavar="ACTOR", help="Only statements by ACTOR.")
+            str | None,
+            typer.Option(
+                "--by", metavar="ACTOR", help="Only statements by ACTOR or its affiliates then."
+            ),
         ] = None,
         since: Annotated[
             str | None,
@@ -297,23 +301,23 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--until", metavar="D", help="Only statements dated on or before D."),
         ] = None,
+        direct: Annotated[
+            bool, typer.Option("--direct", help="--by: only ACTOR itself, not its affiliates.")
+        ] = False,
     ) -> None:
         """Example: factdb export --topic "Nagorno-Karabakh 2020" -o nk.jsonl"""
-        from factdb.dates import parse_date
         from factdb.errors import FactDBError
         from factdb.interchange import EXPORTERS
         from factdb.outfiles import check_target, open_output
 
+        scope = scope_of(topic=topic, by=by, since=since, until=until, direct=direct)
         try:
-            for flag, value in (("--since", since), ("--until", until)):
-                if value is not None:
-                    parse_date(value, flag)
             if output is not None:
                 check_target(output, force=force, field="-o")
         except FactDBError as exc:
             fail(str(exc))
         exporter = EXPORTERS[fmt.value]
-        filters = {"topic": topic, "by": by, "since": since, "until": until}
+        filters = {"scope": scope}
         warnings: list[str] = []
         if output is None:
             with _utf8_stdout() as out:

@@ -15,6 +15,7 @@ from factdb.cli.common import (
     fail,
     page_limit,
     run,
+    scope_of,
 )
 from factdb.cli.vendored_click import choice
 from factdb.vocabulary import RESPONSE_KINDS, STATEMENT_KINDS, STATUSES
@@ -103,19 +104,16 @@ def who_denied(
     """Example: factdb who-denied --about Pakistan"""
     from factdb.responses import who_denied as query
 
+    scope = scope_of(
+        by=by, of=of, about=about, topic=topic, since=since, until=until, direct=direct
+    )
     rows = run(
         ctx,
         lambda session: query(
             session,
             statement,
-            by=by,
-            of=of,
-            about=about,
-            topic=topic,
+            scope,
             search=search,
-            since=since,
-            until=until,
-            direct=direct,
             limit=page_limit(limit, fmt),
         ),
     )
@@ -145,19 +143,16 @@ def who_endorsed(
     """Example: factdb who-endorsed --by Pakistan"""
     from factdb.responses import who_endorsed as query
 
+    scope = scope_of(
+        by=by, of=of, about=about, topic=topic, since=since, until=until, direct=direct
+    )
     rows = run(
         ctx,
         lambda session: query(
             session,
             statement,
-            by=by,
-            of=of,
-            about=about,
-            topic=topic,
+            scope,
             search=search,
-            since=since,
-            until=until,
-            direct=direct,
             limit=page_limit(limit, fmt),
         ),
     )
@@ -193,20 +188,17 @@ def responses(
     """Example: factdb responses --kind dispute --of "Nikol Pashinyan" """
     from factdb.responses import response_query
 
+    scope = scope_of(
+        by=by, of=of, about=about, topic=topic, since=since, until=until, direct=direct
+    )
     rows = run(
         ctx,
         lambda session: response_query(
             session,
             kind,
+            scope,
             statement=statement,
-            by=by,
-            of=of,
-            about=about,
-            topic=topic,
             search=search,
-            since=since,
-            until=until,
-            direct=direct,
             limit=page_limit(limit, fmt),
         ),
     )
@@ -231,7 +223,10 @@ def positions(
     """Example: factdb positions 1 --roll-up"""
     from factdb.positions import positions as query
 
-    rows = run(ctx, lambda session: query(session, statement, as_of=as_of, roll_up=roll_up))
+    scope = scope_of(as_of=as_of, roll_up=roll_up)
+    rows = run(
+        ctx, lambda session: query(session, statement, as_of=scope.as_of, roll_up=scope.roll_up)
+    )
     emit_rows(rows, fmt, ("actor", "position", "via"), empty="Nobody has taken a position.")
 
 
@@ -302,16 +297,13 @@ def timeline(
 
     if by is not None and actor is not None and by != actor:
         fail("--actor: is the old name of --by; give one of them", 2)
+    scope = scope_of(topic=topic, by=by, since=since, until=until, direct=direct)
     rows = run(
         ctx,
         lambda session: query(
             session,
-            topic=topic,
-            by=by,
+            scope,
             actor=actor,
-            since=since,
-            until=until,
-            direct=direct,
             limit=page_limit(limit, fmt),
         ),
     )
@@ -336,7 +328,8 @@ def alignment(
     """Example: factdb alignment --topic "Nagorno-Karabakh 2020" --roll-up"""
     from factdb.alignment import alignment as query
 
-    rows = run(ctx, lambda session: query(session, topic, roll_up=roll_up, as_of=as_of))
+    scope = scope_of(as_of=as_of, roll_up=roll_up)
+    rows = run(ctx, lambda session: query(session, topic, roll_up=scope.roll_up, as_of=scope.as_of))
     emit_rows(
         rows,
         fmt,
@@ -403,21 +396,17 @@ def claim_list(
     # Unfiltered and empty: there are no (live) claims, so say how to add one.
     options = (by, about, topic, since, until, status, denied_by, endorsed_by)
     filtered = unanswered or any(value is not None for value in options)
+    scope = scope_of(by=by, about=about, topic=topic, since=since, until=until, direct=direct)
 
     def work(session: Any) -> Page:
         return list_claims(
             session,
-            by=by,
-            about=about,
-            topic=topic,
-            since=since,
-            until=until,
+            scope,
             status=status,
             denied_by=denied_by,
             endorsed_by=endorsed_by,
             unanswered=unanswered,
             include_deleted=include_deleted,
-            direct=direct,
             limit=page_limit(limit, fmt),
         )
 

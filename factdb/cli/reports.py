@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from factdb.cli.common import dump_json, fail, run, state
+from factdb.cli.common import dump_json, fail, flagged, run, scope_of, state
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -102,7 +102,7 @@ def _report(
         else:
             sys.stdout.write(render(report, fmt))
     except FactDBError as exc:
-        fail(str(exc))
+        fail(flagged(exc))
 
 
 @report_app.command("claim")
@@ -123,7 +123,8 @@ def claim_command(
     """
     from factdb.reports.model import claim_report
 
-    _report(ctx, lambda s: claim_report(s, statement_id, as_of, roll_up), fmt, output, force)
+    when = scope_of(as_of=as_of).as_of
+    _report(ctx, lambda s: claim_report(s, statement_id, when, roll_up), fmt, output, force)
 
 
 @report_app.command("topic")
@@ -142,7 +143,8 @@ def topic_command(
     """
     from factdb.reports.model import topic_report
 
-    _report(ctx, lambda s: topic_report(s, name, as_of, roll_up), fmt, output, force)
+    when = scope_of(as_of=as_of).as_of
+    _report(ctx, lambda s: topic_report(s, name, when, roll_up), fmt, output, force)
 
 
 @report_app.command("actor")
@@ -166,7 +168,8 @@ def actor_command(
     """
     from factdb.reports.model import actor_report
 
-    _report(ctx, lambda s: actor_report(s, name, as_of, roll_up, direct), fmt, output, force)
+    when = scope_of(as_of=as_of).as_of
+    _report(ctx, lambda s: actor_report(s, name, when, roll_up, direct), fmt, output, force)
 
 
 def _demo_target(ctx: typer.Context, db: str | None) -> str:

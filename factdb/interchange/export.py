@@ -13,12 +13,14 @@ import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from sqlalchemy import ColumnElement, Executable, Select, select
 from sqlalchemy.orm import Session
 
-from factdb.dates import format_date, parse_date
+from factdb.dates import format_date
+from factdb.errors import InvalidInput
+from factdb.filters import DateRange, actor_filter, any_of, counting_terms
 from factdb.interchange.format import FORMAT_VERSION, HEADER_KEY
 from factdb.models import (
     Actor,
@@ -31,10 +33,12 @@ from factdb.models import (
     Topic,
 )
 from factdb.records import actor_loader_options
-from factdb.resolve import resolve_actor, resolve_topic
+from factdb.resolve import resolve_topic
+from factdb.rollup import Affiliations
+from factdb.scope import Scope, ScopeArgs
 
 CHUNK = 1000
-FILTER_KEYS = ("topic", "by", "since", "until")
+FILTER_KEYS = ("topic", "by", "since", "until", "direct")
 CSV_COLUMNS = (
     "id",
     "ref",
@@ -54,25 +58,19 @@ CSV_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class Filters:
-    topic: str | None = None
-    by: str | None = None
-    since: str | None = None
-    until: str | None = None
-
-    @property
-    def empty(self) -> bool:
-        return not (self.topic or self.by or self.since or self.until)
-
-
-def make_filters(filters: dict[str, Any]) -> Filters:
-    unknown = [key for key in filters if key not in FILTER_KEYS]
+def make_filters(filters: dict[str, Any]) -> Scope:
+    """The scope of an export: ``scope`` (a ``Scope``) or its fields among ``FILTER_KEYS``."""
+    given = {key: value for key, value in filters.items() if key != "scope"}
+    unknown = [key for key in given if key not in FILTER_KEYS]
     if unknown:
-        from factdb.errors import InvalidInput
-
         raise InvalidInput(f"{unknown[0]}: not an export filter (use {', '.join(FILTER_KEYS)})")
-    return Filters(**{key: value for key, value in filters.items() if value is not None})
+    args = {key: value for key, value in given.items() if value is not None}
+    return Scope.of_args(filters.get("scope"), cast(ScopeArgs, args))
+
+
+def _narrowed(scope: Scope) -> bool:
+    """Whether ``scope`` leaves statements out."""
+    return any(value is not None for value in (scope.topic, scope.by, scope.since, scope.until))
 
 
 @dataclass(slots=True)
@@ -102,30 +100,32 @@ class ExportedStatement:
 # ----------------------------------------------------------------------------- selection
 
 
-def _clauses(session: Session, filters: Filters) -> list[ColumnElement[bool]]:
+def _clauses(session: Session, scope: Scope) -> list[ColumnElement[bool]]:
     clauses: list[ColumnElement[bool]] = []
-    if filters.topic:
-        topic = resolve_topic(session, filters.topic, "--topic")
+    if scope.topic:
+        topic = resolve_topic(session, scope.topic, "topic")
         clauses.append(
             Statement.id.in_(
                 select(StatementTopic.statement_id).where(StatementTopic.topic_id == topic.id)
             )
         )
-    if filters.by:
-        actor = resolve_actor(session, filters.by, "--by")
-        clauses.append(Statement.actor_id == actor.id)
-    if filters.since:
-        since = parse_date(filters.since, "--since")
-        clauses.append(Statement.date >= since.start)
-    if filters.until:
-        until = parse_date(filters.until, "--until")
-        clauses.append(Statement.date <= until.end)
+    # like every --by: the actor, or (unless direct) whoever counts for it at the date
+    affiliations = Affiliations.load(session) if scope.by else None
+    if affiliations is not None and (
+        wanted := actor_filter(session, scope.by, "by", affiliations, direct=scope.direct)
+    ):
+        if scope.direct:
+            clauses.append(Statement.actor_id == wanted.actor_id)
+        else:
+            terms = counting_terms(wanted, affiliations, Statement.actor_id, Statement.date)
+            clauses.append(any_of(terms))
+    clauses.extend(DateRange.of(scope).conditions(Statement.date))
     return clauses
 
 
 def selected_ids(
     session: Session,
-    filters: Filters,
+    filters: Scope,
     extra: Sequence[ColumnElement[bool]] = (),
     *,
     with_answered: bool = True,
@@ -453,13 +453,15 @@ def _actor_ids(session: Session, ids: Select[Any], full: bool) -> list[int]:
 
 def export_jsonl(session: Session, out: TextIO, **filters: Any) -> int:
     """Write factdb JSON Lines (version 1) to ``out``: the header, then actors, sources and
-    statements, each by id. Filters: ``topic``, ``by`` (actor name), ``since``, ``until``
-    (dates). Returns the number of statements written."""
+    statements, each by id. Filters: ``scope`` (a ``factdb.scope.Scope``) or its fields
+    ``topic``, ``by`` (an actor name: its statements and, unless ``direct``, those of whoever
+    counted for it at the statement's date), ``since``, ``until`` (dates). Returns the number
+    of statements written."""
     chosen = make_filters(filters)
     ids = selected_ids(session, chosen)
     names = actor_names(session)
     out.write(dump_line({HEADER_KEY: FORMAT_VERSION}))
-    actor_ids = _actor_ids(session, ids, chosen.empty)
+    actor_ids = _actor_ids(session, ids, not _narrowed(chosen))
     for start in range(0, len(actor_ids), CHUNK):
         chunk = actor_ids[start : start + CHUNK]
         actors = session.scalars(
@@ -469,7 +471,7 @@ def export_jsonl(session: Session, out: TextIO, **filters: Any) -> int:
             if actor.merged_into_id is None:
                 out.write(dump_line(actor_line(actor, names)))
     sources = select(Source.__table__).order_by(Source.id).execution_options(yield_per=CHUNK)
-    if not chosen.empty:
+    if _narrowed(chosen):
         sources = sources.where(
             Source.id.in_(
                 select(StatementSource.source_id).where(StatementSource.statement_id.in_(ids))

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from factdb.alignment import alignment as topic_alignment
+from factdb.dates import PartialDate
 from factdb.positions import as_of_end, children_of, load_threads, positions_for, withdrawals
 from factdb.status import statuses as claim_statuses
 
@@ -21,7 +22,7 @@ Position = dict[str, Any]  # {actor, actor_id, position, via}
 
 
 def positions_many(
-    session: Session, claim_ids: Sequence[int], *, as_of: str | None, roll_up: bool
+    session: Session, claim_ids: Sequence[int], *, as_of: PartialDate | None, roll_up: bool
 ) -> dict[int, list[Position]]:
     """Every actor's position on each claim: ``[{actor, actor_id, position, via}]``, in the
     order the actors first spoke (as ``factdb positions``)."""
@@ -30,7 +31,7 @@ def positions_many(
 
 
 def withdrawn_by(
-    session: Session, claim_ids: Sequence[int], *, as_of: str | None
+    session: Session, claim_ids: Sequence[int], *, as_of: PartialDate | None
 ) -> dict[int, dict[int, list[int]]]:
     """For each claim, ``{statement id: [ids of the retractions that withdraw it]}`` over its
     thread, by the rules of ``factdb positions``: a retraction counts once said (by ``as_of``),
@@ -41,14 +42,16 @@ def withdrawn_by(
     return {claim: withdrawals(claim, nodes, children, until) for claim in claim_ids}
 
 
-def statuses(session: Session, claim_ids: Sequence[int], *, as_of: str | None) -> dict[int, str]:
+def statuses(
+    session: Session, claim_ids: Sequence[int], *, as_of: PartialDate | None
+) -> dict[int, str]:
     """Each claim's derived status: unanswered, denied, disputed, endorsed, contested,
     admitted or retracted (as ``claim list --status``)."""
     return claim_statuses(session, claim_ids, as_of=as_of)
 
 
 def alignment(
-    session: Session, topic: str, *, as_of: str | None, roll_up: bool
+    session: Session, topic: str, *, as_of: PartialDate | None, roll_up: bool
 ) -> list[dict[str, Any]]:
     """For each pair of actors: ``{actor_a, actor_a_id, actor_b, actor_b_id, same, opposite,
     agreement}`` over the topic's claims."""

@@ -44,13 +44,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factdb.dates import format_date, parse_date
+from factdb.dates import PartialDate, format_date
 from factdb.errors import InvalidInput
 from factdb.positions import chunks
 from factdb.records import cited_sources, statement_records
 from factdb.reports import derived
 from factdb.resolve import ActorRef, resolve_actor_ref, statement_id_of, topic_id_of
 from factdb.rollup import Affiliations
+from factdb.scope import DateText as AsOf
+from factdb.scope import FieldError, parse_as_of
 from factdb.tables import (
     actor_aliases,
     actors,
@@ -87,12 +89,13 @@ SUMMARY_KINDS = {
 
 
 def claim_report(
-    session: Session, statement_id: int | str, as_of: str | None = None, roll_up: bool = False
+    session: Session, statement_id: int | str, as_of: AsOf = None, roll_up: bool = False
 ) -> Data:
     """The claim-rebuttal report of one statement (usually a claim; any statement works, its
     thread being the answers it drew). Under ``as_of`` the statement must have been made by
-    then (``--as-of: claim #1 was not made until 2020-10``; an undated one fails too)."""
-    cutoff = _cutoff(as_of)  # a bad --as-of fails before any query
+    then (``as_of: claim #1 was not made until 2020-10``; an undated one fails too)."""
+    as_of = parse_as_of(as_of)  # a bad as_of fails before any query
+    cutoff = _cutoff(as_of)
     root_id = statement_id_of(session, statement_id, field="ID")
     kind, date, precision = session.execute(
         select(statements.c.kind, statements.c.date, statements.c.date_precision).where(
@@ -102,10 +105,12 @@ def claim_report(
     if not _within(date, cutoff):
         what = f"{kind.replace('_', '-')} #{root_id}"
         if date is None:
-            raise InvalidInput(
-                f"--as-of: {what} has no known date (--as-of leaves undated statements out)"
+            raise FieldError(
+                f"{{}}: {what} has no known date ({{}} leaves undated statements out)",
+                "as_of",
+                "as_of",
             )
-        raise InvalidInput(f"--as-of: {what} was not made until {format_date(date, precision)}")
+        raise InvalidInput(f"as_of: {what} was not made until {format_date(date, precision)}")
     context = _Context(session)
     [block] = _claim_blocks(session, context, [root_id], as_of, roll_up)
     return {
@@ -116,12 +121,11 @@ def claim_report(
     }
 
 
-def topic_report(
-    session: Session, name: str, as_of: str | None = None, roll_up: bool = False
-) -> Data:
+def topic_report(session: Session, name: str, as_of: AsOf = None, roll_up: bool = False) -> Data:
     """Every claim of a topic with its thread, a summary of the answers, and the alignment of
     the actors. A claim belongs to the topic when it, or any answer in its thread, is tagged
     with it."""
+    as_of = parse_as_of(as_of)
     cutoff = _cutoff(as_of)
     topic_id = topic_id_of(session, name, "NAME")
     topic = str(session.scalar(select(topics.c.name).where(topics.c.id == topic_id)))
@@ -155,12 +159,13 @@ def topic_report(
 def actor_report(
     session: Session,
     name: str,
-    as_of: str | None = None,
+    as_of: AsOf = None,
     roll_up: bool = False,
     direct: bool = False,
 ) -> Data:
     """What an actor (and, unless ``direct``, whoever spoke for it at the time) claimed,
     denied, endorsed and admitted, and the claims about it with how they were answered."""
+    as_of = parse_as_of(as_of)
     cutoff = _cutoff(as_of)
     actor = resolve_actor_ref(session, name, "ACTOR")
     context = _Context(session)
@@ -273,13 +278,13 @@ def _actor_details(session: Session, actor: ActorRef) -> Data:
     }
 
 
-def _cutoff(as_of: str | None) -> dt.date | None:
-    """The last day ``--as-of`` includes."""
-    return None if as_of is None else parse_date(as_of, "--as-of").end
+def _cutoff(as_of: PartialDate | None) -> dt.date | None:
+    """The last day ``as_of`` includes."""
+    return None if as_of is None else as_of.end
 
 
-def _as_of_text(as_of: str | None) -> str | None:
-    return None if as_of is None else str(parse_date(as_of, "--as-of"))
+def _as_of_text(as_of: PartialDate | None) -> str | None:
+    return None if as_of is None else str(as_of)
 
 
 def _within(date: dt.date | None, cutoff: dt.date | None) -> bool:
@@ -458,7 +463,7 @@ def _claim_blocks(
     session: Session,
     context: _Context,
     root_ids: Sequence[int],
-    as_of: str | None,
+    as_of: PartialDate | None,
     roll_up: bool,
 ) -> list[Data]:
     """A claim block for each root, in date order; threads, positions and statuses are
