@@ -1,9 +1,9 @@
-"""Alembic environment for factdb: the database comes from the caller (factdb.migrate)."""
+"""Alembic environment for factdb: the database comes from the caller (factdb.store.migrate)."""
 
 from alembic import context
-from factdb.db import Database
-from factdb.engine import is_sqlite
-from factdb.models import Base
+from factdb.store.db import Database
+from factdb.store.engine import is_sqlite
+from factdb.store.models import Base
 
 config = context.config
 database: Database = config.attributes["factdb_database"]

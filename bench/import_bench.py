@@ -370,8 +370,8 @@ def peer_indexes(db: Path) -> list[list[str]]:
 
 
 def fresh_sqlite(path: Path) -> None:
-    from factdb.db import Database
-    from factdb.engine import dispose_engines
+    from factdb.store.db import Database
+    from factdb.store.engine import dispose_engines
 
     Database.open(str(path)).ensure_ready()
     dispose_engines()
@@ -496,8 +496,8 @@ def main() -> None:
                 connection.execute(text(f'CREATE DATABASE "{name}"'))
             url = make_url(args.pg).set(database=name).render_as_string(hide_password=False)
             try:
-                from factdb.db import Database
-                from factdb.engine import dispose_engines
+                from factdb.store.db import Database
+                from factdb.store.engine import dispose_engines
 
                 Database.open(url).ensure_ready()
                 dispose_engines()

@@ -53,7 +53,6 @@ sys.path.insert(0, str(HERE.parent))
 
 import queries as vocabulary  # noqa: E402  (bench/queries.py: the synthetic record's words)
 
-from factdb.db import Database, dispose_engines  # noqa: E402
 from factdb.matching import (  # noqa: E402
     CANDIDATES,
     CERTAIN_THRESHOLD,
@@ -64,6 +63,8 @@ from factdb.matching import (  # noqa: E402
     similar,
 )
 from factdb.proposition import score  # noqa: E402
+from factdb.store.db import Database  # noqa: E402
+from factdb.store.engine import dispose_engines  # noqa: E402
 
 PAIRS = HERE / "matching_pairs.jsonl"
 OUT = HERE / "out"

@@ -136,8 +136,8 @@ def generate(path: Path, statements: int, actors: int, seed: int) -> dict[str, A
     """Write the synthetic record; returns what the timings need (names, ids)."""
     from sqlalchemy import insert
 
-    from factdb.db import Database
-    from factdb.models import (
+    from factdb.store.db import Database
+    from factdb.store.models import (
         Actor,
         Affiliation,
         Source,
@@ -337,8 +337,8 @@ def raw_who_denied(database: Any, name: str) -> tuple[str, list[Any]]:
     (each denial with what it denies and its sources, in order), with the actors whose
     denials count and the dates when they do written in as constants. Worked out with
     factdb's roll-up here, outside the timing: the floor is the database's share alone."""
-    from factdb.filters import actor_filter
-    from factdb.rollup import Affiliations
+    from factdb.queries.filters import actor_filter
+    from factdb.queries.rollup import Affiliations
 
     def periods(session: Any) -> list[tuple[int, Any]]:
         affiliations = Affiliations.load(session)
@@ -446,12 +446,12 @@ def main() -> None:
     size = path.stat().st_size / 1e6
     print(f"  file size: {size:,.0f} MB")
 
-    from factdb.db import Database
-    from factdb.engine import dispose_engines
-    from factdb.positions import positions
-    from factdb.responses import who_denied
-    from factdb.search import search
-    from factdb.status import statuses
+    from factdb.queries.positions import positions
+    from factdb.queries.responses import who_denied
+    from factdb.queries.search import search
+    from factdb.queries.status import statuses
+    from factdb.store.db import Database
+    from factdb.store.engine import dispose_engines
 
     database = Database.open(str(path))
     state, ministry = "Pakistan", "Ministry of Foreign Affairs of Pakistan"
@@ -530,10 +530,10 @@ def main() -> None:
     commands = {
         "query floor": [sys.executable, "-c", "import sqlalchemy.orm, typer, rich.table"],
         # what building factdb's ORM classes adds on top of the reference
-        "+ factdb.models": [
+        "+ factdb.store.models": [
             sys.executable,
             "-c",
-            "import sqlalchemy.orm, typer, rich.table, factdb.models",
+            "import sqlalchemy.orm, typer, rich.table, factdb.store.models",
         ],
         "positions": [exe, "--db", str(path), "positions", str(claim_id)],
         "who-denied": [exe, "--db", str(path), "who-denied", "--by", person, "--format", "json"],
@@ -551,10 +551,10 @@ def main() -> None:
         "(reference)",
         None,
     )
-    ratio = timings["+ factdb.models"] / floor_query
+    ratio = timings["+ factdb.store.models"] / floor_query
     line(
-        "  + factdb.models (attribution)",
-        f"{timings['+ factdb.models']:.0f} ms = {ratio:.2f}x",
+        "  + factdb.store.models (attribution)",
+        f"{timings['+ factdb.store.models']:.0f} ms = {ratio:.2f}x",
         "-",
         None,
     )

@@ -355,10 +355,10 @@ def upgrade_crashes(work: Path, statements: int, kills: int, rnd: random.Random)
     """Kill ``factdb db upgrade`` (a database one schema behind, full of statements) at random
     moments: after each the schema is wholly old or wholly new and the checks pass; then an
     upgrade runs to the end."""
-    from factdb.db import Database
-    from factdb.engine import dispose_engines
-    from factdb.migrate import downgrade
-    from factdb.schema import HEAD_REVISION
+    from factdb.store.db import Database
+    from factdb.store.engine import dispose_engines
+    from factdb.store.migrate import downgrade
+    from factdb.store.schema import HEAD_REVISION
 
     figures = CrashFigures("db upgrade", size=statements)
     data = work / "upgrade.jsonl"
@@ -657,7 +657,7 @@ def run_in_process(db: Path, args: Sequence[Arg]) -> tuple[int, str, bool]:
     from typer.testing import CliRunner
 
     from factdb.cli import app
-    from factdb.engine import dispose_engines
+    from factdb.store.engine import dispose_engines
 
     texts = [os.fsdecode(arg) if isinstance(arg, bytes) else arg for arg in args]
     result = CliRunner().invoke(app, ["--db", str(db), *texts])

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factdb.errors import NotFound
-from factdb.models import Statement
+from factdb.store.models import Statement
 
 EXAMPLE_FILE = "nagorno-karabakh-2020.jsonl"
 TOPIC = "Nagorno-Karabakh 2020"
@@ -39,7 +39,7 @@ def example_lines() -> list[str]:
 
 def demo_path() -> Path:
     """The demo's own SQLite file, next to the default database but never the same file."""
-    from factdb.engine import default_path
+    from factdb.store.engine import default_path
 
     return default_path().with_name("demo.sqlite3")
 

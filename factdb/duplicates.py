@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factdb.errors import InvalidInput
-from factdb.filters import on_topic, topic_id
 from factdb.matching import CERTAIN_THRESHOLD, SUGGEST_THRESHOLD, level
 from factdb.proposition import Proposition, compare, proposition
-from factdb.tables import actors, statements
+from factdb.queries.filters import on_topic, topic_id
+from factdb.store.tables import actors, statements
 
 # Stems held by more statements than this are too common to say two statements are alike;
 # a pair is scored when it shares SHARED_SHARE of the other stems of either.

@@ -22,13 +22,13 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import format_date
 from factdb.errors import InvalidInput, NotFound
-from factdb.filters import ActorFilter, actor_filter
-from factdb.paging import check_limit
 from factdb.proposition import Proposition, compare, index_stems, proposition
-from factdb.resolve import parse_statement_id
-from factdb.rollup import Affiliations
-from factdb.search import fts, fts5_query, pg_document, tsquery_text
-from factdb.tables import actors, statements
+from factdb.queries.filters import ActorFilter, actor_filter
+from factdb.queries.paging import check_limit
+from factdb.queries.resolve import parse_statement_id
+from factdb.queries.rollup import Affiliations
+from factdb.queries.search import fts, fts5_query, pg_document, tsquery_text
+from factdb.store.tables import actors, statements
 from factdb.text import required_text
 from factdb.vocabulary import STATEMENT_KINDS
 

@@ -40,7 +40,7 @@ VERDICTS = ("true", "mostly_true", "mixed", "mostly_false", "false", "unproven")
 Precision = Literal["year", "month", "day"]
 PRECISIONS: tuple[Precision, ...] = ("year", "month", "day")
 
-# A claim's derived status (factdb.status), "unanswered" first.
+# A claim's derived status (factdb.queries.status), "unanswered" first.
 STATUSES = (
     "unanswered",
     "denied",
@@ -51,9 +51,9 @@ STATUSES = (
     "retracted",
 )
 
-# What an audit-log entry records (factdb.audit).
+# What an audit-log entry records (factdb.record.audit).
 AUDIT_ACTIONS = ("insert", "update", "delete", "restore", "merge")
 
-# Where an actor stands on a statement (factdb.positions); a fact-check's stance is
+# Where an actor stands on a statement (factdb.queries.positions); a fact-check's stance is
 # "assessed:<verdict>" instead.
 STANCES = ("supports", "opposes", "questions", "concedes", "withdrawn")

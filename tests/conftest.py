@@ -23,8 +23,8 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner, Result
 
 from factdb.cli import app
-from factdb.db import Database
-from factdb.engine import dispose_engines
+from factdb.store.db import Database
+from factdb.store.engine import dispose_engines
 
 PG_ADMIN_URL = os.environ.get(
     "FACTDB_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -12,7 +12,7 @@ from conftest import PG_ADMIN_URL
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from factdb.engine import dispose_engines
+from factdb.store.engine import dispose_engines
 
 
 @contextmanager

@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factdb.actors import add_actor
-from factdb.models import Statement
-from factdb.sources import add_source
-from factdb.statements import add_claim, add_fact_check, add_response
+from factdb.record.actors import add_actor
+from factdb.record.sources import add_source
+from factdb.record.statements import add_claim, add_fact_check, add_response
+from factdb.store.models import Statement
 
 
 def example_records() -> list[dict[str, Any]]:

@@ -10,7 +10,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factdb.actors import (
+from factdb.countries import COUNTRIES
+from factdb.errors import AmbiguousActor, Conflict, FactDBError, InvalidInput, UnknownActor
+from factdb.queries.records import actor_record
+from factdb.queries.resolve import resolve_actor
+from factdb.record.actors import (
     actor_details,
     add_actor,
     add_aliases,
@@ -19,10 +23,8 @@ from factdb.actors import (
     list_actors,
     merge_actors,
 )
-from factdb.countries import COUNTRIES
-from factdb.db import Database
-from factdb.errors import AmbiguousActor, Conflict, FactDBError, InvalidInput, UnknownActor
-from factdb.models import (
+from factdb.store.db import Database
+from factdb.store.models import (
     Actor,
     ActorAlias,
     Affiliation,
@@ -31,8 +33,6 @@ from factdb.models import (
     Denial,
     StatementSubject,
 )
-from factdb.records import actor_record
-from factdb.resolve import resolve_actor
 
 Snapshot = Callable[[], dict[str, list[tuple[Any, ...]]]]
 

@@ -14,9 +14,9 @@ from conftest import Cli
 from test_interchange_roundtrip import wipe
 
 from factdb import rules
-from factdb.answer_dates import import_summary
 from factdb.dates import parse_date
-from factdb.db import Database
+from factdb.record.answer_dates import import_summary
+from factdb.store.db import Database
 
 Snapshot = Callable[[], dict[str, list[tuple[Any, ...]]]]
 WARNED = "warning: #2 (2020-06-16) is dated before #1 (2020-06-17), which it answers\n"

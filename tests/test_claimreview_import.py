@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from conftest import Cli, table_rows
 
-from factdb.db import Database
-from factdb.engine import dispose_engines
 from factdb.interchange import claimreview_match
 from factdb.interchange.claimreview_import import import_claimreview
+from factdb.store.db import Database
+from factdb.store.engine import dispose_engines
 
 FIXTURES = Path(__file__).parent / "fixtures" / "claimreview"
 DEMO = resources.files("factdb") / "data" / "nagorno-karabakh-2020.jsonl"

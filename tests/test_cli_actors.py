@@ -12,9 +12,9 @@ import pytest
 from conftest import Cli
 from sqlalchemy import select
 
-from factdb.db import Database
-from factdb.models import AuditEntry, Claim, StatementSubject
-from factdb.resolve import resolve_actor
+from factdb.queries.resolve import resolve_actor
+from factdb.store.db import Database
+from factdb.store.models import AuditEntry, Claim, StatementSubject
 
 Snapshot = Callable[[], dict[str, list[tuple[Any, ...]]]]
 

@@ -17,11 +17,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from typer.testing import CliRunner, Result
 
-from factdb import migrate
 from factdb.cli import app
-from factdb.db import Database
-from factdb.engine import dispose_engines
-from factdb.schema import HEAD_REVISION
+from factdb.store import migrate
+from factdb.store.db import Database
+from factdb.store.engine import dispose_engines
+from factdb.store.schema import HEAD_REVISION
 
 
 def where(url: str) -> str:

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from factdb.dates import PartialDate, parse_date
-from factdb.db import Database
 from factdb.errors import InvalidInput
-from factdb.models import Actor, AuditEntry, Claim
+from factdb.store.db import Database
+from factdb.store.models import Actor, AuditEntry, Claim
 from factdb.text import name_key, normalize_url
 
 

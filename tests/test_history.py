@@ -11,18 +11,18 @@ import pytest
 from conftest import Cli
 from sqlalchemy.orm import Session
 
-from factdb.actors import add_actor
 from factdb.cli.common import flagged
-from factdb.db import Database
 from factdb.errors import InvalidInput, NotFound
-from factdb.history import history
-from factdb.statements import (
+from factdb.record.actors import add_actor
+from factdb.record.history import history
+from factdb.record.statements import (
     add_claim,
     add_response,
     delete_statement,
     edit_statement,
     restore_statement,
 )
+from factdb.store.db import Database
 
 Snapshot = Callable[[], dict[str, list[tuple[Any, ...]]]]
 
@@ -302,7 +302,7 @@ def test_history_json_is_plain_json(cli: Cli) -> None:
 
 
 def test_history_of_an_actor_includes_duplicates_merged_into_it(logged: Database) -> None:
-    from factdb.actors import merge_actors
+    from factdb.record.actors import merge_actors
 
     write(logged, lambda s: add_actor(s, "Islamic Republic of Pakistan", "state"))
     write(logged, lambda s: merge_actors(s, "Islamic Republic of Pakistan", "Pakistan"))

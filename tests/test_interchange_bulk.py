@@ -17,14 +17,14 @@ from conftest import table_rows
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from factdb.audit import audit_inserts
-from factdb.db import Database
-from factdb.engine import dispose_engines
 from factdb.errors import InvalidInput
 from factdb.interchange import import_jsonl
-from factdb.models import Actor, AuditEntry, Source
-from factdb.search import search
-from factdb.statements import add_claim
+from factdb.queries.search import search
+from factdb.record.audit import audit_inserts
+from factdb.record.statements import add_claim
+from factdb.store.db import Database
+from factdb.store.engine import dispose_engines
+from factdb.store.models import Actor, AuditEntry, Source
 
 HEADER = '{"factdb": 1}'
 
@@ -118,7 +118,7 @@ def test_bulk_audit_rows_read_as_the_orm_writes_them(database: Database) -> None
 
 
 def test_history_of_an_imported_statement_shows_its_links(database: Database) -> None:
-    from factdb.history import history
+    from factdb.record.history import history
 
     load(database, [HEADER, *ACTORS, *statements(2)])
     with database.session() as session:

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from factdb.db import Database
 from factdb.interchange import (
     EXPORTERS,
     MAPPING_VERSION,
@@ -18,6 +17,7 @@ from factdb.interchange import (
     export_csv,
     import_jsonl,
 )
+from factdb.store.db import Database
 from factdb.vocabulary import STATEMENT_KINDS
 
 EXAMPLE = resources.files("factdb") / "data" / "nagorno-karabakh-2020.jsonl"

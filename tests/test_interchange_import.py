@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from factdb.audit import snapshot
-from factdb.db import Database
 from factdb.errors import InvalidInput
-from factdb.history import STATEMENT_LINK_TABLES
 from factdb.interchange import ImportResult, import_jsonl
-from factdb.models import AuditEntry, Statement, StatementSource
-from factdb.statements import add_claim
+from factdb.record.audit import snapshot
+from factdb.record.history import STATEMENT_LINK_TABLES
+from factdb.record.statements import add_claim
+from factdb.store.db import Database
+from factdb.store.models import AuditEntry, Statement, StatementSource
 
 HEADER = '{"factdb": 1}'
 EXAMPLE = resources.files("factdb") / "data" / "nagorno-karabakh-2020.jsonl"

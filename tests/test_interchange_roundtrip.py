@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from factdb.db import Database
-from factdb.engine import dispose_engines
 from factdb.errors import NotFound
 from factdb.interchange import export_jsonl, import_jsonl
-from factdb.statements import add_claim, add_response, delete_statement
+from factdb.record.statements import add_claim, add_response, delete_statement
+from factdb.store.db import Database
+from factdb.store.engine import dispose_engines
 
 EXAMPLE = resources.files("factdb") / "data" / "nagorno-karabakh-2020.jsonl"
 TABLES = (

@@ -87,4 +87,4 @@ def test_the_check_finds_a_circle() -> None:
 
 def test_the_graph_sees_imports_inside_functions() -> None:
     """db imports migrate inside a function (Alembic is loaded only to create a database)."""
-    assert "factdb.migrate" in import_graph()["factdb.db"]
+    assert "factdb.store.migrate" in import_graph()["factdb.store.db"]

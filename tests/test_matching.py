@@ -18,13 +18,13 @@ from conftest import _truncate_all
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from factdb.actors import add_actor
-from factdb.db import Database
 from factdb.errors import InvalidInput, UnknownActor
 from factdb.matching import CERTAIN_THRESHOLD, SUGGEST_THRESHOLD, Match, similar
 from factdb.proposition import proposition, score
-from factdb.statements import add_claim, add_response, delete_statement, restore_statement
-from factdb.tables import actors, statements
+from factdb.record.actors import add_actor
+from factdb.record.statements import add_claim, add_response, delete_statement, restore_statement
+from factdb.store.db import Database
+from factdb.store.tables import actors, statements
 
 FORCES = "Pakistani special forces are fighting alongside the Azerbaijani army"
 FORCES_DENIED = (

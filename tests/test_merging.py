@@ -18,23 +18,23 @@ from sqlalchemy.orm import Session
 from test_interchange_roundtrip import export, wipe
 from test_robustness_concurrency import race
 
-from factdb import migrate
-from factdb.actors import add_actor
 from factdb.cli.history import change_summary
-from factdb.db import Database
-from factdb.engine import dispose_engines
 from factdb.errors import InvalidInput
 from factdb.interchange import import_jsonl
-from factdb.merging import MergeResult, merge_statements
-from factdb.models import (
+from factdb.queries.search import search
+from factdb.record.actors import add_actor
+from factdb.record.merging import MergeResult, merge_statements
+from factdb.record.statements import add_claim, add_response, delete_statement
+from factdb.store import migrate
+from factdb.store.db import Database
+from factdb.store.engine import dispose_engines
+from factdb.store.models import (
     AuditEntry,
     Statement,
     StatementSource,
     StatementSubject,
     StatementTopic,
 )
-from factdb.search import search
-from factdb.statements import add_claim, add_response, delete_statement
 
 Snapshot = Callable[[], dict[str, list[tuple[Any, ...]]]]
 NK = "Nagorno-Karabakh 2020"

@@ -11,11 +11,11 @@ import pytest
 from infra_support import blank_database, failing_revision
 from sqlalchemy import inspect, text
 
-from factdb import migrate
-from factdb.db import Database
-from factdb.engine import dispose_engines
 from factdb.errors import DatabaseError
-from factdb.schema import HEAD_REVISION
+from factdb.store import migrate
+from factdb.store.db import Database
+from factdb.store.engine import dispose_engines
+from factdb.store.schema import HEAD_REVISION
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS = ROOT / "migrations"

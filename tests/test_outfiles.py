@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import Cli, table_rows
 
-from factdb.db import Database
-from factdb.engine import dispose_engines
 from factdb.errors import Conflict, InvalidInput
 from factdb.outfiles import open_output, write_text
+from factdb.store.db import Database
+from factdb.store.engine import dispose_engines
 
 # command -> (arguments for a target, the name its messages use for the target)
 WRITERS = {

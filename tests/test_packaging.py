@@ -15,7 +15,7 @@ import pytest
 from conftest import factdb_executable
 
 from factdb import __version__
-from factdb.schema import HEAD_REVISION
+from factdb.store.schema import HEAD_REVISION
 
 ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("sqlalchemy", "alembic", "psycopg")
@@ -144,7 +144,7 @@ def test_a_plain_wheel_install_creates_and_upgrades_its_database(tmp_path: Path)
         )
 
     located = subprocess.run(
-        [str(python), "-c", "import factdb.migrate as m; print(m.version_locations())"],
+        [str(python), "-c", "import factdb.store.migrate as m; print(m.version_locations())"],
         capture_output=True,
         text=True,
         cwd=work,

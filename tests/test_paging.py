@@ -11,16 +11,16 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from factdb.actors import add_actor
-from factdb.claim_list import list_claims
 from factdb.cli.common import showing
-from factdb.db import Database
 from factdb.errors import InvalidInput
-from factdb.paging import Page
-from factdb.responses import response_query, who_denied, who_endorsed
-from factdb.search import search
-from factdb.statements import add_claim, add_response, delete_statement
-from factdb.timeline import timeline
+from factdb.queries.claim_list import list_claims
+from factdb.queries.paging import Page
+from factdb.queries.responses import response_query, who_denied, who_endorsed
+from factdb.queries.search import search
+from factdb.queries.timeline import timeline
+from factdb.record.actors import add_actor
+from factdb.record.statements import add_claim, add_response, delete_statement
+from factdb.store.db import Database
 
 Snapshot = Callable[[], dict[str, list[tuple[Any, ...]]]]
 CLAIMS = 36  # each denied once in 2020 by the spokesperson, one denial deleted

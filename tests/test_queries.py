@@ -12,25 +12,25 @@ import pytest
 from queries_example import load_example, log_example, refs
 from sqlalchemy.orm import Session
 
-from factdb.actors import add_actor
-from factdb.alignment import alignment
-from factdb.claim_list import list_claims
 from factdb.cli.common import flagged
-from factdb.db import Database
 from factdb.errors import InvalidInput, NotFound, UnknownActor
-from factdb.positions import positions
-from factdb.responses import response_query, who_denied, who_endorsed
-from factdb.rollup import Affiliations
-from factdb.search import search
-from factdb.statements import (
+from factdb.queries.alignment import alignment
+from factdb.queries.claim_list import list_claims
+from factdb.queries.positions import positions
+from factdb.queries.responses import response_query, who_denied, who_endorsed
+from factdb.queries.rollup import Affiliations
+from factdb.queries.search import search
+from factdb.queries.status import statuses, with_statuses
+from factdb.queries.timeline import timeline
+from factdb.record.actors import add_actor
+from factdb.record.statements import (
     add_claim,
     add_fact_check,
     add_response,
     delete_statement,
     statement_thread,
 )
-from factdb.status import statuses, with_statuses
-from factdb.timeline import timeline
+from factdb.store.db import Database
 
 ARTICLE = "https://example.org/news/2020/10/18/pakistan-rejects-armenian-claim"
 TOPIC = "Nagorno-Karabakh 2020"
@@ -685,7 +685,7 @@ def test_search_without_words_says_so(
 
 
 def test_search_follows_edits_and_deletes(database: Database, example: dict[str, int]) -> None:
-    from factdb.statements import edit_statement
+    from factdb.record.statements import edit_statement
 
     ganja = example["nk-ganja-strike"]
     write(database, lambda s: edit_statement(s, ganja, text="A missile hit Mingecevir"))
@@ -721,7 +721,7 @@ def test_the_example_answers_the_same_imported_or_typed_in(database: Database) -
 def _wipe(session: Session) -> None:
     from sqlalchemy import delete
 
-    from factdb.models import Base
+    from factdb.store.models import Base
 
     for table in reversed(Base.metadata.sorted_tables):
         session.execute(delete(table))

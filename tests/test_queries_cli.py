@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from queries_example import load_example, refs
 
-from factdb.db import Database
+from factdb.store.db import Database
 
 Snapshot = Callable[[], dict[str, list[tuple[Any, ...]]]]
 TOPIC = "Nagorno-Karabakh 2020"

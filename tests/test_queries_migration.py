@@ -8,9 +8,9 @@ from pathlib import Path
 from infra_support import blank_database
 from sqlalchemy import inspect, text
 
-from factdb import migrate
-from factdb.db import Database
-from factdb.search import search
+from factdb.queries.search import search
+from factdb.store import migrate
+from factdb.store.db import Database
 
 BEFORE = (
     "INSERT INTO actors (id, name, name_key, kind, created_at, updated_at) "

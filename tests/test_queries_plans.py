@@ -15,15 +15,15 @@ from queries_example import load_example
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from factdb.alignment import alignment
-from factdb.claim_list import list_claims
-from factdb.db import Database
-from factdb.engine import dispose_engines
-from factdb.positions import positions
-from factdb.responses import response_query, who_denied, who_endorsed
-from factdb.search import search
-from factdb.status import statuses
-from factdb.timeline import timeline
+from factdb.queries.alignment import alignment
+from factdb.queries.claim_list import list_claims
+from factdb.queries.positions import positions
+from factdb.queries.responses import response_query, who_denied, who_endorsed
+from factdb.queries.search import search
+from factdb.queries.status import statuses
+from factdb.queries.timeline import timeline
+from factdb.store.db import Database
+from factdb.store.engine import dispose_engines
 
 TOPIC = "Nagorno-Karabakh 2020"
 # Plan lines about the statements table under any of the names the queries give it.

@@ -2,7 +2,7 @@
 → ministries → states, with year, month and day bounds, a ministry that changes state, a
 member of two ministries and one that is also a member of the state itself), each with
 zero, one or two sources. Every query is checked row for row against a straightforward
-computation of the agreed date rule written out here, independently of ``factdb.rollup``."""
+computation of the agreed date rule written out here, independently of ``factdb.queries.rollup``."""
 
 from __future__ import annotations
 
@@ -18,13 +18,13 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from factdb.actors import add_actor, affiliate
-from factdb.db import Database
 from factdb.interchange import import_jsonl
-from factdb.responses import response_query, who_denied, who_endorsed
-from factdb.rollup import Affiliations
-from factdb.sources import add_source
-from factdb.statements import add_claim, add_response, delete_statement
+from factdb.queries.responses import response_query, who_denied, who_endorsed
+from factdb.queries.rollup import Affiliations
+from factdb.record.actors import add_actor, affiliate
+from factdb.record.sources import add_source
+from factdb.record.statements import add_claim, add_response, delete_statement
+from factdb.store.db import Database
 
 STATE, OTHER_STATE = "Ruritania", "Freedonia"
 FOREIGN, DEFENCE = "Ruritanian Foreign Ministry", "Ruritanian Defence Ministry"

@@ -7,15 +7,15 @@ from queries_example import load_example
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from factdb.db import Database
-from factdb.models import Statement
-from factdb.records import (
+from factdb.queries.records import (
     Record,
     statement_loader_options,
     statement_record,
     statement_records,
 )
-from factdb.tables import statements
+from factdb.store.db import Database
+from factdb.store.models import Statement
+from factdb.store.tables import statements
 
 
 def test_core_records_equal_the_orm_records_for_every_statement(database: Database) -> None:

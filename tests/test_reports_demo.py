@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from factdb.db import Database
-from factdb.engine import dispose_engines
-from factdb.models import Statement
+from factdb.store.db import Database
+from factdb.store.engine import dispose_engines
+from factdb.store.models import Statement
 from tests.conftest import Cli, factdb_executable, table_rows
 
 Snapshot = Callable[[], dict[str, list[tuple[Any, ...]]]]

@@ -16,8 +16,10 @@ import pytest
 from markdown_it import MarkdownIt
 from sqlalchemy.orm import Session
 
-from factdb.db import Database
-from factdb.models import (
+from factdb.reports import html, markdown
+from factdb.reports.model import actor_report, claim_report, topic_report
+from factdb.store.db import Database
+from factdb.store.models import (
     Actor,
     ActorAlias,
     Affiliation,
@@ -31,8 +33,6 @@ from factdb.models import (
     StatementTopic,
     Topic,
 )
-from factdb.reports import html, markdown
-from factdb.reports.model import actor_report, claim_report, topic_report
 from factdb.text import name_key
 from tests.conftest import Cli
 from tests.reports_example import load_example

@@ -1,5 +1,5 @@
 """Reports read the record with Core queries: running one never imports the ORM classes
-(``factdb.models``), which read-only commands should not pay for at start-up.
+(``factdb.store.models``), which read-only commands should not pay for at start-up.
 
 Each report runs in a fresh interpreter, through ``factdb.cli.main()`` as the console script
 does, against an SQLite file holding the worked example; the probe then lists the factdb
@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from factdb.db import Database
 from factdb.reports.model import actor_report, claim_report, topic_report
+from factdb.store.db import Database
 from tests.reports_example import load_example
 
 TOPIC = "Nagorno-Karabakh 2020"
@@ -73,4 +73,4 @@ def test_a_report_does_not_import_the_orm(
     assert probe["code"] == 0
     assert json.loads(stdout) == database.run(build)  # the report itself, in full
     assert "factdb.reports.model" in probe["loaded"]  # the probe saw the report being built
-    assert "factdb.models" not in probe["loaded"], probe["loaded"]
+    assert "factdb.store.models" not in probe["loaded"], probe["loaded"]

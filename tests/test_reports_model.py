@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factdb.cli.common import flagged
-from factdb.db import Database
 from factdb.errors import InvalidInput, NotFound, UnknownActor
-from factdb.models import Statement
+from factdb.record.statements import add_claim, add_response, delete_statement
 from factdb.reports.model import actor_report, claim_report, topic_report
-from factdb.statements import add_claim, add_response, delete_statement
+from factdb.store.db import Database
+from factdb.store.models import Statement
 from tests.reports_example import load_example
 
 TOPIC = "Nagorno-Karabakh 2020"

@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from factdb.db import Database
-from factdb.models import Statement
 from factdb.reports.model import actor_report, claim_report, topic_report
+from factdb.store.db import Database
+from factdb.store.models import Statement
 from tests.conftest import Cli
 from tests.reports_example import load_example
 

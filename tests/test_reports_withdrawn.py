@@ -1,5 +1,5 @@
 """Withdrawn statements in reports: a retraction withdraws what it answers (the rules of
-``factdb.positions``), and every claim block marks the claim and each answer with the
+``factdb.queries.positions``), and every claim block marks the claim and each answer with the
 retractions that withdraw it (``withdrawn_by``) — in the data, the terminal, Markdown and
 HTML, on SQLite and PostgreSQL.
 
@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from factdb.db import Database
+from factdb.record.statements import add_response
 from factdb.reports.model import actor_report, claim_report, topic_report
-from factdb.statements import add_response
+from factdb.store.db import Database
 from tests.conftest import Cli
 from tests.reports_example import load_example
 from tests.test_reports_html import assert_inert

@@ -16,18 +16,18 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from factdb.db import Database
-from factdb.engine import dispose_engines
 from factdb.errors import Conflict
-from factdb.models import Actor, AuditEntry, Source, Topic
-from factdb.sources import source_for_url
-from factdb.topics import topic_for_name
+from factdb.record.sources import source_for_url
+from factdb.record.topics import topic_for_name
+from factdb.store.db import Database
+from factdb.store.engine import dispose_engines
+from factdb.store.models import Actor, AuditEntry, Source, Topic
 
 WRITER = """
 import sys
 from sqlalchemy import func, select
-from factdb.db import Database
-from factdb.models import Actor
+from factdb.store.db import Database
+from factdb.store.models import Actor
 
 path, wid, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 database = Database.open(path)
@@ -165,7 +165,7 @@ def test_two_writers_adding_the_same_source_end_with_one_row(pg: Database) -> No
 
 
 def test_losing_the_race_to_add_an_actor_is_a_clean_conflict(pg: Database) -> None:
-    from factdb.actors import add_actor
+    from factdb.record.actors import add_actor
 
     outcome = race(
         pg,
@@ -213,7 +213,7 @@ def test_two_imports_of_the_same_actors_at_once_both_succeed(pg: Database) -> No
 
 
 def test_two_writers_adding_the_same_source_with_details_both_succeed(pg: Database) -> None:
-    from factdb.sources import add_source
+    from factdb.record.sources import add_source
 
     outcome = race(
         pg,

@@ -16,8 +16,8 @@ import pytest
 from conftest import factdb_executable
 from sqlalchemy import text
 
-from factdb.db import Database
-from factdb.engine import dispose_engines
+from factdb.store.db import Database
+from factdb.store.engine import dispose_engines
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from types import ModuleType
 
 import pytest
 
-from factdb.engine import dispose_engines
+from factdb.store.engine import dispose_engines
 
 SCRIPT = Path(__file__).resolve().parent.parent / "bench" / "stress.py"
 

@@ -10,7 +10,7 @@ import pytest
 from factdb.cli.common import FLAGS, flagged
 from factdb.dates import PartialDate
 from factdb.errors import InvalidInput
-from factdb.scope import Scope
+from factdb.queries.scope import Scope
 
 
 def test_scope_parses_its_dates_once() -> None:

@@ -15,7 +15,7 @@ from typer.core import TyperGroup as Group
 from typer.testing import CliRunner
 
 from factdb.cli import app
-from factdb.engine import dispose_engines
+from factdb.store.engine import dispose_engines
 
 PASSWORD = "s3cret-Pa55"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import Cli
 
-from factdb.engine import dispose_engines
+from factdb.store.engine import dispose_engines
 
 # Each command that writes a file, as a function of the target path.
 WRITERS = {

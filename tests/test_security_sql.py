@@ -22,12 +22,12 @@ EXECUTE_CALLS = {"execute", "exec_driver_sql", "executescript"}
 REVIEWED = {
     # a module constant (an int), never user input
     (
-        "factdb/engine.py",
+        "factdb/store/engine.py",
         "_configure_sqlite.on_connect",
         "f'PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}'",
     ),
     # mode is one of two literals chosen from an execution option
-    ("factdb/engine.py", "_configure_sqlite.on_begin", "f'BEGIN {mode}'"),
+    ("factdb/store/engine.py", "_configure_sqlite.on_begin", "f'BEGIN {mode}'"),
     # migration DDL from a fixed list of statements written in the revision file
     ("migrations/0002_search_and_query_indexes.py", "upgrade", "statement"),
     ("migrations/0002_search_and_query_indexes.py", "downgrade", "statement"),

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from conftest import Cli
 
-from factdb.db import Database
 from factdb.errors import Conflict, FactDBError
-from factdb.records import source_record
-from factdb.sources import add_source, list_sources, source_for_url
+from factdb.queries.records import source_record
+from factdb.record.sources import add_source, list_sources, source_for_url
+from factdb.store.db import Database
 
 Snapshot = Callable[[], dict[str, list[tuple[Any, ...]]]]
 

@@ -1,4 +1,4 @@
-"""Read-only commands never build the ORM classes (``factdb.models``): they read the Core
+"""Read-only commands never build the ORM classes (``factdb.store.models``): they read the Core
 tables, which keeps every query's start-up close to the bare imports (bench/queries.py)."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from factdb.db import Database
-from factdb.engine import dispose_engines
 from factdb.interchange import import_jsonl
+from factdb.store.db import Database
+from factdb.store.engine import dispose_engines
 
 PROBE = """
 import json, sys
@@ -23,7 +23,7 @@ try:
     factdb.cli.main()
 except SystemExit as exit:
     code = exit.code
-sys.stderr.write("\\n" + json.dumps({"code": code, "orm": "factdb.models" in sys.modules}))
+sys.stderr.write("\\n" + json.dumps({"code": code, "orm": "factdb.store.models" in sys.modules}))
 """
 
 READ_ONLY = [

@@ -8,12 +8,11 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from factdb.actors import add_actor
-from factdb.answer_dates import early_answers
-from factdb.db import Database
 from factdb.errors import AmbiguousActor, Conflict, InvalidInput, NotFound, UnknownActor
-from factdb.records import statement_record
-from factdb.statements import (
+from factdb.queries.records import statement_record
+from factdb.record.actors import add_actor
+from factdb.record.answer_dates import early_answers
+from factdb.record.statements import (
     add_claim,
     add_fact_check,
     add_response,
@@ -23,6 +22,7 @@ from factdb.statements import (
     statement_thread,
     thread_records,
 )
+from factdb.store.db import Database
 
 Snapshot = Callable[[], dict[str, list[tuple[Any, ...]]]]
 CLAIM_TEXT = "Pakistani special forces are fighting alongside the Azerbaijani army"
@@ -628,7 +628,7 @@ def test_the_thread_nests_answers_in_date_order_and_lists_the_chain(world: Datab
 
 
 def claim_record(database: Database) -> dict[str, Any]:
-    from factdb.models import Statement
+    from factdb.store.models import Statement
 
     return dict(database.run(lambda s: statement_record(s.get_one(Statement, 1))))
 

@@ -13,9 +13,6 @@ from conftest import every_command
 from typer._types import TyperChoice
 from typer.testing import CliRunner
 
-from factdb import tables
-from factdb.actors import check_kind
-from factdb.claim_list import check_status
 from factdb.cli import app
 from factdb.cli.actors import KIND_HELP
 from factdb.cli.report_text import STATUS_COLOURS
@@ -25,7 +22,9 @@ from factdb.interchange.claimreview import VERDICT_SCORES
 from factdb.interchange.claimreview_ratings import WORDINGS
 from factdb.interchange.format import parse_actor, parse_statement
 from factdb.interchange.plover import PLOVER_MAPPING
-from factdb.positions import POSITIONS
+from factdb.queries.claim_list import check_status
+from factdb.queries.positions import POSITIONS
+from factdb.record.actors import check_kind
 from factdb.reports.labels import (
     KIND_COLOURS,
     KIND_LABELS,
@@ -34,6 +33,7 @@ from factdb.reports.labels import (
     STANCE_COLOURS,
 )
 from factdb.reports.model import RESPONSE_GROUPS, SUMMARY_KINDS
+from factdb.store import tables
 from factdb.vocabulary import (
     ACTOR_KINDS,
     AUDIT_ACTIONS,

@@ -119,8 +119,8 @@ def add(
 
     Example: factdb actor add "Pakistan Foreign Office" --kind ministry --member-of Pakistan
     """
-    from factdb.actors import add_actor
-    from factdb.records import actor_record
+    from factdb.queries.records import actor_record
+    from factdb.record.actors import add_actor
 
     record = run(
         ctx,
@@ -158,8 +158,8 @@ def alias(
 
     Example: factdb actor alias "Aleksandar Vučić" "Vucic" "Александар Вучић"
     """
-    from factdb.actors import add_aliases
-    from factdb.records import actor_record
+    from factdb.queries.records import actor_record
+    from factdb.record.actors import add_aliases
 
     record = run(
         ctx, lambda session: actor_record(add_aliases(session, actor, aliases)), write=True
@@ -190,8 +190,8 @@ def affiliate(
 
     Example: factdb actor affiliate "Zahid Hafeez Chaudhri" Pakistan --role envoy --from 2023
     """
-    from factdb.actors import affiliate as affiliate_actor
-    from factdb.records import actor_record
+    from factdb.queries.records import actor_record
+    from factdb.record.actors import affiliate as affiliate_actor
 
     def work(session: Any) -> dict[str, Any]:
         affiliation = affiliate_actor(session, member, organization, role, start, end)
@@ -223,7 +223,7 @@ def list_command(
 
     Example: factdb actor list --kind state --format csv
     """
-    from factdb.actors import list_actors
+    from factdb.record.actors import list_actors
 
     rows = run(ctx, lambda session: list_actors(session, kind, include_merged=include_deleted))
     columns = ["id", "name", "kind", "country", "aliases", "affiliations"]
@@ -238,7 +238,7 @@ def show(ctx: typer.Context, actor: ActorArg, fmt: FormatOption = OutputFormat.t
 
     Example: factdb actor show "Pakistan Foreign Office" --format json
     """
-    from factdb.actors import actor_details
+    from factdb.record.actors import actor_details
 
     record = run(ctx, lambda session: actor_details(session, actor))
     emit_record(record if fmt is OutputFormat.json else _display(record), fmt)
@@ -270,8 +270,8 @@ def edit(
 
     Example: factdb actor edit "Pakistan" --wikidata Q843
     """
-    from factdb.actors import edit_actor
-    from factdb.records import actor_record
+    from factdb.queries.records import actor_record
+    from factdb.record.actors import edit_actor
 
     record = run(
         ctx,
@@ -309,9 +309,9 @@ def merge(
 
     Example: factdb actor merge "Pakistani MFA" "Pakistan Foreign Office"
     """
-    from factdb.actors import merge_actors
-    from factdb.records import actor_record
-    from factdb.resolve import resolve_actor
+    from factdb.queries.records import actor_record
+    from factdb.queries.resolve import resolve_actor
+    from factdb.record.actors import merge_actors
 
     def work(session: Any) -> tuple[str, dict[str, Any]]:
         dup = resolve_actor(session, duplicate, "DUPLICATE")

@@ -27,8 +27,8 @@ from factdb.cli.vendored_click import exceptions as click_exceptions
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from factdb.db import Database
-    from factdb.scope import Scope
+    from factdb.queries.scope import Scope
+    from factdb.store.db import Database
 
 T = TypeVar("T")
 
@@ -91,7 +91,7 @@ class CliState:
     @property
     def database(self) -> Database:
         if self._database is None:
-            from factdb.db import Database
+            from factdb.store.db import Database
 
             self._database = Database.open(self.db)
         return self._database
@@ -120,7 +120,7 @@ _FIELD = re.compile(r"^([a-z_]+): ")
 
 def flagged(error: Exception) -> str:
     """The message of a library error as a command shows it: fields named as flags."""
-    from factdb.scope import FieldError
+    from factdb.queries.scope import FieldError
 
     if isinstance(error, FieldError):
         return error.naming(FLAGS)
@@ -506,7 +506,7 @@ def scope_of(**given: Any) -> Scope:
     """The ``Scope`` of a command's filter flags, built once (dates parsed here); a bad value
     is one error line naming its flag."""
     from factdb.errors import FactDBError
-    from factdb.scope import Scope
+    from factdb.queries.scope import Scope
 
     try:
         return Scope(**given)

@@ -22,7 +22,7 @@ from factdb.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from factdb.db import Database
+    from factdb.store.db import Database
 
 T = TypeVar("T")
 
@@ -67,7 +67,7 @@ def upgrade_command(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) 
 
     Example: factdb db upgrade
     """
-    from factdb.migrate import upgrade
+    from factdb.store.migrate import upgrade
 
     result = _call(ctx, upgrade)
     record = {
@@ -99,7 +99,7 @@ def current_command(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) 
 
     Example: factdb db current
     """
-    from factdb.maintenance import status
+    from factdb.store.maintenance import status
 
     info = _call(ctx, status)
     record = {key: info[key] for key in ("revision", "head", "state")}
@@ -115,7 +115,7 @@ def path_command(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) -> 
 
     Example: factdb --db team.sqlite3 db path --format json
     """
-    from factdb.maintenance import status
+    from factdb.store.maintenance import status
 
     info = _call(ctx, status)
     if fmt is OutputFormat.table:
@@ -143,7 +143,7 @@ def check_command(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) ->
 
     Example: factdb db check
     """
-    from factdb.maintenance import check
+    from factdb.store.maintenance import check
 
     report = _call(ctx, check)
     if fmt is OutputFormat.table:
@@ -194,7 +194,7 @@ def backup_command(
 
     Example: factdb db backup ~/factdb-2020-10-11.sqlite3
     """
-    from factdb.maintenance import backup
+    from factdb.store.maintenance import backup
 
     result = _call(ctx, lambda db: backup(db, file, force=force))
     if fmt is OutputFormat.table:

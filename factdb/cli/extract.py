@@ -106,7 +106,7 @@ def _describe(statement: ProposedStatement, index: int, total: int) -> str:
 def _author_check(ctx: typer.Context, draft: Draft) -> Callable[[str], str]:
     """An edited author must be a proposed actor or one the record knows (then by the
     record's name)."""
-    from factdb.resolve import resolve_actor_ref
+    from factdb.queries.resolve import resolve_actor_ref
     from factdb.text import name_key
 
     proposed = {name_key(actor.name): actor.name for actor in draft.actors}

@@ -67,7 +67,7 @@ def history(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Example: factdb history 1 --since 2020-10"""
-    from factdb.history import history as read_history
+    from factdb.record.history import history as read_history
 
     records = run(ctx, lambda session: read_history(session, statement_id, actor, since, until))
     if fmt is OutputFormat.json:

@@ -47,7 +47,7 @@ def merge(
 
     Example: factdb statement merge 12 7
     """
-    from factdb.merging import merge_statements
+    from factdb.record.merging import merge_statements
 
     result = run(ctx, lambda session: merge_statements(session, duplicate, into), write=True)
     record = result.record()

@@ -102,7 +102,7 @@ def who_denied(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Example: factdb who-denied --about Pakistan"""
-    from factdb.responses import who_denied as query
+    from factdb.queries.responses import who_denied as query
 
     scope = scope_of(
         by=by, of=of, about=about, topic=topic, since=since, until=until, direct=direct
@@ -141,7 +141,7 @@ def who_endorsed(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Example: factdb who-endorsed --by Pakistan"""
-    from factdb.responses import who_endorsed as query
+    from factdb.queries.responses import who_endorsed as query
 
     scope = scope_of(
         by=by, of=of, about=about, topic=topic, since=since, until=until, direct=direct
@@ -186,7 +186,7 @@ def responses(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Example: factdb responses --kind dispute --of "Nikol Pashinyan" """
-    from factdb.responses import response_query
+    from factdb.queries.responses import response_query
 
     scope = scope_of(
         by=by, of=of, about=about, topic=topic, since=since, until=until, direct=direct
@@ -221,7 +221,7 @@ def positions(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Example: factdb positions 1 --roll-up"""
-    from factdb.positions import positions as query
+    from factdb.queries.positions import positions as query
 
     scope = scope_of(as_of=as_of, roll_up=roll_up)
     rows = run(
@@ -252,7 +252,7 @@ def search(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Example: factdb search "special forces" """
-    from factdb.search import search as query
+    from factdb.queries.search import search as query
 
     rows = run(
         ctx,
@@ -293,7 +293,7 @@ def timeline(
     ] = None,
 ) -> None:
     """Example: factdb timeline --by Pakistan --since 2020-10"""
-    from factdb.timeline import timeline as query
+    from factdb.queries.timeline import timeline as query
 
     if by is not None and actor is not None and by != actor:
         fail("--actor: is the old name of --by; give one of them", 2)
@@ -326,7 +326,7 @@ def alignment(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Example: factdb alignment --topic "Nagorno-Karabakh 2020" --roll-up"""
-    from factdb.alignment import alignment as query
+    from factdb.queries.alignment import alignment as query
 
     scope = scope_of(as_of=as_of, roll_up=roll_up)
     rows = run(ctx, lambda session: query(session, topic, roll_up=scope.roll_up, as_of=scope.as_of))
@@ -390,8 +390,8 @@ def claim_list(
 
     Example: factdb claim list --about Pakistan --status denied
     """
-    from factdb.claim_list import list_claims
-    from factdb.paging import Page
+    from factdb.queries.claim_list import list_claims
+    from factdb.queries.paging import Page
 
     # Unfiltered and empty: there are no (live) claims, so say how to add one.
     options = (by, about, topic, since, until, status, denied_by, endorsed_by)

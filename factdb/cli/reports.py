@@ -208,8 +208,8 @@ def demo_command(
 
     from factdb.cli.common import CliState
     from factdb.demo import load_demo
-    from factdb.engine import safe_url_text
     from factdb.reports.model import topic_report
+    from factdb.store.engine import safe_url_text
 
     target = _demo_target(ctx, db)
     ctx.find_root().obj = CliState(target)

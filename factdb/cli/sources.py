@@ -48,8 +48,8 @@ def add(
 
     Example: factdb source add https://www.dawn.com/news/1584174 --outlet Dawn --published 2020
     """
-    from factdb.records import source_record
-    from factdb.sources import add_source
+    from factdb.queries.records import source_record
+    from factdb.record.sources import add_source
 
     def work(session: Any) -> tuple[str, dict[str, Any]]:
         change = add_source(session, url, outlet, title, published, retrieved, archive)
@@ -68,7 +68,7 @@ def list_command(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) -> 
 
     Example: factdb source list --format csv
     """
-    from factdb.sources import list_sources
+    from factdb.record.sources import list_sources
 
     rows = run(ctx, list_sources)
     emit_rows(

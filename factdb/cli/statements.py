@@ -25,7 +25,7 @@ from factdb.vocabulary import VERDICTS
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from factdb.models import Statement
+    from factdb.store.models import Statement
 
 
 IdArg = Annotated[
@@ -127,14 +127,14 @@ def _added(
     warning when it is dated before what it answers; and (unless ``check`` is None or the
     statement has no text) the statements recorded before that look like it: neither itself
     nor what it answers."""
-    from factdb.records import statement_record
+    from factdb.queries.records import statement_record
 
     record = statement_record(statement)
     message = f"Added {kind_label(record['kind'])} #{record['id']} by {record['actor']}"
     result: dict[str, Any] = {"record": record}
     target = statement.responds_to
     if target is not None:
-        from factdb.answer_dates import early_answers
+        from factdb.record.answer_dates import early_answers
 
         message += f", answering {kind_label(target.kind)} #{target.id}"
         result["warnings"] = early_answers(session, statement.id)
@@ -199,7 +199,7 @@ def claim_add(
     Example: factdb claim add "Pakistani special forces are fighting alongside the Azerbaijani
     army" --by "Nikol Pashinyan" --on 2020-10 --about Pakistan --topic "Nagorno-Karabakh 2020"
     """
-    from factdb.statements import add_claim
+    from factdb.record.statements import add_claim
 
     cited = _sources(source, locator)
     check = _check(no_check)
@@ -266,9 +266,9 @@ def claim_edit(
 
     Example: factdb claim edit 1 --quote "Pakistani special forces" --lang en --topic Ganja
     """
-    from factdb.answer_dates import early_answers
-    from factdb.records import statement_record
-    from factdb.statements import edit_statement
+    from factdb.queries.records import statement_record
+    from factdb.record.answer_dates import early_answers
+    from factdb.record.statements import edit_statement
 
     cited = _sources(source, locator)
 
@@ -352,7 +352,7 @@ def _response_command(kind: str, example: str) -> Callable[..., None]:
         no_check: NoCheckOption = False,
         fmt: FormatOption = OutputFormat.table,
     ) -> None:
-        from factdb.statements import add_response
+        from factdb.record.statements import add_response
 
         cited = _sources(source, locator)
         check = _check(no_check)
@@ -408,7 +408,7 @@ def fact_check(
     """Example: factdb fact-check 1 --by "EUvsDisinfo" --verdict unproven --rating "No evidence
     offered" --source https://example.org/check
     """
-    from factdb.statements import add_fact_check
+    from factdb.record.statements import add_fact_check
 
     cited = _sources(source, locator)
     check = _check(no_check)
@@ -522,8 +522,8 @@ def show(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Example: factdb show 1"""
-    from factdb.statements import statement_thread, thread_records
-    from factdb.status import with_statuses
+    from factdb.queries.status import with_statuses
+    from factdb.record.statements import statement_thread, thread_records
 
     thread = run(
         ctx,
@@ -560,7 +560,7 @@ def delete(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Example: factdb delete 4 --cascade"""
-    from factdb.statements import delete_statement
+    from factdb.record.statements import delete_statement
 
     deleted = run(ctx, lambda session: delete_statement(session, statement_id, cascade), write=True)
     if fmt is not OutputFormat.table:
@@ -578,7 +578,7 @@ def restore(
     ctx: typer.Context, statement_id: IdArg, fmt: FormatOption = OutputFormat.table
 ) -> None:
     """Example: factdb restore 4"""
-    from factdb.statements import restore_statement
+    from factdb.record.statements import restore_statement
 
     restored = run(ctx, lambda session: restore_statement(session, statement_id), write=True)
     if fmt is not OutputFormat.table:

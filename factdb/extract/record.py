@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from factdb.errors import AmbiguousActor, FactDBError, UnknownActor
 from factdb.extract.model import Draft, ProposedActor
 from factdb.matching import CERTAIN_THRESHOLD, SUGGEST_THRESHOLD, Match, similar
-from factdb.resolve import resolve_actor_ref
-from factdb.tables import sources, statement_sources, statements
+from factdb.queries.resolve import resolve_actor_ref
+from factdb.store.tables import sources, statement_sources, statements
 from factdb.text import name_key
 
 if TYPE_CHECKING:

@@ -4,7 +4,7 @@ Rows are plain tuples of storage values (numbers, text, dates as ``YYYY-MM-DD``,
 ``YYYY-MM-DD HH:MM:SS.ffffff``) handed to the driver as they are: one ``executemany`` per
 batch on SQLite, one ``COPY`` on PostgreSQL. What the database can derive from the rows is
 left to it, in one statement per table rather than once per row: the audit rows of actors,
-sources and the like (``factdb.audit.audit_inserts``) and, on SQLite, the full-text index
+sources and the like (``factdb.record.audit.audit_inserts``) and, on SQLite, the full-text index
 of the new statements (and the statements' indexes, after a large load).
 """
 
@@ -19,9 +19,9 @@ from sqlalchemy import TextClause, bindparam, column, func, insert, select, tabl
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateIndex
 
-from factdb import tables
-from factdb.audit import audit_inserts
 from factdb.interchange.ids import IdAllocator
+from factdb.record.audit import audit_inserts
+from factdb.store import tables
 
 # The trigger of migration 0002 that indexes each new statement, exactly as SQLite stores
 # it. While the import writes, it is dropped and the new rows indexed in one statement

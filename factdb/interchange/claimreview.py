@@ -20,7 +20,7 @@ from factdb.interchange.export import (
     selected_ids,
     statements_by_id,
 )
-from factdb.models import Actor, Statement
+from factdb.store.models import Actor, Statement
 
 VERDICT_SCORES: dict[str, int] = {
     "true": 5,

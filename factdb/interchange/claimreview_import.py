@@ -23,7 +23,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factdb.actors import check_kind
 from factdb.errors import InvalidInput
 from factdb.interchange.claimreview_fields import Party, Review
 from factdb.interchange.claimreview_match import (
@@ -37,7 +36,8 @@ from factdb.interchange.claimreview_match import (
 from factdb.interchange.claimreview_read import read_reviews
 from factdb.interchange.format import FORMAT_VERSION, HEADER_KEY, name_key
 from factdb.interchange.jsonl import MAX_PROBLEMS, ImportResult, Progress, import_jsonl
-from factdb.models import Actor, ActorAlias
+from factdb.record.actors import check_kind
+from factdb.store.models import Actor, ActorAlias
 
 REF_PREFIX = "cr-"
 UNMAPPED_SHOWN = 5  # items named in the warnings

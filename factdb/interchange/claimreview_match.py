@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from factdb.errors import InvalidInput
 from factdb.interchange.format import name_key
-from factdb.models import Source, Statement, StatementSource
+from factdb.store.models import Source, Statement, StatementSource
 
 CHUNK = 500
 # An author with at most this many claims has them scored here, all at once (``compare``

@@ -20,9 +20,13 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import format_date
 from factdb.errors import InvalidInput
-from factdb.filters import DateRange, actor_filter, any_of, counting_terms
 from factdb.interchange.format import FORMAT_VERSION, HEADER_KEY
-from factdb.models import (
+from factdb.queries.filters import DateRange, actor_filter, any_of, counting_terms
+from factdb.queries.records import actor_loader_options
+from factdb.queries.resolve import resolve_topic
+from factdb.queries.rollup import Affiliations
+from factdb.queries.scope import Scope, ScopeArgs
+from factdb.store.models import (
     Actor,
     Affiliation,
     Source,
@@ -32,10 +36,6 @@ from factdb.models import (
     StatementTopic,
     Topic,
 )
-from factdb.records import actor_loader_options
-from factdb.resolve import resolve_topic
-from factdb.rollup import Affiliations
-from factdb.scope import Scope, ScopeArgs
 
 CHUNK = 1000
 FILTER_KEYS = ("topic", "by", "since", "until", "direct")
@@ -453,7 +453,7 @@ def _actor_ids(session: Session, ids: Select[Any], full: bool) -> list[int]:
 
 def export_jsonl(session: Session, out: TextIO, **filters: Any) -> int:
     """Write factdb JSON Lines (version 1) to ``out``: the header, then actors, sources and
-    statements, each by id. Filters: ``scope`` (a ``factdb.scope.Scope``) or its fields
+    statements, each by id. Filters: ``scope`` (a ``factdb.queries.scope.Scope``) or its fields
     ``topic``, ``by`` (an actor name: its statements and, unless ``direct``, those of whoever
     counted for it at the statement's date), ``since``, ``until`` (dates). Returns the number
     of statements written."""

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from factdb.actors import check_kind
 from factdb.dates import PartialDate, parse_date
 from factdb.errors import InvalidInput
+from factdb.record.actors import check_kind
 from factdb.rules import (
     check_country,
     check_lang,

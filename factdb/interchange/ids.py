@@ -13,7 +13,7 @@ from array import array
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from factdb.models import Base
+from factdb.store.models import Base
 
 
 class IdAllocator:

@@ -28,9 +28,7 @@ from typing import IO, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factdb import rules, tables
-from factdb.answer_dates import import_summary
-from factdb.audit import current_user
+from factdb import rules
 from factdb.dates import PartialDate, format_date, parse_date
 from factdb.errors import InvalidInput
 from factdb.interchange.bulk import BulkWriter, storage_time
@@ -68,7 +66,10 @@ from factdb.interchange.format import (
     unique_object,
 )
 from factdb.interchange.refindex import RefIndex
-from factdb.models import (
+from factdb.record.answer_dates import import_summary
+from factdb.record.audit import current_user
+from factdb.store import tables
+from factdb.store.models import (
     Actor,
     ActorAlias,
     Source,
@@ -1512,7 +1513,7 @@ _STATEMENT_COLUMNS = (
 _LINK_SOURCE_COLUMNS = ("statement_id", "source_id", "position", "locator")
 _AUDIT_COLUMNS = ("at", "user", "action", "table_name", "row_id", "before", "after")
 
-# An imported statement's audit row: what ``factdb.audit.snapshot`` gives for the row (keys
+# An imported statement's audit row: what ``factdb.record.audit.snapshot`` gives for the row (keys
 # sorted, as ``json.dumps(..., ensure_ascii=False, sort_keys=True)`` writes them) with its
 # links under their tables' names, each link as its own audit row would show it. Written
 # out here because it runs once per statement; a test compares it with ``snapshot``.

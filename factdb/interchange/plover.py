@@ -21,7 +21,7 @@ from factdb.interchange.export import (
     make_filters,
     selected_ids,
 )
-from factdb.models import Actor, Statement
+from factdb.store.models import Actor, Statement
 
 MAPPING_VERSION = "factdb-plover-1"
 

@@ -1,8 +1,8 @@
 """What reports derive from the thread: a claim's status, each actor's position on it, which
 statements are withdrawn, and how actors line up across a topic.
 
-The queries area owns these rules (``factdb.positions``, ``factdb.status``,
-``factdb.alignment``); this module is the one place the report model calls them, so the
+The queries area owns these rules (``factdb.queries.positions``, ``factdb.queries.status``,
+``factdb.queries.alignment``); this module is the one place the report model calls them, so the
 reports always agree with ``factdb positions``, ``claim list --status`` and ``alignment``.
 """
 
@@ -13,10 +13,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from factdb.alignment import alignment as topic_alignment
 from factdb.dates import PartialDate
-from factdb.positions import as_of_end, children_of, load_threads, positions_for, withdrawals
-from factdb.status import statuses as claim_statuses
+from factdb.queries.alignment import alignment as topic_alignment
+from factdb.queries.positions import (
+    as_of_end,
+    children_of,
+    load_threads,
+    positions_for,
+    withdrawals,
+)
+from factdb.queries.status import statuses as claim_statuses
 
 Position = dict[str, Any]  # {actor, actor_id, position, via}
 

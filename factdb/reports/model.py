@@ -12,7 +12,7 @@ Statement entry::
 
 In a claim block the claim and every thread item also carry ``withdrawn_by``: the ids of
 the retractions that withdraw the statement (empty while it stands), by the rules of
-``factdb.positions`` (a retraction counts once said, as of ``as_of``; retracting a
+``factdb.queries.positions`` (a retraction counts once said, as of ``as_of``; retracting a
 retraction restores what it withdrew).
 
 Thread item: a statement entry with ``withdrawn_by``, plus ``depth`` (1 for a direct
@@ -46,14 +46,14 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate, format_date
 from factdb.errors import InvalidInput
-from factdb.positions import chunks
-from factdb.records import cited_sources, statement_records
+from factdb.queries.positions import chunks
+from factdb.queries.records import cited_sources, statement_records
+from factdb.queries.resolve import ActorRef, resolve_actor_ref, statement_id_of, topic_id_of
+from factdb.queries.rollup import Affiliations
+from factdb.queries.scope import DateText as AsOf
+from factdb.queries.scope import FieldError, parse_as_of
 from factdb.reports import derived
-from factdb.resolve import ActorRef, resolve_actor_ref, statement_id_of, topic_id_of
-from factdb.rollup import Affiliations
-from factdb.scope import DateText as AsOf
-from factdb.scope import FieldError, parse_as_of
-from factdb.tables import (
+from factdb.store.tables import (
     actor_aliases,
     actors,
     affiliations,
@@ -344,7 +344,7 @@ def _roots(session: Session, statement_ids: Sequence[int]) -> list[int]:
 
 
 class _Context:
-    """Affiliations held in memory for one report (``factdb.rollup``), and statement entries
+    """Affiliations held in memory for one report (``factdb.queries.rollup``), and statement entries
     built from the shared records loader."""
 
     def __init__(self, session: Session) -> None:
@@ -384,7 +384,7 @@ class _Context:
 
     def on_behalf_of(self, actor_id: int, date: dt.date | None) -> list[Data]:
         """The organizations the actor spoke for at ``date``, nearest first (the agreed
-        roll-up rule, ``factdb.rollup``)."""
+        roll-up rule, ``factdb.queries.rollup``)."""
         return [
             {"id": org, "name": self.name(org)}
             for org in self.affiliations.organizations(actor_id, date)

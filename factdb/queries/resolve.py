@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factdb.errors import AmbiguousActor, InvalidInput, NotFound, UnknownActor
-from factdb.tables import actor_aliases, actors, statements, topics
+from factdb.store.tables import actor_aliases, actors, statements, topics
 from factdb.text import name_key
 
 if TYPE_CHECKING:
-    from factdb.models import Actor, Topic
+    from factdb.store.models import Actor, Topic
 
 MAX_SUGGESTIONS = 3
 
@@ -37,7 +37,7 @@ def live(actor: Actor) -> Actor:
 
 def resolve_actor(session: Session, name: str, field: str = "actor") -> Actor:
     """The one actor called ``name``, as an ORM object (see ``resolve_actor_ref``)."""
-    from factdb.models import Actor
+    from factdb.store.models import Actor
 
     actor = session.get(Actor, resolve_actor_ref(session, name, field).id)
     assert actor is not None  # found just now, in this transaction
@@ -136,7 +136,7 @@ def statement_id_of(
 
 def resolve_topic(session: Session, name: str, field: str = "topic") -> Topic:
     """An existing topic by name, as an ORM object (see ``topic_id_of``)."""
-    from factdb.models import Topic
+    from factdb.store.models import Topic
 
     topic = session.get(Topic, topic_id_of(session, name, field))
     assert topic is not None  # found just now, in this transaction

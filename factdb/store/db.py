@@ -3,7 +3,7 @@ at head) and the one-transaction-per-command session, retried while another writ
 lock.
 
 ``--db`` / ``FACTDB_DB`` take a path (an SQLite file) or a URL (``sqlite:///…``,
-``postgresql://…``), resolved by :mod:`factdb.engine`; the default is ``factdb.sqlite3`` in
+``postgresql://…``), resolved by :mod:`factdb.store.engine`; the default is ``factdb.sqlite3`` in
 the user data directory.
 """
 
@@ -20,9 +20,9 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
-from factdb.engine import Location, connection_message, first_line, is_sqlite, resolve_url
 from factdb.errors import Conflict, DatabaseError, FactDBError, InvalidInput, SchemaOutOfDate
-from factdb.schema import HEAD_REVISION
+from factdb.store.engine import Location, connection_message, first_line, is_sqlite, resolve_url
+from factdb.store.schema import HEAD_REVISION
 
 T = TypeVar("T")
 
@@ -37,7 +37,7 @@ class FactDBSession(Session):
 def _audit_flush(session: Session, flush_context: UOWTransaction) -> None:
     # Imported at the first flush: only ORM objects are flushed, so the ORM classes are
     # loaded by then, and a read-only command never pays for them.
-    from factdb.audit import record_flush
+    from factdb.record.audit import record_flush
 
     record_flush(session, flush_context)
 
@@ -77,7 +77,7 @@ class Database(Location):
             if revision is None:
                 if _has_tables(self.engine):
                     raise DatabaseError(f"{self.label} is not a factdb database")
-                from factdb.migrate import upgrade
+                from factdb.store.migrate import upgrade
 
                 upgrade(self, backup=False)
             elif revision != HEAD_REVISION:

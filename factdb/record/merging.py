@@ -16,10 +16,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factdb import rules
-from factdb.audit import audit_row
 from factdb.dates import PartialDate
 from factdb.errors import InvalidInput, NotFound
-from factdb.models import (
+from factdb.queries.records import Record
+from factdb.queries.resolve import parse_statement_id
+from factdb.record.audit import audit_row
+from factdb.record.statements import kind_label, may_retract, retraction_target
+from factdb.store.models import (
     AuditEntry,
     Statement,
     StatementSource,
@@ -27,9 +30,6 @@ from factdb.models import (
     StatementTopic,
     utcnow,
 )
-from factdb.records import Record
-from factdb.resolve import parse_statement_id
-from factdb.statements import kind_label, may_retract, retraction_target
 
 Link = TypeVar("Link", StatementSubject, StatementTopic, StatementSource)
 

@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import format_date
 from factdb.errors import InvalidInput
-from factdb.filters import ActorFilter, actor_filter, kind_is
-from factdb.paging import Page, check_limit
-from factdb.rollup import Affiliations
-from factdb.tables import actors, statements
+from factdb.queries.filters import ActorFilter, actor_filter, kind_is
+from factdb.queries.paging import Page, check_limit
+from factdb.queries.rollup import Affiliations
+from factdb.store.tables import actors, statements
 from factdb.text import name_key
 from factdb.vocabulary import STATEMENT_KINDS
 

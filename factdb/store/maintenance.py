@@ -16,10 +16,10 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
-from factdb.backups import sqlite_copy
-from factdb.db import Database
-from factdb.engine import BUSY_TIMEOUT_MS, connection_message, is_sqlite, where
 from factdb.errors import DatabaseError, InvalidInput, NotFound
+from factdb.store.backups import sqlite_copy
+from factdb.store.db import Database
+from factdb.store.engine import BUSY_TIMEOUT_MS, connection_message, is_sqlite, where
 
 
 def backend(database: Database) -> str:
@@ -34,7 +34,7 @@ def status(database: Database) -> dict[str, Any]:
     ``unknown`` (a revision this factdb does not know: a newer factdb wrote it) or ``foreign``
     (tables but no factdb schema revision).
     """
-    from factdb import migrate
+    from factdb.store import migrate
 
     head = migrate.head_revision()
     exists = migrate.database_exists(database)
@@ -91,7 +91,7 @@ def check(database: Database) -> dict[str, Any]:
     checks, and whether the schema matches the models. ``ok`` is true when ``problems`` is
     empty. ``warnings`` names the answers dated before what they answer (kept on purpose, so
     not problems); None when the schema is not at head or a problem was found first."""
-    from factdb import migrate
+    from factdb.store import migrate
 
     try:
         report = status(database)
@@ -134,7 +134,7 @@ def check(database: Database) -> dict[str, Any]:
             if differences:
                 problems.append(f"the schema differs from the models: {'; '.join(differences[:5])}")
         if report["state"] == "current" and not problems:
-            from factdb.answer_dates import early_answers
+            from factdb.record.answer_dates import early_answers
 
             warnings = database.run(early_answers)
     return {

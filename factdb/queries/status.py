@@ -13,7 +13,7 @@ In order of precedence:
 
 "Others" are actors other than the author; positions are followed through the whole thread
 (denying a denial supports the claim), and a withdrawn answer counts for nothing
-(``factdb.positions``: an endorsement its endorser retracted no longer endorses).
+(``factdb.queries.positions``: an endorsement its endorser retracted no longer endorses).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate
-from factdb.positions import (
+from factdb.queries.positions import (
     Node,
     as_of_end,
     children_of,
@@ -33,7 +33,7 @@ from factdb.positions import (
     thread_positions,
     withdrawals,
 )
-from factdb.rollup import Affiliations
+from factdb.queries.rollup import Affiliations
 
 _SUPPORT = {"supports", "concedes", "assessed:true", "assessed:mostly_true"}
 _OPPOSE = {"opposes", "assessed:false", "assessed:mostly_false"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factdb.conflicts import find_or_create
-from factdb.models import Topic
+from factdb.store.conflicts import find_or_create
+from factdb.store.models import Topic
 from factdb.text import name_key, required_text
 
 

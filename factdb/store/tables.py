@@ -1,7 +1,7 @@
 """The record's tables, as SQLAlchemy Core.
 
 Every speech act is a row of ``statements``; its ``kind`` says which (the ORM classes in
-``factdb.models`` map onto these tables). Names, aliases, topics and URLs are stored twice:
+``factdb.store.models`` map onto these tables). Names, aliases, topics and URLs are stored twice:
 as given and as a normalized key that carries the uniqueness constraint.
 
 Queries use these tables directly, so a command that only reads never pays for building

@@ -38,10 +38,10 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate
 from factdb.errors import NotFound
-from factdb.resolve import parse_statement_id
-from factdb.rollup import Affiliations
-from factdb.scope import parse_as_of
-from factdb.tables import actors, statement_subjects, statements
+from factdb.queries.resolve import parse_statement_id
+from factdb.queries.rollup import Affiliations
+from factdb.queries.scope import parse_as_of
+from factdb.store.tables import actors, statement_subjects, statements
 from factdb.vocabulary import STANCES
 
 POSITIONS = (*STANCES, "assessed:<verdict>")

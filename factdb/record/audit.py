@@ -38,8 +38,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, UOWTransaction
 
-from factdb import tables
-from factdb.models import AuditEntry, Base, utcnow
+from factdb.store import tables
+from factdb.store.models import AuditEntry, Base, utcnow
 
 
 def current_user() -> str:

@@ -16,7 +16,7 @@ from typing import TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from factdb.models import Base
+from factdb.store.models import Base
 
 R = TypeVar("R", bound=Base)
 

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate
 from factdb.errors import InvalidInput
-from factdb.filters import kind_is, topic_id
-from factdb.positions import positions_for
-from factdb.tables import statement_topics, statements
+from factdb.queries.filters import kind_is, topic_id
+from factdb.queries.positions import positions_for
+from factdb.store.tables import statement_topics, statements
 
 Record = dict[str, Any]
 FOR = {"supports", "concedes", "assessed:true", "assessed:mostly_true"}

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from factdb.dates import format_date
-from factdb.tables import (
+from factdb.store.tables import (
     actors,
     sources,
     statement_sources,
@@ -21,7 +21,7 @@ from factdb.tables import (
 )
 
 if TYPE_CHECKING:
-    from factdb.models import Actor, Affiliation, Source, Statement, StatementSource
+    from factdb.store.models import Actor, Affiliation, Source, Statement, StatementSource
 
 Record = dict[str, Any]
 
@@ -194,7 +194,7 @@ def cited_sources(session: Session, ids: Sequence[int]) -> dict[int, list[Record
 
 def statement_loader_options() -> Sequence[Any]:
     """Eager loads that make ``statement_record`` free of per-row queries."""
-    from factdb.models import Statement, StatementSource, StatementSubject, StatementTopic
+    from factdb.store.models import Statement, StatementSource, StatementSubject, StatementTopic
 
     return (
         selectinload(Statement.actor),
@@ -205,7 +205,7 @@ def statement_loader_options() -> Sequence[Any]:
 
 
 def actor_loader_options() -> Sequence[Any]:
-    from factdb.models import Actor, Affiliation
+    from factdb.store.models import Actor, Affiliation
 
     return (
         selectinload(Actor.aliases),

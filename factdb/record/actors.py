@@ -2,7 +2,7 @@
 their affiliations (a spokesman belongs to a ministry, a ministry to a state).
 
 Every function works in the caller's session and transaction and raises ``factdb.errors``
-exceptions; nothing is printed. Names resolve through ``factdb.resolve.resolve_actor``.
+exceptions; nothing is printed. Names resolve through ``factdb.queries.resolve.resolve_actor``.
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from factdb import rules
-from factdb.audit import audit_row
 from factdb.dates import PartialDate, format_date, parse_optional_date
 from factdb.errors import Conflict, InvalidInput
-from factdb.models import (
+from factdb.queries.records import Record, actor_loader_options, actor_record
+from factdb.queries.resolve import live, resolve_actor
+from factdb.record.audit import audit_row
+from factdb.store.models import (
     Actor,
     ActorAlias,
     Affiliation,
@@ -25,8 +27,6 @@ from factdb.models import (
     Statement,
     StatementSubject,
 )
-from factdb.records import Record, actor_loader_options, actor_record
-from factdb.resolve import live, resolve_actor
 from factdb.text import clean_text, name_key, required_text
 from factdb.vocabulary import ACTOR_KINDS
 

@@ -9,8 +9,8 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from factdb.engine import BUSY_TIMEOUT_MS
 from factdb.errors import DatabaseError
+from factdb.store.engine import BUSY_TIMEOUT_MS
 
 
 def backup_path_for(source: Path) -> Path:

@@ -1,7 +1,7 @@
 """Where a database is and how to reach it: the URL ``--db`` names, one engine per URL (with
 SQLite's settings), and a driver error as one line.
 
-The bottom of the store: migrations, maintenance and :mod:`factdb.db` build on it, and it
+The bottom of the store: migrations, maintenance and :mod:`factdb.store.db` build on it, and it
 imports nothing of factdb but its errors.
 """
 
@@ -117,7 +117,7 @@ def dispose_engines() -> None:
 
 class Location:
     """A database by where it is: its URL, its engine and its label for messages. Migrations
-    and maintenance work on a location; :class:`factdb.db.Database` adds the schema check and
+    and maintenance work on a location; :class:`factdb.store.db.Database` adds the schema check and
     the one-transaction session."""
 
     def __init__(self, url: URL) -> None:

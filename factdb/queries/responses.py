@@ -5,7 +5,7 @@ One row per response, in date order (undated last):
 sources``; ``who_denied`` and ``who_endorsed`` name the first columns for their kind
 (``denial_id, denier`` / ``endorsement_id, endorser``) and drop ``kind``.
 
-Filters roll up through dated affiliations (see ``factdb.rollup``): ``by`` is the responder,
+Filters roll up through dated affiliations (see ``factdb.queries.rollup``): ``by`` is the responder,
 ``of`` the author of what was answered, ``about`` one of its subjects; each keeps rows whose
 actor counts for the named one at that statement's date. ``direct`` turns roll-up off.
 ``topic`` and ``about`` look at what was answered; ``search`` matches the response or what
@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import format_date
 from factdb.errors import InvalidInput
-from factdb.filters import (
+from factdb.queries.filters import (
     TERMS_PER_QUERY,
     ActorFilter,
     DateRange,
@@ -47,13 +47,13 @@ from factdb.filters import (
     on_topic,
     topic_id,
 )
-from factdb.paging import Page, check_limit
-from factdb.positions import actor_names, id_in, subjects_of
-from factdb.resolve import statement_id_of
-from factdb.rollup import Affiliations
-from factdb.scope import Scope, ScopeArgs
-from factdb.search import matching_ids, search_terms
-from factdb.tables import (
+from factdb.queries.paging import Page, check_limit
+from factdb.queries.positions import actor_names, id_in, subjects_of
+from factdb.queries.resolve import statement_id_of
+from factdb.queries.rollup import Affiliations
+from factdb.queries.scope import Scope, ScopeArgs
+from factdb.queries.search import matching_ids, search_terms
+from factdb.store.tables import (
     sources,
     statement_sources,
     statements,

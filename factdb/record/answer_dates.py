@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate
 from factdb.rules import dated_before, early_answer
-from factdb.tables import statements
+from factdb.store.tables import statements
 
 LINES_SHOWN = 20  # line numbers named in the import's summary
 

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from factdb.filters import DateRange, actor_filter, on_topic, topic_id
-from factdb.paging import Page, check_limit
-from factdb.positions import chunks
-from factdb.records import statement_records
-from factdb.rollup import Affiliations
-from factdb.scope import FieldError, Scope, ScopeArgs
-from factdb.tables import statements
+from factdb.queries.filters import DateRange, actor_filter, on_topic, topic_id
+from factdb.queries.paging import Page, check_limit
+from factdb.queries.positions import chunks
+from factdb.queries.records import statement_records
+from factdb.queries.rollup import Affiliations
+from factdb.queries.scope import FieldError, Scope, ScopeArgs
+from factdb.store.tables import statements
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack

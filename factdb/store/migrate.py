@@ -22,9 +22,9 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 import factdb
 from alembic import command
-from factdb.backups import backup_path_for, sqlite_backup
-from factdb.engine import Location, connection_message, is_sqlite, where
 from factdb.errors import DatabaseError
+from factdb.store.backups import backup_path_for, sqlite_backup
+from factdb.store.engine import Location, connection_message, is_sqlite, where
 
 # The package folder, wherever this module sits inside it.
 _PACKAGE = Path(factdb.__file__).resolve().parent

@@ -11,10 +11,10 @@ from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from factdb.errors import InvalidInput, NotFound
-from factdb.resolve import resolve_actor_ref, suggest_topics
-from factdb.rollup import Affiliations
-from factdb.scope import Scope
-from factdb.tables import statement_subjects, statement_topics, topics
+from factdb.queries.resolve import resolve_actor_ref, suggest_topics
+from factdb.queries.rollup import Affiliations
+from factdb.queries.scope import Scope
+from factdb.store.tables import statement_subjects, statement_topics, topics
 from factdb.text import name_key
 
 # SQLite nests an OR of n terms n levels deep and refuses more than 1,000 levels.

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import parse_date
 from factdb.errors import NotFound
-from factdb.models import Actor, AuditEntry, Statement
-from factdb.records import Record
-from factdb.resolve import parse_statement_id, resolve_actor
+from factdb.queries.records import Record
+from factdb.queries.resolve import parse_statement_id, resolve_actor
+from factdb.store.models import Actor, AuditEntry, Statement
 
 # Link tables keyed by statement: their audit rows carry the statement id as ``row_id``
 # (the first column of their primary key). A statement written by the import has no such

@@ -1,5 +1,5 @@
 """The record as SQLAlchemy 2 typed ORM classes, mapped onto the Core tables of
-``factdb.tables`` (which declare the columns, keys and constraints).
+``factdb.store.tables`` (which declare the columns, keys and constraints).
 
 Every speech act is a row of ``statements``; its ``kind`` picks the mapped subclass
 (single-table inheritance).
@@ -11,8 +11,8 @@ import datetime as dt
 
 from sqlalchemy.orm import DeclarativeBase, Mapped, relationship
 
-from factdb import tables
-from factdb.tables import utcnow
+from factdb.store import tables
+from factdb.store.tables import utcnow
 
 __all__ = ["utcnow"]
 

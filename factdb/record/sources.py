@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factdb import rules
-from factdb.conflicts import find_or_create
 from factdb.dates import format_date, parse_optional_date
 from factdb.errors import Conflict
-from factdb.models import Source
-from factdb.records import Record, source_record
+from factdb.queries.records import Record, source_record
+from factdb.store.conflicts import find_or_create
+from factdb.store.models import Source
 from factdb.text import clean_text, normalize_url
 
 

@@ -9,15 +9,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factdb.errors import InvalidInput
-from factdb.filters import DateRange, about_any, actor_filter, date_key, kind_is, on_topic, topic_id
-from factdb.paging import Page, check_limit
-from factdb.positions import chunks, subjects_of
-from factdb.records import statement_records
-from factdb.responses import response_query
-from factdb.rollup import Affiliations
-from factdb.scope import FieldError, Scope, ScopeArgs
-from factdb.status import statuses
-from factdb.tables import statements
+from factdb.queries.filters import (
+    DateRange,
+    about_any,
+    actor_filter,
+    date_key,
+    kind_is,
+    on_topic,
+    topic_id,
+)
+from factdb.queries.paging import Page, check_limit
+from factdb.queries.positions import chunks, subjects_of
+from factdb.queries.records import statement_records
+from factdb.queries.responses import response_query
+from factdb.queries.rollup import Affiliations
+from factdb.queries.scope import FieldError, Scope, ScopeArgs
+from factdb.queries.status import statuses
+from factdb.store.tables import statements
 from factdb.vocabulary import STATUSES
 
 if TYPE_CHECKING:

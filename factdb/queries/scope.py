@@ -61,7 +61,7 @@ def parse_as_of(value: DateText) -> PartialDate | None:
     return parse_date(value, "as_of")
 
 
-# A plain class rather than a dataclass: see ``factdb.filters`` (import and build cost).
+# A plain class rather than a dataclass: see ``factdb.queries.filters`` (import and build cost).
 class Scope:
     """The filters of a query (see the module doc). Immutable once built."""
 

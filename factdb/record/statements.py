@@ -19,7 +19,11 @@ from sqlalchemy.orm import Session
 from factdb import rules
 from factdb.dates import PartialDate, parse_date
 from factdb.errors import Conflict, InvalidInput, NotFound
-from factdb.models import (
+from factdb.queries.records import Record, statement_loader_options, statement_record
+from factdb.queries.resolve import parse_statement_id, resolve_actor
+from factdb.record.sources import source_for_url
+from factdb.record.topics import topic_for_name
+from factdb.store.models import (
     STATEMENT_CLASSES,
     Actor,
     Affiliation,
@@ -31,11 +35,7 @@ from factdb.models import (
     Topic,
     utcnow,
 )
-from factdb.records import Record, statement_loader_options, statement_record
-from factdb.resolve import parse_statement_id, resolve_actor
-from factdb.sources import source_for_url
 from factdb.text import clean_text, name_key, normalize_url, required_text
-from factdb.topics import topic_for_name
 from factdb.vocabulary import RESPONSE_KINDS, VERDICTS
 
 # A source is a URL, or a (URL, locator) pair such as ("https://…", "para. 3").

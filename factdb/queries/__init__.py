@@ -1,0 +1,1 @@
+"""Reading the record: lookups, filters, roll-up, listings, search, positions, status."""

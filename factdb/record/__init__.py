@@ -1,0 +1,1 @@
+"""Writing the record: actors, statements, sources, topics, merges, the audit trail."""

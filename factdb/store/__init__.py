@@ -1,0 +1,1 @@
+"""The database underneath: tables, models, engines, sessions, migrations, upkeep."""
