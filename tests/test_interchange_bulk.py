@@ -229,6 +229,23 @@ def test_the_page_cache_setting_is_restored(sqlite_database: Database) -> None:
         assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -2000
 
 
+def test_the_index_build_memory_lasts_only_for_the_import(database: Database) -> None:
+    """PostgreSQL: the larger ``maintenance_work_mem`` for the indexes built after a large
+    load is the import transaction's own; the connection has the server's setting again."""
+    if database.url.get_backend_name() != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    show = text("SELECT current_setting('maintenance_work_mem')")
+    with database.engine.connect() as connection:
+        before = connection.scalar(show)
+    seen = database.run(
+        lambda s: (import_jsonl(s, [HEADER, *ACTORS, *statements(20)]), s.scalar(show))[1],
+        write=True,
+    )
+    assert seen == "256MB" != before
+    with database.engine.connect() as connection:
+        assert connection.scalar(show) == before
+
+
 class Interrupted(Exception):
     pass
 
