@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from factdb.cli.common import FormatOption, OutputFormat, emit_record, emit_rows, run
+from factdb.cli.common import FormatOption, OutputFormat, emit_record, emit_rows, given, run
+from factdb.cli.options import ActorArg
 from factdb.vocabulary import ACTOR_KINDS
 
 KIND_HELP = f"Kind of actor: {', '.join(ACTOR_KINDS[:-1])} or {ACTOR_KINDS[-1]}."
@@ -23,9 +24,6 @@ def _kind(value: str | None) -> str | None:
 
 NameArg = Annotated[
     str, typer.Argument(metavar="NAME", help="The actor's name.", show_default=False)
-]
-ActorArg = Annotated[
-    str, typer.Argument(metavar="ACTOR", help="Actor name, alias or #id.", show_default=False)
 ]
 KindOption = Annotated[
     str, typer.Option("--kind", "-k", metavar="KIND", callback=_kind, help=KIND_HELP)
@@ -51,6 +49,20 @@ ToOption = Annotated[
     str | None,
     typer.Option("--to", metavar="DATE", help="Affiliation end: YYYY, YYYY-MM or YYYY-MM-DD."),
 ]
+
+# The flags of a new or changed actor, as the library's keywords (add_actor, edit_actor).
+_FIELDS = {
+    "name": "name",
+    "kind": "kind",
+    "country": "country",
+    "alias": "aliases",
+    "member_of": "member_of",
+    "role": "role",
+    "start": "start",
+    "end": "end",
+    "wikidata": "wikidata",
+    "description": "description",
+}
 
 actor_app = typer.Typer(
     name="actor",
@@ -122,25 +134,8 @@ def add(
     from factdb.queries.records import actor_record
     from factdb.record.actors import add_actor
 
-    record = run(
-        ctx,
-        lambda session: actor_record(
-            add_actor(
-                session,
-                name,
-                kind,
-                country=country,
-                aliases=alias or (),
-                member_of=member_of,
-                role=role,
-                start=start,
-                end=end,
-                wikidata=wikidata,
-                description=description,
-            )
-        ),
-        write=True,
-    )
+    fields = given(ctx, _FIELDS)
+    record = run(ctx, lambda session: actor_record(add_actor(session, **fields)), write=True)
     _confirm(record, fmt, f"Added actor {_summary(record)}.")
 
 
@@ -273,20 +268,9 @@ def edit(
     from factdb.queries.records import actor_record
     from factdb.record.actors import edit_actor
 
+    changes = given(ctx, _FIELDS)
     record = run(
-        ctx,
-        lambda session: actor_record(
-            edit_actor(
-                session,
-                actor,
-                name=name,
-                kind=kind,
-                country=country,
-                wikidata=wikidata,
-                description=description,
-            )
-        ),
-        write=True,
+        ctx, lambda session: actor_record(edit_actor(session, actor, **changes)), write=True
     )
     _confirm(record, fmt, f"Updated actor {_summary(record)}.")
 

@@ -57,16 +57,16 @@ SECTIONS: dict[str, dict[str, Entry]] = {
             "Log a fact-check of statement ID with a verdict and the checker's own rating.",
         ),
         "show": Entry(
-            "statements",
+            "threads",
             "Show a statement as a thread: what it answers, up to the claim, and every answer "
             "to it.",
         ),
         "delete": Entry(
-            "statements",
+            "threads",
             "Delete a statement (softly: `factdb restore` brings it back; history keeps it).",
         ),
         "restore": Entry(
-            "statements",
+            "threads",
             "Bring back a deleted statement, with the answers deleted together with it.",
         ),
         "statement": Entry(
