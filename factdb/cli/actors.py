@@ -25,9 +25,9 @@ def _kind(value: str | None) -> str | None:
 NameArg = Annotated[
     str, typer.Argument(metavar="NAME", help="The actor's name.", show_default=False)
 ]
-KindOption = Annotated[
-    str, typer.Option("--kind", "-k", metavar="KIND", callback=_kind, help=KIND_HELP)
-]
+_KIND = typer.Option("--kind", "-k", metavar="KIND", callback=_kind, help=KIND_HELP)
+KindOption = Annotated[str, _KIND]
+AnyKindOption = Annotated[str | None, _KIND]  # optional: actor list and edit
 CountryOption = Annotated[
     str | None,
     typer.Option("--country", metavar="CC", help="ISO 3166-1 alpha-2 country code, e.g. PK."),
@@ -205,9 +205,7 @@ def affiliate(
 @actor_app.command("list")
 def list_command(
     ctx: typer.Context,
-    kind: Annotated[
-        str | None, typer.Option("--kind", "-k", metavar="KIND", callback=_kind, help=KIND_HELP)
-    ] = None,
+    kind: AnyKindOption = None,
     include_deleted: Annotated[
         bool,
         typer.Option("--include-deleted", help="Also list actors merged into others."),
@@ -244,9 +242,7 @@ def edit(
     ctx: typer.Context,
     actor: ActorArg,
     name: Annotated[str | None, typer.Option("--name", metavar="NAME", help="New name.")] = None,
-    kind: Annotated[
-        str | None, typer.Option("--kind", "-k", metavar="KIND", callback=_kind, help=KIND_HELP)
-    ] = None,
+    kind: AnyKindOption = None,
     country: Annotated[
         str | None,
         typer.Option("--country", metavar="CC", help='ISO 3166-1 alpha-2 code ("" clears it).'),

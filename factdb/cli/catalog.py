@@ -62,11 +62,11 @@ SECTIONS: dict[str, dict[str, Entry]] = {
             "to it.",
         ),
         "delete": Entry(
-            "threads",
+            "statements",
             "Delete a statement (softly: `factdb restore` brings it back; history keeps it).",
         ),
         "restore": Entry(
-            "threads",
+            "statements",
             "Bring back a deleted statement, with the answers deleted together with it.",
         ),
         "statement": Entry(

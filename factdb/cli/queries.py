@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated
+from functools import partial
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -26,7 +28,6 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from factdb.queries.paging import Page
-    from factdb.queries.scope import Scope
 
 StatementArg = Annotated[
     str | None,
@@ -89,75 +90,35 @@ RESPONSE_COLUMNS = (
     "author",
     "sources",
 )
+# How each answer listing shows its rows: the columns before RESPONSE_COLUMNS, and the line
+# printed when there are none.
 ANSWER_LISTINGS = {
-    # command: (its function in factdb.queries.responses, first columns, when none, example)
-    "who-denied": (
-        "who_denied",
-        ("denial_id", "denier"),
-        "No denials found.",
-        "factdb who-denied --about Pakistan",
-    ),
-    "who-endorsed": (
-        "who_endorsed",
-        ("endorsement_id", "endorser"),
-        "No endorsements found.",
-        "factdb who-endorsed --by Pakistan",
-    ),
+    "responses": (("response_id", "kind", "responder"), "No answers found."),
+    "who-denied": (("denial_id", "denier"), "No denials found."),
+    "who-endorsed": (("endorsement_id", "endorser"), "No endorsements found."),
 }
-AnswerQuery = Callable[["Session", "Scope", int | None], "Page"]
 
 
 def _answers(
     ctx: typer.Context,
-    fmt: OutputFormat,
+    query: Callable[..., Page],
+    listing: str,
+    statement: str | None,
+    search: str | None,
     limit: int | None,
-    query: AnswerQuery,
-    first: tuple[str, ...],
-    empty: str,
+    fmt: OutputFormat,
 ) -> None:
-    """Run an answer listing with the command's scope and --limit (as ``query(session,
-    scope, limit)``) and print it: ``first`` columns, then those every listing shows."""
+    """Run an answer listing (``query``, from factdb.queries.responses) with the command's
+    scope and print it as ``ANSWER_LISTINGS[listing]`` says."""
     scope = scope_of(ctx)
-    rows = run(ctx, lambda session: query(session, scope, page_limit(limit, fmt)))
+    rows = run(
+        ctx,
+        lambda session: query(
+            session, statement=statement, scope=scope, search=search, limit=page_limit(limit, fmt)
+        ),
+    )
+    first, empty = ANSWER_LISTINGS[listing]
     emit_rows(rows, fmt, (*first, *RESPONSE_COLUMNS), empty=empty, total=rows.total)
-
-
-def _answer_listing(
-    function: str, first: tuple[str, ...], empty: str, example: str
-) -> Callable[..., None]:
-    """One implementation behind who-denied and who-endorsed."""
-
-    def command(
-        ctx: typer.Context,
-        statement: StatementArg = None,
-        by: ByOption = None,
-        of: OfOption = None,
-        about: AboutOption = None,
-        topic: TopicOption = None,
-        search: SearchOption = None,
-        since: SinceOption = None,
-        until: UntilOption = None,
-        direct: DirectOption = False,
-        limit: LimitOption = None,
-        fmt: FormatOption = OutputFormat.table,
-    ) -> None:
-        from factdb.queries import responses
-
-        query = getattr(responses, function)
-        _answers(
-            ctx,
-            fmt,
-            limit,
-            lambda session, scope, rows: query(
-                session, statement, scope, search=search, limit=rows
-            ),
-            first,
-            empty,
-        )
-
-    command.__doc__ = f"Example: {example}"
-    command.__name__ = function
-    return command
 
 
 def responses(
@@ -183,16 +144,33 @@ def responses(
     """Example: factdb responses --kind dispute --of "Nikol Pashinyan" """
     from factdb.queries.responses import response_query
 
-    _answers(
-        ctx,
-        fmt,
-        limit,
-        lambda session, scope, rows: response_query(
-            session, kind, scope, statement=statement, search=search, limit=rows
-        ),
-        ("response_id", "kind", "responder"),
-        "No answers found.",
-    )
+    query = partial(response_query, kind=kind)
+    _answers(ctx, query, "responses", statement, search, limit, fmt)
+
+
+def _one_kind(listing: str, function: str, example: str) -> Callable[..., None]:
+    """``responses`` for one kind of answer, with rows of its own: who-denied and
+    who-endorsed, ``function`` in factdb.queries.responses. The same flags but --kind: its
+    signature is that of ``responses`` without ``kind`` (the filters reach the library
+    through ``scope_of``)."""
+
+    def command(
+        ctx: typer.Context,
+        statement: str | None,
+        search: str | None,
+        limit: int | None,
+        fmt: OutputFormat,
+        **filters: Any,
+    ) -> None:
+        from factdb.queries import responses as library
+
+        _answers(ctx, getattr(library, function), listing, statement, search, limit, fmt)
+
+    flags = inspect.signature(responses, eval_str=True)
+    kept = [parameter for parameter in flags.parameters.values() if parameter.name != "kind"]
+    command.__signature__ = flags.replace(parameters=kept)  # type: ignore[attr-defined]
+    command.__doc__ = f"Example: {example}"
+    return command
 
 
 def positions(
@@ -387,8 +365,12 @@ def claim_list(
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app (``claim list`` is added by statements)."""
-    for name, spec in ANSWER_LISTINGS.items():
-        app.command(name)(_answer_listing(*spec))
+    app.command("who-denied")(
+        _one_kind("who-denied", "who_denied", "factdb who-denied --about Pakistan")
+    )
+    app.command("who-endorsed")(
+        _one_kind("who-endorsed", "who_endorsed", "factdb who-endorsed --by Pakistan")
+    )
     app.command("responses")(responses)
     app.command("positions")(positions)
     app.command("search")(search)

@@ -1,5 +1,6 @@
 """Commands that record statements: ``factdb claim add | edit`` (and ``claim list``, from
-``queries``), and the answers ``deny | dispute | endorse | admit | retract | fact-check``."""
+``queries``), the answers ``deny | dispute | endorse | admit | retract | fact-check``, and
+``delete | restore``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from factdb.cli.common import (
     FormatOption,
     OutputFormat,
     emit_record,
+    emit_rows,
     fail,
     given,
     run,
@@ -374,6 +376,51 @@ def fact_check(
     _record(ctx, fmt, lambda session, **fields: add_fact_check(session, statement_id, **fields))
 
 
+# ----------------------------------------------------------------------------- delete, restore
+
+
+def _confirm_ids(ids: list[int], fmt: OutputFormat, key: str, done: str, others: str) -> None:
+    """The statements a delete or restore touched: JSON ``{key: [ids]}``, CSV one id a row,
+    a table the sentence ``{done} #4 and the 2 answers {others}: #5, #6.``"""
+    if fmt is OutputFormat.json:
+        write_json({key: ids})
+        return
+    if fmt is OutputFormat.csv:
+        emit_rows([{key: number} for number in ids], fmt, [key])
+        return
+    first, rest = ids[0], ids[1:]
+    message = f"{done} #{first}"
+    if rest:
+        noun = "answer" if len(rest) == 1 else "answers"
+        message += f" and the {len(rest)} {noun} {others}: {', '.join(f'#{n}' for n in rest)}"
+    typer.echo(message + ".")
+
+
+def delete(
+    ctx: typer.Context,
+    statement_id: StatementIdArg,
+    cascade: Annotated[
+        bool, typer.Option("--cascade", help="Also delete every answer below it.")
+    ] = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Example: factdb delete 4 --cascade"""
+    from factdb.record.statements import delete_statement
+
+    deleted = run(ctx, lambda session: delete_statement(session, statement_id, cascade), write=True)
+    _confirm_ids(deleted, fmt, "deleted", "Deleted", "below it")
+
+
+def restore(
+    ctx: typer.Context, statement_id: StatementIdArg, fmt: FormatOption = OutputFormat.table
+) -> None:
+    """Example: factdb restore 4"""
+    from factdb.record.statements import restore_statement
+
+    restored = run(ctx, lambda session: restore_statement(session, statement_id), write=True)
+    _confirm_ids(restored, fmt, "restored", "Restored", "deleted with it")
+
+
 claim_app.command("list")(claim_list)
 
 
@@ -383,3 +430,5 @@ def register(app: typer.Typer) -> None:
     for verb, (kind, example) in RESPONSE_COMMANDS.items():
         app.command(verb)(_response_command(kind, example))
     app.command("fact-check")(fact_check)
+    app.command("delete")(delete)
+    app.command("restore")(restore)

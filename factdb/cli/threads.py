@@ -1,14 +1,21 @@
-"""Commands on a statement and its thread: ``factdb show | delete | restore``."""
+"""Command: ``factdb show``, a statement as a thread: what it answers, up to the claim, and
+every answer below it."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from factdb.cli.common import FormatOption, OutputFormat, emit_rows, run, write_json
 from factdb.cli.options import StatementIdArg
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+IncludeDeletedOption = Annotated[
+    bool, typer.Option("--include-deleted", help="Show deleted statements too.")
+]
 THREAD_COLUMNS = ("id", "kind", "actor", "responds_to", "date", "text", "quote", "verdict")
 
 
@@ -87,21 +94,18 @@ def render_thread(thread: dict[str, Any]) -> None:
 def show(
     ctx: typer.Context,
     statement_id: StatementIdArg,
-    include_deleted: Annotated[
-        bool, typer.Option("--include-deleted", help="Show deleted statements too.")
-    ] = False,
+    include_deleted: IncludeDeletedOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Example: factdb show 1"""
     from factdb.queries.status import with_statuses
     from factdb.record.statements import statement_thread, thread_records
 
-    thread = run(
-        ctx,
-        lambda session: with_statuses(
-            session, statement_thread(session, statement_id, include_deleted=include_deleted)
-        ),
-    )
+    def work(session: Session) -> dict[str, Any]:
+        thread = statement_thread(session, statement_id, include_deleted=include_deleted)
+        return with_statuses(session, thread)
+
+    thread = run(ctx, work)
     if fmt is OutputFormat.table:
         render_thread(thread)
     elif fmt is OutputFormat.json:
@@ -110,50 +114,6 @@ def show(
         emit_rows(thread_records(thread), fmt, THREAD_COLUMNS)
 
 
-def _confirm_ids(ids: list[int], fmt: OutputFormat, key: str, done: str, others: str) -> None:
-    """The statements a delete or restore touched: JSON ``{key: [ids]}``, CSV one id a row,
-    a table the sentence ``{done} #4 and the 2 answers {others}: #5, #6.``"""
-    if fmt is OutputFormat.json:
-        write_json({key: ids})
-        return
-    if fmt is OutputFormat.csv:
-        emit_rows([{key: number} for number in ids], fmt, [key])
-        return
-    first, rest = ids[0], ids[1:]
-    message = f"{done} #{first}"
-    if rest:
-        noun = "answer" if len(rest) == 1 else "answers"
-        message += f" and the {len(rest)} {noun} {others}: {', '.join(f'#{n}' for n in rest)}"
-    typer.echo(message + ".")
-
-
-def delete(
-    ctx: typer.Context,
-    statement_id: StatementIdArg,
-    cascade: Annotated[
-        bool, typer.Option("--cascade", help="Also delete every answer below it.")
-    ] = False,
-    fmt: FormatOption = OutputFormat.table,
-) -> None:
-    """Example: factdb delete 4 --cascade"""
-    from factdb.record.statements import delete_statement
-
-    deleted = run(ctx, lambda session: delete_statement(session, statement_id, cascade), write=True)
-    _confirm_ids(deleted, fmt, "deleted", "Deleted", "below it")
-
-
-def restore(
-    ctx: typer.Context, statement_id: StatementIdArg, fmt: FormatOption = OutputFormat.table
-) -> None:
-    """Example: factdb restore 4"""
-    from factdb.record.statements import restore_statement
-
-    restored = run(ctx, lambda session: restore_statement(session, statement_id), write=True)
-    _confirm_ids(restored, fmt, "restored", "Restored", "deleted with it")
-
-
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app."""
     app.command("show")(show)
-    app.command("delete")(delete)
-    app.command("restore")(restore)
