@@ -44,7 +44,7 @@ def _call(ctx: typer.Context, work: Callable[[Database], T]) -> T:
         fail(str(exc))
 
 
-# The schema revision as ``db current`` shows it, by state (``maintenance.status``).
+# The schema revision as the db commands show it, by its state (``maintenance.status``).
 _REVISION_TEXTS = {
     "current": "{revision} (head)",
     "behind": "{revision} (behind head {head}: run `factdb db upgrade`)",
