@@ -24,7 +24,8 @@ again with the new expression; and the check of 0003 that 0003 named
 gets the name the models give it, ``ck_statements_not_merged_into_self``.
 """
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Sequence
 
 from alembic import op
 
@@ -33,77 +34,31 @@ down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-ACTOR_KINDS = (
-    "state",
-    "person",
-    "ministry",
-    "organization",
-    "armed_group",
-    "international_org",
-    "media",
-    "other",
-)
-STATEMENT_KINDS = (
-    "claim",
-    "denial",
-    "dispute",
-    "endorsement",
-    "admission",
-    "retraction",
-    "fact_check",
-)
-VERDICTS = ("true", "mostly_true", "mixed", "mostly_false", "false", "unproven")
-PRECISIONS = ("year", "month", "day")
-AUDIT_ACTIONS = ("insert", "update", "delete", "restore", "merge")
+# Every check with a list, as 0001 wrote it: (table, constraint, expression).
+IN_LIST_CHECKS = [
+    ("actors", "ck_actors_kind", "kind IN ('state', 'person', 'ministry', 'organization', 'armed_group', 'international_org', 'media', 'other')"),
+    ("affiliations", "ck_affiliations_start_precision", "(start_date IS NULL AND start_precision IS NULL) OR (start_date IS NOT NULL AND start_precision IN ('year', 'month', 'day'))"),
+    ("affiliations", "ck_affiliations_end_precision", "(end_date IS NULL AND end_precision IS NULL) OR (end_date IS NOT NULL AND end_precision IN ('year', 'month', 'day'))"),
+    ("sources", "ck_sources_published_precision", "(published_date IS NULL AND published_precision IS NULL) OR (published_date IS NOT NULL AND published_precision IN ('year', 'month', 'day'))"),
+    ("statements", "ck_statements_kind", "kind IN ('claim', 'denial', 'dispute', 'endorsement', 'admission', 'retraction', 'fact_check')"),
+    ("statements", "ck_statements_verdict_on_fact_checks", "(kind = 'fact_check' AND verdict IN ('true', 'mostly_true', 'mixed', 'mostly_false', 'false', 'unproven')) OR (kind <> 'fact_check' AND verdict IS NULL AND rating IS NULL)"),
+    ("statements", "ck_statements_date_precision", "(date IS NULL AND date_precision IS NULL) OR (date IS NOT NULL AND date_precision IN ('year', 'month', 'day'))"),
+    ("audit_log", "ck_audit_log_action", "action IN ('insert', 'update', 'delete', 'restore', 'merge')"),
+]  # fmt: skip
+_IN_LIST = re.compile(r"(\w+) IN \(([^)]*)\)")
 
 
-def in_list(column: str, values: tuple[str, ...]) -> str:
-    """A list check as 0001 wrote it."""
-    quoted = ", ".join(f"'{value}'" for value in values)
-    return f"{column} IN ({quoted})"
-
-
-def or_chain(column: str, values: tuple[str, ...]) -> str:
-    """A list check as this revision writes it."""
-    return "(" + " OR ".join(f"{column} = '{value}'" for value in values) + ")"
-
-
-def precision_pair(date: str, precision: str, one_of: str) -> str:
-    return f"({date} IS NULL AND {precision} IS NULL) OR ({date} IS NOT NULL AND {one_of})"
-
-
-def verdict_on_fact_checks(one_of: str) -> str:
-    return (
-        f"(kind = 'fact_check' AND {one_of}) OR "
-        "(kind <> 'fact_check' AND verdict IS NULL AND rating IS NULL)"
+def or_chains(expression: str) -> str:
+    """``expression`` with each ``column IN ('a', 'b')`` written ``(column = 'a' OR column = 'b')``."""
+    return _IN_LIST.sub(
+        lambda found: (
+            "(" + " OR ".join(f"{found[1]} = {word}" for word in found[2].split(", ")) + ")"
+        ),
+        expression,
     )
 
 
-def checks(one_of: Callable[[str, tuple[str, ...]], str]) -> list[tuple[str, str, str]]:
-    """(table, constraint, expression) of every check concerned, lists written by ``one_of``."""
-
-    def pair(date: str, precision: str) -> str:
-        return precision_pair(date, precision, one_of(precision, PRECISIONS))
-
-    return [
-        ("actors", "ck_actors_kind", one_of("kind", ACTOR_KINDS)),
-        ("affiliations", "ck_affiliations_start_precision", pair("start_date", "start_precision")),
-        ("affiliations", "ck_affiliations_end_precision", pair("end_date", "end_precision")),
-        (
-            "sources",
-            "ck_sources_published_precision",
-            pair("published_date", "published_precision"),
-        ),
-        ("statements", "ck_statements_kind", one_of("kind", STATEMENT_KINDS)),
-        (
-            "statements",
-            "ck_statements_verdict_on_fact_checks",
-            verdict_on_fact_checks(one_of("verdict", VERDICTS)),
-        ),
-        ("statements", "ck_statements_date_precision", pair("date", "date_precision")),
-        ("audit_log", "ck_audit_log_action", one_of("action", AUDIT_ACTIONS)),
-    ]
-
+OR_CHAIN_CHECKS = [(table, name, or_chains(sql)) for table, name, sql in IN_LIST_CHECKS]
 
 # PostgreSQL: the check of 0003 from the name 0003 gave it to the models' name, and back
 RENAME_UP = (
@@ -117,13 +72,13 @@ RENAME_DOWN = (
 
 
 def upgrade() -> None:
-    rewrite(checks(in_list), checks(or_chain))
+    rewrite(IN_LIST_CHECKS, OR_CHAIN_CHECKS)
     if op.get_bind().dialect.name != "sqlite":
         op.execute(RENAME_UP)
 
 
 def downgrade() -> None:
-    rewrite(checks(or_chain), checks(in_list))
+    rewrite(OR_CHAIN_CHECKS, IN_LIST_CHECKS)
     if op.get_bind().dialect.name != "sqlite":
         op.execute(RENAME_DOWN)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -189,26 +189,32 @@ def test_export_filters_by_topic_and_date(database: Database) -> None:
         export(database, topic="Elsewhere")
 
 
-def test_round_trip_across_backends(
+@pytest.fixture
+def both(
     pg_database_url: str, sqlite_template: Path, tmp_path: Path
-) -> None:
+) -> Iterator[tuple[Database, Database]]:
+    """An empty SQLite file and an empty PostgreSQL database, (sqlite, postgres)."""
     path = tmp_path / "cross.sqlite3"
     shutil.copyfile(sqlite_template, path)
-    sqlite = Database.open(str(path))
     postgres = Database.open(pg_database_url)
     wipe(postgres)
     try:
-        rich_data(sqlite)
-        from_sqlite = export(sqlite)
-        load(postgres, from_sqlite)
-        from_postgres = export(postgres)
-        assert from_postgres == from_sqlite
-        wipe(sqlite)
-        load(sqlite, from_postgres)
-        assert export(sqlite) == from_sqlite
+        yield Database.open(str(path)), postgres
     finally:
         wipe(postgres)
         dispose_engines()
+
+
+def test_round_trip_across_backends(both: tuple[Database, Database]) -> None:
+    sqlite, postgres = both
+    rich_data(sqlite)
+    from_sqlite = export(sqlite)
+    load(postgres, from_sqlite)
+    from_postgres = export(postgres)
+    assert from_postgres == from_sqlite
+    wipe(sqlite)
+    load(sqlite, from_postgres)
+    assert export(sqlite) == from_sqlite
 
 
 def many_statements(count: int) -> str:
@@ -243,26 +249,18 @@ def many_statements(count: int) -> str:
 
 
 def test_a_large_import_exports_the_same_bytes_on_both_databases(
-    pg_database_url: str, sqlite_template: Path, tmp_path: Path
+    both: tuple[Database, Database],
 ) -> None:
     """2,500 statements (three batches): PostgreSQL's COPY path, with its batches sent by a
     thread of their own and its indexes and keys built after the load, and SQLite's path give
     the same export, which imports back to itself."""
-    path = tmp_path / "large.sqlite3"
-    shutil.copyfile(sqlite_template, path)
-    sqlite = Database.open(str(path))
-    postgres = Database.open(pg_database_url)
+    sqlite, postgres = both
+    data = many_statements(2500)
+    load(sqlite, data)
+    load(postgres, data)
+    from_sqlite = export(sqlite)
+    assert len(from_sqlite.splitlines()) == 1 + 2 + 1250 + 2500
+    assert export(postgres) == from_sqlite
     wipe(postgres)
-    try:
-        data = many_statements(2500)
-        load(sqlite, data)
-        load(postgres, data)
-        from_sqlite = export(sqlite)
-        assert len(from_sqlite.splitlines()) == 1 + 2 + 1250 + 2500
-        assert export(postgres) == from_sqlite
-        wipe(postgres)
-        load(postgres, from_sqlite)
-        assert export(postgres) == from_sqlite
-    finally:
-        wipe(postgres)
-        dispose_engines()
+    load(postgres, from_sqlite)
+    assert export(postgres) == from_sqlite
