@@ -26,9 +26,8 @@ def include_name(name: str | None, type_: str, parent_names: object) -> bool:
 @contextmanager
 def sqlite_foreign_keys_checked_at_the_end(connection: Connection) -> Iterator[None]:
     """SQLite: foreign keys off while the migrations run (a table rebuilt as SQLite's manual
-    describes is dropped while other tables point at it), every key checked before the
-    transaction commits, and enforcement back on afterwards. The pragma takes effect only
-    outside a transaction, so this wraps the transaction."""
+    describes is dropped while other tables point at it) and back on afterwards; the pragma
+    takes effect only outside a transaction, so this wraps the transaction."""
     if not is_sqlite(database.url):
         yield
         return
@@ -41,11 +40,11 @@ def sqlite_foreign_keys_checked_at_the_end(connection: Connection) -> Iterator[N
         raw.execute("PRAGMA foreign_keys = ON")
 
 
-def check_sqlite_foreign_keys(connection: Connection) -> None:
-    if is_sqlite(database.url):
-        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").first()
-        if broken is not None:
-            raise RuntimeError(f"foreign_key_check: {broken[0]} row {broken[1]} points nowhere")
+def broken_references(connection: Connection) -> set[tuple[object, ...]]:
+    """SQLite: the rows whose foreign keys point nowhere (``PRAGMA foreign_key_check``)."""
+    if not is_sqlite(database.url):
+        return set()
+    return {tuple(row) for row in connection.exec_driver_sql("PRAGMA foreign_key_check")}
 
 
 def run_migrations_online() -> None:
@@ -64,9 +63,14 @@ def run_migrations_online() -> None:
             compare_type=True,
             include_name=include_name,
         )
+        broken_before = broken_references(connection)
         with context.begin_transaction():
             context.run_migrations()
-        check_sqlite_foreign_keys(connection)
+        # what the migrations broke with keys off fails them (a damaged file stays as it was)
+        broken = broken_references(connection) - broken_before
+        if broken:
+            table, row, parent, _key = min(broken, key=str)
+            raise RuntimeError(f"foreign_key_check: {table} row {row} points to no {parent} row")
 
 
 if context.is_offline_mode():

@@ -271,3 +271,47 @@ def test_migration_0004_up_and_down_keeps_rows_checks_and_search(
         )
         found = database.run(lambda s: search(s, "mercenaries"))
         assert sorted(row["id"] for row in found) == [1, added]
+
+
+def test_an_sqlite_migration_that_breaks_a_reference_fails_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    """SQLite migrations run with foreign keys off (to rebuild tables); a reference they
+    leave pointing nowhere fails the upgrade, which then changes nothing."""
+    folder = tmp_path / "dangling"
+    folder.mkdir()
+    (folder / "9002_dangling.py").write_text(
+        '"""deletes an actor that an alias points at"""\n'
+        "from alembic import op\n\n"
+        'revision = "9002"\n'
+        f"down_revision = {HEAD_REVISION!r}\n"
+        "branch_labels = None\n"
+        "depends_on = None\n\n\n"
+        "def upgrade() -> None:\n"
+        '    op.execute("DELETE FROM actors")\n\n\n'
+        "def downgrade() -> None:\n"
+        "    pass\n",
+        encoding="utf-8",
+    )
+    database = Database.open(str(tmp_path / "keys.sqlite3"))
+    database.ensure_ready()
+    with database.engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO actors (id, name, name_key, kind, created_at, updated_at) "
+                "VALUES (1, 'Pakistan', 'pakistan', 'state', '2020-10-10', '2020-10-10')"
+            )
+        )
+        connection.execute(
+            text("INSERT INTO actor_aliases (actor_id, alias, alias_key) VALUES (1, 'PK', 'pk')")
+        )
+    with pytest.raises(DatabaseError) as caught:
+        migrate.upgrade(database, versions=[folder], backup=False)
+    assert str(caught.value) == (
+        "upgrade failed: foreign_key_check: actor_aliases row 1 points to no actors row"
+    )
+    assert migrate.current(database) == HEAD_REVISION
+    with database.engine.connect() as connection:
+        assert connection.execute(text("SELECT name FROM actors")).scalars().all() == ["Pakistan"]
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    dispose_engines()
