@@ -234,10 +234,10 @@ class Interrupted(Exception):
 def fail_after(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
     """Make the import fail while it writes, after ``count`` statements (the first batch
     of a thousand is in the database by then)."""
-    from factdb.interchange import jsonl
+    from factdb.interchange.load import write
 
     written = 0
-    add = jsonl._Import._add_statement
+    add = write._Writer._add_statement
 
     def failing(self: Any, *args: Any) -> None:
         nonlocal written
@@ -246,7 +246,7 @@ def fail_after(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
             raise Interrupted
         add(self, *args)
 
-    monkeypatch.setattr(jsonl._Import, "_add_statement", failing)
+    monkeypatch.setattr(write._Writer, "_add_statement", failing)
 
 
 def test_an_import_failing_while_it_writes_leaves_everything_as_it_was(
