@@ -6,7 +6,6 @@ answer, which wait for another round."""
 
 from __future__ import annotations
 
-import json
 import tempfile
 from array import array
 from dataclasses import dataclass, field
@@ -36,7 +35,13 @@ from factdb.interchange.format import (
 from factdb.interchange.load import resolve
 from factdb.interchange.load.spool import read_spool, spool
 from factdb.interchange.load.state import CLAIM, IN_DATABASE, Job, period
-from factdb.record.audit import current_user
+from factdb.record.audit import (
+    LINK_ROWS,
+    STATEMENT_WITH_LINKS,
+    current_user,
+    json_string,
+    json_text,
+)
 from factdb.store import tables
 from factdb.store.models import utcnow
 
@@ -68,7 +73,7 @@ class _Writer:
         self.author_ids: dict[str, int] = {}
         self.date_values: dict[str | None, tuple[str | None, str | None]] = {None: (None, None)}
         self.audit_head = (self.stamp, current_user(), "insert", "statements")
-        self.audit_stamp = _json_string(self.now.isoformat())
+        self.audit_stamp = json_string(self.now.isoformat())
 
     def write(self) -> None:
         self.job.tick(self.job.line_count - len(self.job.refs))
@@ -354,22 +359,9 @@ _SUBJECT_COLUMNS = _columns("statement_subjects")
 _TOPIC_COLUMNS = _columns("statement_topics")
 _LINK_SOURCE_COLUMNS = _columns("statement_sources")
 _AUDIT_COLUMNS = _columns("audit_log", "id")
-
-# An imported statement's audit row: what ``factdb.record.audit.snapshot`` gives for the row (keys
-# sorted, as ``json.dumps(..., ensure_ascii=False, sort_keys=True)`` writes them) with its
-# links under their tables' names, each link as its own audit row would show it. Written
-# out here because it runs once per statement; a test compares it with ``snapshot``.
-_STATEMENT_AFTER = (
-    '{"actor_id": %d, "created_at": %s, "date": %s, "date_precision": %s, "deleted_at": %s, '
-    '"id": %d, "kind": %s, "lang": %s, "merged_into_id": null, "note": %s, "quote": %s, '
-    '"rating": %s, "ref": %s, '
-    '"responds_to_id": %s, "statement_sources": [%s], "statement_subjects": [%s], '
-    '"statement_topics": [%s], "text": %s, "updated_at": %s, "verdict": %s}'
-)
-_SOURCE_AFTER = '{"locator": %s, "position": %d, "source_id": %d, "statement_id": %d}'
-_SUBJECT_AFTER = '{"actor_id": %d, "position": %d, "statement_id": %d}'
-_TOPIC_AFTER = '{"position": %d, "statement_id": %d, "topic_id": %d}'
-_json_string = json.encoder.encode_basestring  # a str as JSON, as json.dumps writes it
+_SOURCE_LINKS = LINK_ROWS["statement_sources"]
+_SUBJECT_LINKS = LINK_ROWS["statement_subjects"]
+_TOPIC_LINKS = LINK_ROWS["statement_topics"]
 
 
 def _statement_json(
@@ -379,35 +371,32 @@ def _statement_json(
     subjects: list[tuple[Any, ...]],
     topics: list[tuple[Any, ...]],
 ) -> str:
-    """The ``after`` of a new statement's audit row; ``row`` in ``_STATEMENT_COLUMNS``
-    order, ``stamp`` its creation time as a JSON string."""
+    """The ``after`` of a new statement's audit row (``STATEMENT_WITH_LINKS``); ``row`` in
+    ``_STATEMENT_COLUMNS`` order, ``stamp`` its creation time as a JSON string."""
     (statement_id, kind, actor_id, parent_id, text, quote, lang, date, precision) = row[:9]
     verdict, rating, note, ref, deleted = row[9:14]
-    quoted = _json_string  # conditionals written out: this runs once per statement
-    return _STATEMENT_AFTER % (
-        actor_id,
-        stamp,
-        "null" if date is None else quoted(date),
-        "null" if precision is None else quoted(precision),
-        "null" if deleted is None else stamp,
-        statement_id,
-        quoted(kind),
-        "null" if lang is None else quoted(lang),
-        "null" if note is None else quoted(note),
-        "null" if quote is None else quoted(quote),
-        "null" if rating is None else quoted(rating),
-        "null" if ref is None else quoted(ref),
-        "null" if parent_id is None else parent_id,
-        ", ".join(
-            [_SOURCE_AFTER % (_json_text(link[3]), link[2], link[1], link[0]) for link in sources]
-        ),
-        ", ".join([_SUBJECT_AFTER % (link[1], link[2], link[0]) for link in subjects]),
-        ", ".join([_TOPIC_AFTER % (link[2], link[0], link[1]) for link in topics]),
-        "null" if text is None else quoted(text),
-        stamp,
-        "null" if verdict is None else quoted(verdict),
+    quoted = json_string  # conditionals written out: this runs once per statement
+    return STATEMENT_WITH_LINKS(
+        (
+            statement_id,
+            quoted(kind),
+            actor_id,
+            "null" if parent_id is None else parent_id,
+            "null" if text is None else quoted(text),
+            "null" if quote is None else quoted(quote),
+            "null" if lang is None else quoted(lang),
+            "null" if date is None else quoted(date),
+            "null" if precision is None else quoted(precision),
+            "null" if verdict is None else quoted(verdict),
+            "null" if rating is None else quoted(rating),
+            "null" if note is None else quoted(note),
+            "null" if ref is None else quoted(ref),
+            "null" if deleted is None else stamp,
+            stamp,
+            stamp,
+            "null",  # merged_into_id
+            _SOURCE_LINKS.list([(a, b, c, json_text(d)) for a, b, c, d in sources]),
+            _SUBJECT_LINKS.list(subjects),
+            _TOPIC_LINKS.list(topics),
+        )
     )
-
-
-def _json_text(value: str | None) -> str:
-    return "null" if value is None else _json_string(value)
