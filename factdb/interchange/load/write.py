@@ -57,6 +57,9 @@ def write(job: Job) -> None:
 
 
 class _Writer:
+    """The write of one import, with what it hands from one table to the next (the new
+    ids of actors, sources, topics and statements)."""
+
     def __init__(self, job: Job) -> None:
         self.job = job
         self.parents = job.parents
@@ -99,7 +102,7 @@ class _Writer:
         for key, topic_id in zip(new, self.bulk.ids("topics").take(len(new)), strict=True):
             rows.append((topic_id, self.job.topics[key], key))
             self.topic_ids[key] = topic_id
-        self.bulk.insert("topics", ("id", "name", "name_key"), rows)
+        self.bulk.insert("topics", _TOPIC_COLUMNS, rows)
 
     def _write_actors(self) -> None:
         new = [actor for actor in self.job.actors.values() if actor.key not in self.job.db_named]
@@ -324,8 +327,8 @@ class _Writer:
     def _flush(self, batch: _Batch) -> None:
         write = self.bulk.insert
         write("statements", _STATEMENT_COLUMNS, batch.statements)
-        write("statement_subjects", _SUBJECT_COLUMNS, batch.subjects)
-        write("statement_topics", _TOPIC_COLUMNS, batch.topics)
+        write("statement_subjects", _LINK_SUBJECT_COLUMNS, batch.subjects)
+        write("statement_topics", _LINK_TOPIC_COLUMNS, batch.topics)
         write("statement_sources", _LINK_SOURCE_COLUMNS, batch.sources)
         write("audit_log", _AUDIT_COLUMNS, batch.audits)
         batch.clear()
@@ -355,8 +358,9 @@ _ALIAS_COLUMNS = _columns("actor_aliases")
 _AFFILIATION_COLUMNS = _columns("affiliations")
 _SOURCE_COLUMNS = _columns("sources")
 _STATEMENT_COLUMNS = _columns("statements", "merged_into_id")
-_SUBJECT_COLUMNS = _columns("statement_subjects")
-_TOPIC_COLUMNS = _columns("statement_topics")
+_TOPIC_COLUMNS = _columns("topics")
+_LINK_SUBJECT_COLUMNS = _columns("statement_subjects")
+_LINK_TOPIC_COLUMNS = _columns("statement_topics")
 _LINK_SOURCE_COLUMNS = _columns("statement_sources")
 _AUDIT_COLUMNS = _columns("audit_log", "id")
 _SOURCE_LINKS = LINK_ROWS["statement_sources"]
