@@ -365,7 +365,7 @@ def test_a_batch_the_database_refuses_fails_the_write_and_leaves_nothing(
 
     def work(session: Session) -> None:
         bulk = BulkWriter(session)
-        with bulk.cache():
+        with bulk.writing():
             bulk.insert("topics", columns, [(1, "Karabakh", "karabakh")])
             bulk.insert("topics", columns, [(2, "Karabakh again", "karabakh")])
             bulk.insert("topics", columns, [(3, "Ceasefire", "ceasefire")])
@@ -384,7 +384,7 @@ def test_statements_after_a_batch_see_its_rows(database: Database) -> None:
 
     def work(session: Session) -> list[str]:
         bulk = BulkWriter(session)
-        with bulk.cache():
+        with bulk.writing():
             for n in range(5):
                 bulk.insert(
                     "topics", columns, [(n * 100 + i, f"T{n}.{i}", f"t{n}.{i}") for i in range(100)]

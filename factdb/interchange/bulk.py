@@ -120,6 +120,8 @@ class BulkWriter:
             return
         if self._copies is not None:
             self._copies.send(table_name, columns, rows)
+        elif self.postgres:
+            copy_rows(self.cursor, table_name, columns, rows)
         else:
             self.cursor.executemany(self._insert_sql(table_name, columns), rows)
 
@@ -144,7 +146,7 @@ class BulkWriter:
             audit_inserts(self.connection, table_name, allocator.ranges(), at)
 
     @contextmanager
-    def cache(self) -> Iterator[None]:
+    def writing(self) -> Iterator[None]:
         """Around all the writing. PostgreSQL: the batches are copied in by a thread of its
         own (``CopyThread``) until the end of this block, which waits for the last of them.
         SQLite: a 16 MiB page cache instead of the default 2 MiB, so the pages being filled
@@ -324,23 +326,28 @@ class CopyThread:
             raise self._error
 
     def _run(self) -> None:
-        from psycopg import sql
-
         while True:
             batch = self._batches.get()
             try:
                 if batch is None:
                     return
                 if self._error is None:
-                    table_name, columns, rows = batch
-                    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-                        sql.Identifier(table_name),
-                        sql.SQL(", ").join(map(sql.Identifier, columns)),
-                    )
-                    with self._cursor.copy(statement) as copy:
-                        for row in rows:
-                            copy.write_row(row)
+                    copy_rows(self._cursor, *batch)
             except BaseException as exc:  # handed to the import's thread
                 self._error = exc
             finally:
                 self._batches.task_done()
+
+
+def copy_rows(
+    cursor: Any, table_name: str, columns: tuple[str, ...], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """PostgreSQL: ``rows`` into ``table_name`` by one ``COPY … FROM STDIN``."""
+    from psycopg import sql
+
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table_name), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    with cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
