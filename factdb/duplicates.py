@@ -129,7 +129,7 @@ def duplicate_pairs(
     is the older). Raises InvalidInput for a score outside [0, 1], NotFound for an unknown
     topic."""
     if not 0 <= min_score <= 1:
-        raise InvalidInput(f"--min-score: must be between 0 and 1, got {min_score}")
+        raise InvalidInput.at("min_score", f"must be between 0 and 1, got {min_score}")
     entries = _entries(session, topic)
     found: list[DuplicatePair] = []
     for i, j in _candidate_pairs(entries):

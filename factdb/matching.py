@@ -148,7 +148,7 @@ def _candidates(
 
 def _check(kind: str | None, limit: int) -> None:
     if kind is not None and kind not in STATEMENT_KINDS:
-        raise InvalidInput(f"--kind: {kind!r} is not one of {', '.join(STATEMENT_KINDS)}")
+        raise InvalidInput.at("kind", f"{kind!r} is not one of {', '.join(STATEMENT_KINDS)}")
     check_limit(limit)
 
 
@@ -156,7 +156,7 @@ def query_proposition(text: str, field: str = "TEXT") -> Proposition:
     """The proposition of a text to match; InvalidInput when it has no words."""
     prop = proposition(required_text(text, field))
     if not prop.stems:
-        raise InvalidInput(f"{field}: give at least one word (letters or digits) to match")
+        raise InvalidInput.at(field, "give at least one word (letters or digits) to match")
     return prop
 
 
@@ -305,7 +305,7 @@ def similar_records(
         number, text = _statement_text(session, target)
         exclude.append(number)
     if not 0 <= min_score <= 1:
-        raise InvalidInput(f"--min-score: must be between 0 and 1, got {min_score}")
+        raise InvalidInput.at("min_score", f"must be between 0 and 1, got {min_score}")
     found = similar(session, text, kind=kind, by=by, direct=direct, limit=limit, exclude=exclude)
     kept = [match for match in found if match.score >= min_score]
     return match_records(session, kept, text, suggest=suggest, certain=certain)

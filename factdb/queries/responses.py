@@ -146,7 +146,7 @@ def response_query(
     ``keys`` names the first columns (``who_denied`` and ``who_endorsed`` use their own).
     Raises InvalidInput / NotFound / UnknownActor naming the field at fault."""
     if kind is not None and kind not in RESPONSE_KINDS:
-        raise InvalidInput(f"--kind: {kind!r} is not one of {', '.join(RESPONSE_KINDS)}")
+        raise InvalidInput.at("kind", f"{kind!r} is not one of {', '.join(RESPONSE_KINDS)}")
     check_limit(limit)
     scope = Scope.of_args(scope, args)
     affiliations = Affiliations.load(session)

@@ -42,9 +42,9 @@ def search_terms(text: str, field: str = "TEXT") -> list[str]:
     """The words of a search, lower-cased; InvalidInput when there are none."""
     words = _WORD.findall(unicodedata.normalize("NFC", text).lower())
     if not words:
-        raise InvalidInput(f"{field}: give at least one word (letters or digits) to search for")
+        raise InvalidInput.at(field, "give at least one word (letters or digits) to search for")
     if len(words) > MAX_TERMS:
-        raise InvalidInput(f"{field}: at most {MAX_TERMS} words, got {len(words)}")
+        raise InvalidInput.at(field, f"at most {MAX_TERMS} words, got {len(words)}")
     return list(dict.fromkeys(words))
 
 
@@ -156,7 +156,7 @@ def search(
     InvalidInput for a search with no words, an unknown kind or a limit below 1."""
     terms = search_terms(text)
     if kind is not None and kind not in STATEMENT_KINDS:
-        raise InvalidInput(f"--kind: {kind!r} is not one of {', '.join(STATEMENT_KINDS)}")
+        raise InvalidInput.at("kind", f"{kind!r} is not one of {', '.join(STATEMENT_KINDS)}")
     check_limit(limit)
     affiliations = Affiliations.load(session) if by is not None else None
     wanted = None

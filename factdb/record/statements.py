@@ -2,8 +2,8 @@
 endorsements, admissions, retractions, fact-checks), edits, soft delete and restore, and the
 thread a statement sits in.
 
-Error messages name the command-line flag the value came from (``--by``, ``--on`` …), so the
-CLI can print them as they are.
+Error messages name the field the value came in, the parameter's name (``by``, ``date`` …);
+the command line shows its flags instead (``factdb.errors``).
 """
 
 from __future__ import annotations
@@ -51,26 +51,26 @@ def kind_label(kind: str) -> str:
 
 
 def _lang(value: str | None) -> str | None:
-    return rules.check_lang(clean_text(value, "--lang"), "--lang")
+    return rules.check_lang(clean_text(value, "lang"), "lang")
 
 
 def _ref(value: str | None) -> str | None:
     if value is None:
         return None
-    return rules.check_ref(clean_text(value, "--ref"), value, "--ref")
+    return rules.check_ref(clean_text(value, "ref"), value, "ref")
 
 
 def _check_ref_free(session: Session, ref: str, own_id: int | None = None) -> None:
     holder = session.scalar(select(Statement.id).where(Statement.ref == ref))
     if holder is not None and holder != own_id:
-        raise Conflict(f"--ref: {ref!r} is already the ref of statement #{holder}")
+        raise Conflict.at("ref", f"{ref!r} is already the ref of statement #{holder}")
 
 
 def _verdict(value: str) -> str:
-    cleaned = (clean_text(value, "--verdict") or "").lower().replace("-", "_")
+    cleaned = (clean_text(value, "verdict") or "").lower().replace("-", "_")
     if cleaned not in VERDICTS:
-        raise InvalidInput(
-            f"--verdict: {value!r} is not a verdict; use one of {', '.join(VERDICTS)}"
+        raise InvalidInput.at(
+            "verdict", f"{value!r} is not a verdict; use one of {', '.join(VERDICTS)}"
         )
     return cleaned
 
@@ -78,7 +78,7 @@ def _verdict(value: str) -> str:
 def _date(value: str | None) -> PartialDate | None:
     if value is None:
         return None
-    return parse_date(value, "--on")
+    return parse_date(value, "date")
 
 
 def _set_date(statement: Statement, date: PartialDate | None) -> None:
@@ -181,11 +181,11 @@ def _check_retraction(
     retractor: Actor,
     target: Statement,
     when: PartialDate | None,
-    field: str = "--by",
+    field: str = "by",
 ) -> None:
     if not may_retract(session, retractor, target, when):
         refused = rules.retraction_refused(retraction_target(target), retractor.name)
-        raise InvalidInput(f"{field}: {refused}")
+        raise InvalidInput.at(field, f"{refused}")
 
 
 # ----------------------------------------------------------------------------- links
@@ -214,7 +214,7 @@ def _sources(
     for item in items:
         url, locator = (item, None) if isinstance(item, str) else item
         source = source_for_url(session, url, field)
-        cleaned = clean_text(locator, "--locator")
+        cleaned = clean_text(locator, "locator")
         if source.id not in found or cleaned is not None:
             found[source.id] = (source, cleaned)
     return list(found.values())
@@ -254,10 +254,10 @@ def _link_sources(statement: Statement, sources: Iterable[tuple[Source, str | No
 
 def _about_links(session: Session, statement: Statement, names: Iterable[str]) -> list[Any]:
     links = []
-    for actor in _actors(session, names, "--remove-about"):
+    for actor in _actors(session, names, "remove_about"):
         link = next((x for x in statement.subject_links if x.actor_id == actor.id), None)
         if link is None:
-            raise InvalidInput(f"--remove-about: #{statement.id} is not about {actor.name}")
+            raise InvalidInput.at("remove_about", f"#{statement.id} is not about {actor.name}")
         links.append(link)
     return links
 
@@ -268,7 +268,7 @@ def _topic_links(statement: Statement, names: Iterable[str]) -> list[Any]:
         key = name_key(name)
         link = next((x for x in statement.topic_links if x.topic.name_key == key), None)
         if link is None:
-            raise InvalidInput(f"--remove-topic: #{statement.id} has no topic {name!r}")
+            raise InvalidInput.at("remove_topics", f"#{statement.id} has no topic {name!r}")
         links.append(link)
     return links
 
@@ -276,10 +276,10 @@ def _topic_links(statement: Statement, names: Iterable[str]) -> list[Any]:
 def _source_links(statement: Statement, urls: Iterable[str]) -> list[Any]:
     links = []
     for url in urls:
-        normalized = normalize_url(url, "--remove-source")
+        normalized = normalize_url(url, "remove_sources")
         link = next((x for x in statement.source_links if x.source.url == normalized), None)
         if link is None:
-            raise InvalidInput(f"--remove-source: #{statement.id} does not cite {url}")
+            raise InvalidInput.at("remove_sources", f"#{statement.id} does not cite {url}")
         links.append(link)
     return links
 
@@ -305,25 +305,25 @@ def _new_statement(
     verdict: str | None = None,
     rating: str | None = None,
 ) -> Statement:
-    actor = resolve_actor(session, by, "--by")
+    actor = resolve_actor(session, by, "by")
     when = _date(date)
     checked_ref = _ref(ref)
     if checked_ref is not None:
         _check_ref_free(session, checked_ref)
     if kind == "retraction" and target is not None:
         _check_retraction(session, actor, target, when)
-    subjects = _actors(session, about, "--about")
-    named_topics = _topics(session, topics, "--topic")
-    cited = _sources(session, sources, "--source")
+    subjects = _actors(session, about, "about")
+    named_topics = _topics(session, topics, "topics")
+    cited = _sources(session, sources, "sources")
     statement = STATEMENT_CLASSES[kind](
         actor=actor,
         responds_to=target,
         text=text,
-        quote=clean_text(quote, "--quote"),
+        quote=clean_text(quote, "quote"),
         lang=_lang(lang),
         verdict=verdict,
-        rating=clean_text(rating, "--rating"),
-        note=clean_text(note, "--note"),
+        rating=clean_text(rating, "rating"),
+        note=clean_text(note, "note"),
         ref=checked_ref,
     )
     _set_date(statement, when)
@@ -337,7 +337,9 @@ def _new_statement(
         # Another writer took the ref between the check above and this insert.
         if checked_ref is None:
             raise
-        raise Conflict(f"--ref: {checked_ref!r} is already the ref of another statement") from None
+        raise Conflict.at(
+            "ref", f"{checked_ref!r} is already the ref of another statement"
+        ) from None
     return statement
 
 
@@ -401,7 +403,7 @@ def add_response(
         kind,
         by=by,
         target=target,
-        text=clean_text(text, "--text"),
+        text=clean_text(text, "text"),
         date=date,
         quote=quote,
         lang=lang,
@@ -438,7 +440,7 @@ def add_fact_check(
         "fact_check",
         by=by,
         target=target,
-        text=clean_text(text, "--text"),
+        text=clean_text(text, "text"),
         date=date,
         quote=quote,
         lang=lang,
@@ -481,47 +483,49 @@ def edit_statement(session: Session, statement_id: int | str, **changes: Any) ->
         raise InvalidInput(f"{unknown[0]}: not something a statement edit can change")
     given = {key: value for key, value in changes.items() if value not in (None, (), [])}
     if not given:
-        raise InvalidInput("nothing to change: give at least one option, such as --text")
+        raise InvalidInput.naming_fields(
+            "nothing to change: give at least one option, such as {}", "text"
+        )
     statement = _live(session, statement_id)
     # Check and look up everything first, then change the row in one go: one audit row.
     values: dict[str, Any] = {}
     if "text" in given:
         required = statement.kind == "claim"
-        values["text"] = clean_text(given["text"], "--text", required=required)
+        values["text"] = clean_text(given["text"], "text", required=required)
     for key in ("quote", "note"):
         if key in given:
-            values[key] = clean_text(given[key], f"--{key}")
+            values[key] = clean_text(given[key], key)
     if "lang" in given:
         values["lang"] = _lang(given["lang"])
     if "ref" in given:
         values["ref"] = _ref(given["ref"])
         _check_ref_free(session, values["ref"], statement.id)
     if ("verdict" in given or "rating" in given) and statement.kind != "fact_check":
-        flag = "--verdict" if "verdict" in given else "--rating"
-        raise InvalidInput(
-            f"{flag}: only fact-checks have a verdict; #{statement.id} is a "
-            f"{kind_label(statement.kind)}"
+        field = "verdict" if "verdict" in given else "rating"
+        raise InvalidInput.at(
+            field,
+            f"only fact-checks have a verdict; #{statement.id} is a {kind_label(statement.kind)}",
         )
     if "verdict" in given:
         values["verdict"] = _verdict(given["verdict"])
     new_date: PartialDate | None = None
     if "date" in given:
         raw = str(given["date"])
-        new_date = None if raw.strip() == "" else parse_date(raw, "--on")
+        new_date = None if raw.strip() == "" else parse_date(raw, "date")
         target = statement.responds_to
         if statement.kind == "retraction" and target is not None:
             # Whether the retractor spoke for the author depends on the retraction's date.
-            _check_retraction(session, statement.actor, target, new_date, "--on")
+            _check_retraction(session, statement.actor, target, new_date, "date")
     if "rating" in given:
-        values["rating"] = clean_text(given["rating"], "--rating")
+        values["rating"] = clean_text(given["rating"], "rating")
     dropped = [
         *_about_links(session, statement, given.get("remove_about", ())),
         *_topic_links(statement, given.get("remove_topics", ())),
         *_source_links(statement, given.get("remove_sources", ())),
     ]
-    subjects = _actors(session, given.get("add_about", ()), "--about")
-    named_topics = _topics(session, given.get("add_topics", ()), "--topic")
-    cited = _sources(session, given.get("add_sources", ()), "--source")
+    subjects = _actors(session, given.get("add_about", ()), "add_about")
+    named_topics = _topics(session, given.get("add_topics", ()), "add_topics")
+    cited = _sources(session, given.get("add_sources", ()), "add_sources")
 
     with session.no_autoflush:
         for key, value in values.items():
@@ -575,9 +579,10 @@ def delete_statement(session: Session, statement_id: int | str, cascade: bool = 
     answers = _live_answers(session, [statement.id])
     if answers and not cascade:
         listed = ", ".join(f"#{answer.id}" for answer in answers)
-        raise Conflict(
-            f"ID: #{statement.id} is answered by {listed}; delete those first or use --cascade "
-            "to delete the whole thread below it"
+        raise Conflict.naming_fields(
+            f"ID: #{statement.id} is answered by {listed}; delete those first or use {{}} "
+            "to delete the whole thread below it",
+            "cascade",
         )
     thread = [statement]
     frontier = answers

@@ -51,7 +51,7 @@ from factdb.queries.records import cited_sources, statement_records
 from factdb.queries.resolve import ActorRef, resolve_actor_ref, statement_id_of, topic_id_of
 from factdb.queries.rollup import Affiliations
 from factdb.queries.scope import DateText as AsOf
-from factdb.queries.scope import FieldError, parse_as_of
+from factdb.queries.scope import parse_as_of
 from factdb.reports import derived
 from factdb.store.tables import (
     actor_aliases,
@@ -105,12 +105,12 @@ def claim_report(
     if not _within(date, cutoff):
         what = f"{kind.replace('_', '-')} #{root_id}"
         if date is None:
-            raise FieldError(
+            raise InvalidInput.naming_fields(
                 f"{{}}: {what} has no known date ({{}} leaves undated statements out)",
                 "as_of",
                 "as_of",
             )
-        raise InvalidInput(f"as_of: {what} was not made until {format_date(date, precision)}")
+        raise InvalidInput.at("as_of", f"{what} was not made until {format_date(date, precision)}")
     context = _Context(session)
     [block] = _claim_blocks(session, context, [root_id], as_of, roll_up)
     return {
