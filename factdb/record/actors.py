@@ -151,10 +151,10 @@ def _affiliate(
     begins, ends = _period(start, end, "start", "end")
     role_text = clean_text(role, "role")
     if member.id == organization.id:
-        raise InvalidInput.at(org_field, f"{rules.member_of_itself(member.name)}")
+        raise InvalidInput.at(org_field, rules.member_of_itself(member.name))
     if circle := _path_up(session, organization, member):
         names = [member.name, *(actor.name for actor in circle)]
-        raise InvalidInput.at(org_field, f"{rules.affiliation_circle(names)}")
+        raise InvalidInput.at(org_field, rules.affiliation_circle(names))
     values = (
         name_key(role_text or ""),
         begins.start if begins else None,

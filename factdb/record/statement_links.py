@@ -1,0 +1,128 @@
+"""A statement's links: the actors it is about, its topics and its sources (with a
+locator), found or created by name or URL, added in order and dropped by name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from factdb.errors import InvalidInput
+from factdb.queries.resolve import resolve_actor
+from factdb.record.sources import source_for_url
+from factdb.record.topics import topic_for_name
+from factdb.store.models import (
+    Actor,
+    Source,
+    Statement,
+    StatementSource,
+    StatementSubject,
+    StatementTopic,
+    Topic,
+)
+from factdb.text import clean_text, name_key, normalize_url
+
+# A source is a URL, or a (URL, locator) pair such as ("https://…", "para. 3").
+SourceInput = str | tuple[str, str | None]
+
+
+def linked_actors(session: Session, names: Iterable[str], field: str) -> list[Actor]:
+    found: dict[int, Actor] = {}
+    for name in names:
+        actor = resolve_actor(session, name, field)
+        found.setdefault(actor.id, actor)
+    return list(found.values())
+
+
+def linked_topics(session: Session, names: Iterable[str], field: str) -> list[Topic]:
+    found: dict[int, Topic] = {}
+    for name in names:
+        topic = topic_for_name(session, name, field)
+        found.setdefault(topic.id, topic)
+    return list(found.values())
+
+
+def linked_sources(
+    session: Session, items: Iterable[SourceInput], field: str
+) -> list[tuple[Source, str | None]]:
+    found: dict[int, tuple[Source, str | None]] = {}
+    for item in items:
+        url, locator = (item, None) if isinstance(item, str) else item
+        source = source_for_url(session, url, field)
+        cleaned = clean_text(locator, "locator")
+        if source.id not in found or cleaned is not None:
+            found[source.id] = (source, cleaned)
+    return list(found.values())
+
+
+def _next_position(links: Sequence[StatementSubject | StatementTopic | StatementSource]) -> int:
+    return max((link.position for link in links), default=-1) + 1
+
+
+def link_about(statement: Statement, actors: Iterable[Actor]) -> None:
+    present = {link.actor_id for link in statement.subject_links}
+    for actor in actors:
+        if actor.id not in present:
+            position = _next_position(statement.subject_links)
+            statement.subject_links.append(StatementSubject(actor=actor, position=position))
+
+
+def link_topics(statement: Statement, topics: Iterable[Topic]) -> None:
+    present = {link.topic_id for link in statement.topic_links}
+    for topic in topics:
+        if topic.id not in present:
+            position = _next_position(statement.topic_links)
+            statement.topic_links.append(StatementTopic(topic=topic, position=position))
+
+
+def link_sources(statement: Statement, sources: Iterable[tuple[Source, str | None]]) -> None:
+    present = {link.source_id: link for link in statement.source_links}
+    for source, locator in sources:
+        if source.id in present:
+            if locator is not None:
+                present[source.id].locator = locator
+            continue
+        position = _next_position(statement.source_links)
+        link = StatementSource(source=source, position=position, locator=locator)
+        statement.source_links.append(link)
+
+
+def dropped_about(session: Session, statement: Statement, names: Iterable[str]) -> list[Any]:
+    links = []
+    for actor in linked_actors(session, names, "remove_about"):
+        link = next((x for x in statement.subject_links if x.actor_id == actor.id), None)
+        if link is None:
+            raise InvalidInput.at("remove_about", f"#{statement.id} is not about {actor.name}")
+        links.append(link)
+    return links
+
+
+def dropped_topics(statement: Statement, names: Iterable[str]) -> list[Any]:
+    links = []
+    for name in names:
+        key = name_key(name)
+        link = next((x for x in statement.topic_links if x.topic.name_key == key), None)
+        if link is None:
+            raise InvalidInput.at("remove_topics", f"#{statement.id} has no topic {name!r}")
+        links.append(link)
+    return links
+
+
+def dropped_sources(statement: Statement, urls: Iterable[str]) -> list[Any]:
+    links = []
+    for url in urls:
+        normalized = normalize_url(url, "remove_sources")
+        link = next((x for x in statement.source_links if x.source.url == normalized), None)
+        if link is None:
+            raise InvalidInput.at("remove_sources", f"#{statement.id} does not cite {url}")
+        links.append(link)
+    return links
+
+
+def link_keys(statement: Statement) -> tuple[Any, ...]:
+    return (
+        [link.actor_id for link in statement.subject_links],
+        [link.topic_id for link in statement.topic_links],
+        [(link.source_id, link.locator) for link in statement.source_links],
+    )
