@@ -19,7 +19,8 @@ from factdb.errors import InvalidInput
 from factdb.matching import CERTAIN_THRESHOLD, SUGGEST_THRESHOLD, level
 from factdb.proposition import Proposition, compare, proposition
 from factdb.queries.filters import on_topic, topic_id
-from factdb.store.tables import actors, statements
+from factdb.queries.records import with_authors
+from factdb.store.tables import statements
 
 # Stems held by more statements than this are too common to say two statements are alike;
 # a pair is scored when it shares SHARED_SHARE of the other stems of either.
@@ -60,14 +61,7 @@ def _roots(session: Session) -> dict[int, int]:
 
 def _entries(session: Session, topic: str | None) -> list[_Entry]:
     query = (
-        select(
-            statements.c.id,
-            statements.c.kind,
-            actors.c.name,
-            statements.c.text,
-            statements.c.quote,
-        )
-        .join(actors, actors.c.id == statements.c.actor_id)
+        with_authors(statements.c.text, statements.c.quote)
         .where(statements.c.deleted_at.is_(None))
         .order_by(statements.c.id)
     )

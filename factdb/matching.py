@@ -25,10 +25,11 @@ from factdb.errors import InvalidInput, NotFound
 from factdb.proposition import Proposition, compare, index_stems, proposition
 from factdb.queries.filters import ActorFilter, actor_filter
 from factdb.queries.paging import check_limit
+from factdb.queries.records import statement_rows
 from factdb.queries.resolve import parse_statement_id
 from factdb.queries.rollup import Affiliations
 from factdb.queries.search import fts, fts5_query, pg_document, tsquery_text
-from factdb.store.tables import actors, statements
+from factdb.store.tables import statements
 from factdb.text import required_text
 from factdb.vocabulary import STATEMENT_KINDS
 
@@ -252,20 +253,8 @@ def match_records(
     matched text against ``query``)."""
     if not matches:
         return []
-    rows = {
-        row.id: row
-        for row in session.execute(
-            select(
-                statements.c.id,
-                statements.c.kind,
-                actors.c.name,
-                statements.c.date,
-                statements.c.date_precision,
-            )
-            .join(actors, actors.c.id == statements.c.actor_id)
-            .where(statements.c.id.in_([match.statement_id for match in matches]))
-        )
-    }
+    ids = [match.statement_id for match in matches]
+    rows = statement_rows(session, ids, statements.c.date, statements.c.date_precision)
     negated = proposition(query).negated
     return [
         {

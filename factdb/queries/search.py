@@ -24,8 +24,9 @@ from factdb.dates import format_date
 from factdb.errors import InvalidInput
 from factdb.queries.filters import ActorFilter, actor_filter, kind_is
 from factdb.queries.paging import Page, check_limit
+from factdb.queries.records import statement_rows
 from factdb.queries.rollup import Affiliations
-from factdb.store.tables import actors, statements
+from factdb.store.tables import statements
 from factdb.text import name_key
 from factdb.vocabulary import STATEMENT_KINDS
 
@@ -284,25 +285,10 @@ def _best(
 
 
 def _rows(session: Session, ids: list[int], terms: Sequence[str]) -> list[dict[str, Any]]:
-    if not ids:
-        return []
-    found = {
-        row.id: row
-        for row in session.execute(
-            select(
-                statements.c.id,
-                statements.c.kind,
-                actors.c.name,
-                statements.c.date,
-                statements.c.date_precision,
-                statements.c.text,
-                statements.c.quote,
-                statements.c.note,
-            )
-            .join(actors, actors.c.id == statements.c.actor_id)
-            .where(statements.c.id.in_(ids))
-        )
-    }
+    s = statements
+    found = statement_rows(
+        session, ids, s.c.date, s.c.date_precision, s.c.text, s.c.quote, s.c.note
+    )
     return [
         {
             "id": number,

@@ -3,8 +3,8 @@ locator), found or created by name or URL, added in order and dropped by name.""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -12,16 +12,11 @@ from factdb.errors import InvalidInput
 from factdb.queries.resolve import resolve_actor
 from factdb.record.sources import source_for_url
 from factdb.record.topics import topic_for_name
-from factdb.store.models import (
-    Actor,
-    Source,
-    Statement,
-    StatementSource,
-    StatementSubject,
-    StatementTopic,
-    Topic,
-)
+from factdb.store.models import StatementSource, StatementSubject, StatementTopic
 from factdb.text import clean_text, name_key, normalize_url
+
+if TYPE_CHECKING:
+    from factdb.store.models import Actor, Source, Statement, Topic
 
 # A source is a URL, or a (URL, locator) pair such as ("https://…", "para. 3").
 SourceInput = str | tuple[str, str | None]
@@ -88,36 +83,47 @@ def link_sources(statement: Statement, sources: Iterable[tuple[Source, str | Non
         statement.source_links.append(link)
 
 
-def dropped_about(session: Session, statement: Statement, names: Iterable[str]) -> list[Any]:
-    links = []
-    for actor in linked_actors(session, names, "remove_about"):
-        link = next((x for x in statement.subject_links if x.actor_id == actor.id), None)
+def _dropped(
+    statement: Statement,
+    links: Sequence[Any],
+    key: Callable[[Any], object],
+    wanted: Iterable[tuple[object, str]],
+    field: str,
+) -> list[Any]:
+    """The links whose ``key`` is each value of ``wanted``, in order; InvalidInput naming
+    ``field`` with the value's complaint for the first the statement does not have."""
+    found = []
+    for value, missing in wanted:
+        link = next((x for x in links if key(x) == value), None)
         if link is None:
-            raise InvalidInput.at("remove_about", f"#{statement.id} is not about {actor.name}")
-        links.append(link)
-    return links
+            raise InvalidInput.at(field, f"#{statement.id} {missing}")
+        found.append(link)
+    return found
+
+
+def dropped_about(session: Session, statement: Statement, names: Iterable[str]) -> list[Any]:
+    """The links to the actors ``names`` that ``statement`` is about (to drop them)."""
+    actors = linked_actors(session, names, "remove_about")
+    wanted = ((actor.id, f"is not about {actor.name}") for actor in actors)
+    return _dropped(
+        statement, statement.subject_links, lambda x: x.actor_id, wanted, "remove_about"
+    )
 
 
 def dropped_topics(statement: Statement, names: Iterable[str]) -> list[Any]:
-    links = []
-    for name in names:
-        key = name_key(name)
-        link = next((x for x in statement.topic_links if x.topic.name_key == key), None)
-        if link is None:
-            raise InvalidInput.at("remove_topics", f"#{statement.id} has no topic {name!r}")
-        links.append(link)
-    return links
+    """The links to the topics ``names`` of ``statement`` (to drop them)."""
+    wanted = ((name_key(name), f"has no topic {name!r}") for name in names)
+    return _dropped(
+        statement, statement.topic_links, lambda x: x.topic.name_key, wanted, "remove_topics"
+    )
 
 
 def dropped_sources(statement: Statement, urls: Iterable[str]) -> list[Any]:
-    links = []
-    for url in urls:
-        normalized = normalize_url(url, "remove_sources")
-        link = next((x for x in statement.source_links if x.source.url == normalized), None)
-        if link is None:
-            raise InvalidInput.at("remove_sources", f"#{statement.id} does not cite {url}")
-        links.append(link)
-    return links
+    """The links to the sources ``urls`` that ``statement`` cites (to drop them)."""
+    wanted = ((normalize_url(url, "remove_sources"), f"does not cite {url}") for url in urls)
+    return _dropped(
+        statement, statement.source_links, lambda x: x.source.url, wanted, "remove_sources"
+    )
 
 
 def link_keys(statement: Statement) -> tuple[Any, ...]:
