@@ -26,33 +26,49 @@ if TYPE_CHECKING:
 Record = dict[str, Any]
 
 
-def affiliation_record(affiliation: Affiliation) -> Record:
+def affiliation_terms(affiliation: Affiliation) -> Record:
+    """An affiliation's ``role``, ``from`` and ``to``, seen from either end."""
     return {
-        "organization": affiliation.organization.name,
-        "organization_id": affiliation.organization_id,
         "role": affiliation.role,
         "from": format_date(affiliation.start_date, affiliation.start_precision),
         "to": format_date(affiliation.end_date, affiliation.end_precision),
     }
 
 
-def actor_record(actor: Actor) -> Record:
+def affiliation_record(affiliation: Affiliation) -> Record:
     return {
-        "id": actor.id,
+        "organization": affiliation.organization.name,
+        "organization_id": affiliation.organization_id,
+        **affiliation_terms(affiliation),
+    }
+
+
+def actor_fields(actor: Actor) -> Record:
+    """What an actor is: ``name, kind, country, wikidata, description, aliases`` (the
+    export writes these too)."""
+    return {
         "name": actor.name,
         "kind": actor.kind,
         "country": actor.country,
         "wikidata": actor.wikidata,
         "description": actor.description,
         "aliases": [alias.alias for alias in actor.aliases],
+    }
+
+
+def actor_record(actor: Actor) -> Record:
+    return {
+        "id": actor.id,
+        **actor_fields(actor),
         "affiliations": [affiliation_record(a) for a in actor.memberships],
         "merged_into": actor.merged_into_id,
     }
 
 
-def source_record(source: Source) -> Record:
+def source_fields(source: Source) -> Record:
+    """What a source is: ``url, outlet, title, published, retrieved, archive_url`` (the
+    export writes these too)."""
     return {
-        "id": source.id,
         "url": source.url,
         "outlet": source.outlet,
         "title": source.title,
@@ -60,6 +76,10 @@ def source_record(source: Source) -> Record:
         "retrieved": source.retrieved_date.isoformat() if source.retrieved_date else None,
         "archive_url": source.archive_url,
     }
+
+
+def source_record(source: Source) -> Record:
+    return {"id": source.id, **source_fields(source)}
 
 
 def statement_source_record(link: StatementSource) -> Record:

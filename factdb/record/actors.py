@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from factdb import rules
 from factdb.dates import PartialDate, format_date, parse_optional_date
 from factdb.errors import Conflict, InvalidInput
-from factdb.queries.records import Record, actor_loader_options, actor_record
+from factdb.queries.records import Record, actor_loader_options, actor_record, affiliation_terms
 from factdb.queries.resolve import live, resolve_actor
 from factdb.record.audit import audit_row
 from factdb.store.models import (
@@ -293,9 +293,7 @@ def member_record(affiliation: Affiliation) -> Record:
     return {
         "member": affiliation.member.name,
         "member_id": affiliation.member_id,
-        "role": affiliation.role,
-        "from": format_date(affiliation.start_date, affiliation.start_precision),
-        "to": format_date(affiliation.end_date, affiliation.end_precision),
+        **affiliation_terms(affiliation),
     }
 
 
