@@ -26,7 +26,7 @@ from factdb.proposition import Proposition, compare, index_stems, proposition
 from factdb.queries.filters import ActorFilter, actor_filter
 from factdb.queries.paging import check_limit
 from factdb.queries.records import statement_rows
-from factdb.queries.resolve import parse_statement_id
+from factdb.queries.resolve import is_id_ref, parse_statement_id
 from factdb.queries.rollup import Affiliations
 from factdb.queries.search import fts, fts5_query, pg_document, tsquery_text
 from factdb.store.tables import statements
@@ -235,11 +235,6 @@ def _statement_text(session: Session, target: str) -> tuple[int, str]:
     return number, text
 
 
-def is_statement_ref(target: str) -> bool:
-    """``#12`` names a statement; anything else is text to match."""
-    return target.strip().startswith("#") and target.strip()[1:].isdigit()
-
-
 def match_records(
     session: Session,
     matches: list[Match],
@@ -290,7 +285,7 @@ def similar_records(
     (see ``match_records``)."""
     exclude: list[int] = []
     text = target
-    if is_statement_ref(target):
+    if is_id_ref(target.strip()):  # a statement; anything else is text to match
         number, text = _statement_text(session, target)
         exclude.append(number)
     if not 0 <= min_score <= 1:

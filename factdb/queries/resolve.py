@@ -44,13 +44,19 @@ def resolve_actor(session: Session, name: str, field: str = "actor") -> Actor:
     return actor
 
 
+def is_id_ref(text: str) -> bool:
+    """``#12``: a record named by its id (where a statement's text, an actor's name or a
+    draft's ref could stand)."""
+    return text.startswith("#") and text[1:].isdigit()
+
+
 def resolve_actor_ref(session: Session, name: str, field: str = "actor") -> ActorRef:
     """The one actor called ``name``: by its name, else by an alias, else by ``#id``; an actor
     merged into another stands for the one it was merged into."""
     key = name_key(name)
     if not key:
         raise InvalidInput.at(field, "an actor name must not be empty")
-    if key.startswith("#") and key[1:].isdigit():
+    if is_id_ref(key):
         # ids beyond 18 digits exist nowhere (and overflow the databases' integers)
         by_id = _live_ref(session, int(key[1:])) if len(key) <= 19 else None
         if by_id is None:

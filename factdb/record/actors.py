@@ -17,7 +17,7 @@ from factdb import rules
 from factdb.dates import PartialDate, format_date, parse_optional_date
 from factdb.errors import Conflict, InvalidInput
 from factdb.queries.records import Record, actor_loader_options, actor_record, affiliation_terms
-from factdb.queries.resolve import live, resolve_actor
+from factdb.queries.resolve import is_id_ref, live, resolve_actor
 from factdb.record.audit import audit_row
 from factdb.store.models import (
     Actor,
@@ -71,7 +71,7 @@ def _usable_key(name: str, field: str) -> str:
     key = name_key(name)
     if not key:
         raise InvalidInput.at(field, "must not be empty")
-    if key.startswith("#") and key[1:].isdigit():
+    if is_id_ref(key):
         raise InvalidInput.at(field, f"{name!r} reads as an actor id; choose another name")
     return key
 
