@@ -24,10 +24,12 @@ from factdb.reports.labels import (
     one_line,
     position_label,
     quote_label,
+    scope_note,
     source_details,
     source_label,
     speaker,
     stance_of,
+    thread_entries,
     verdict_label,
     web_url,
     withdrawn_label,
@@ -140,12 +142,8 @@ def render(report: Data) -> str:
 
 
 def _scope(report: Data) -> str:
-    notes = []
-    if report.get("as_of"):
-        notes.append(f"As of {esc(report['as_of'])}")
-    if report.get("roll_up"):
-        notes.append("positions rolled up to organizations")
-    return f'<p class="scope">{"; ".join(notes)}.</p>\n' if notes else ""
+    note = scope_note(report)
+    return f'<p class="scope">{esc(note[:1].upper() + note[1:])}.</p>\n' if note else ""
 
 
 # ------------------------------------------------------------------------- claim blocks
@@ -319,18 +317,10 @@ def _clip(value: Any, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-def _walk(nodes: Iterable[Data]) -> list[Data]:
-    out: list[Data] = []
-    for node in nodes:
-        out.append(node)
-        out.extend(_walk(node["responses"]))
-    return out
-
-
 def timeline(block: Data) -> str:
     """The claim and its answers as a vertical timeline, in date order (unknown dates
     last), indented by depth in the thread and coloured by kind."""
-    entries = [{**block["claim"], "depth": 0}, *_walk(block["thread"])]
+    entries = [{**block["claim"], "depth": 0}, *thread_entries(block["thread"])]
     entries.sort(key=lambda e: (e["date"] is None, e["date"] or "", int(e["id"])))
     row, top, width = 46, 16, 880
     height = top * 2 + row * len(entries)

@@ -3,6 +3,7 @@ that decides whether a URL may become a link."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -113,6 +114,26 @@ def speaker(entry: dict[str, Any]) -> str:
     """The author, and on whose behalf they spoke (nearest organization first)."""
     orgs = [org["name"] for org in entry.get("on_behalf_of") or []]
     return f"{entry['actor']} (on behalf of {', '.join(orgs)})" if orgs else str(entry["actor"])
+
+
+def scope_note(report: dict[str, Any]) -> str:
+    """What limits a report, as one phrase (empty when nothing does): ``as of 2020-10;
+    positions rolled up to organizations``."""
+    notes = []
+    if report.get("as_of"):
+        notes.append(f"as of {report['as_of']}")
+    if report.get("roll_up"):
+        notes.append("positions rolled up to organizations")
+    return "; ".join(notes)
+
+
+def thread_entries(nodes: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every entry of a thread (nodes with their ``responses``), depth first."""
+    out: list[dict[str, Any]] = []
+    for node in nodes:
+        out.append(node)
+        out.extend(thread_entries(node["responses"]))
+    return out
 
 
 def one_line(text: Any) -> str:

@@ -20,6 +20,7 @@ from factdb.reports.labels import (
     one_line,
     position_label,
     quote_label,
+    scope_note,
     source_details,
     source_label,
     speaker,
@@ -61,12 +62,8 @@ def render(report: Data) -> str:
 
 
 def _scope(report: Data) -> list[str]:
-    notes = []
-    if report.get("as_of"):
-        notes.append(f"as of {report['as_of']}")
-    if report.get("roll_up"):
-        notes.append("positions rolled up to organizations")
-    return [f"*{'; '.join(notes).capitalize()}.*", ""] if notes else []
+    note = scope_note(report)
+    return [f"*{note[:1].upper() + note[1:]}.*", ""] if note else []
 
 
 def claim_page(report: Data) -> list[str]:
