@@ -24,6 +24,7 @@ from factdb.reports.labels import (
     date_label,
     heading,
     one_line,
+    page_of,
     position_label,
     quote_label,
     scope_note,
@@ -61,12 +62,11 @@ def print_report(report: Data, file: IO[str] | None = None, *, width: int | None
 
 
 def renderables(report: Data) -> list[RenderableType]:
-    kind = report["report"]
-    if kind == "claim":
-        return claim_block(report, scope=scope_note(report))
-    if kind == "topic":
-        return topic_page(report)
-    return actor_page(report)
+    return page_of(report, _claim_page, topic_page, actor_page)
+
+
+def _claim_page(report: Data) -> list[RenderableType]:
+    return claim_block(report, scope=scope_note(report))
 
 
 def _plain(value: Any, style: str = "") -> Text:

@@ -22,6 +22,7 @@ from factdb.reports.labels import (
     date_label,
     heading,
     one_line,
+    page_of,
     position_label,
     quote_label,
     scope_note,
@@ -114,16 +115,13 @@ def link(label: str, url: Any) -> str:
 
 def render(report: Data) -> str:
     """Any report as one HTML document, by its ``report`` key."""
-    kind = report["report"]
-    if kind == "claim":
-        title = f"{heading(report['claim'])}: {one_line(report['claim'].get('text') or '')}"
-        body = claim_page(report)
-    elif kind == "topic":
-        title = f"Topic: {report['topic']}"
-        body = topic_page(report)
-    else:
-        title = f"Actor: {report['actor']['name']}"
-        body = actor_page(report)
+    title = page_of(
+        report,
+        lambda r: f"{heading(r['claim'])}: {one_line(r['claim'].get('text') or '')}",
+        lambda r: f"Topic: {r['topic']}",
+        lambda r: f"Actor: {r['actor']['name']}",
+    )
+    body = page_of(report, claim_page, topic_page, actor_page)
     return "".join(
         [
             "<!DOCTYPE html>\n",

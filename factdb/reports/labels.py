@@ -3,9 +3,11 @@ that decides whether a URL may become a link."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
+
+Page = TypeVar("Page")
 
 KIND_LABELS = {
     "claim": "Claim",
@@ -114,6 +116,18 @@ def speaker(entry: dict[str, Any]) -> str:
     """The author, and on whose behalf they spoke (nearest organization first)."""
     orgs = [org["name"] for org in entry.get("on_behalf_of") or []]
     return f"{entry['actor']} (on behalf of {', '.join(orgs)})" if orgs else str(entry["actor"])
+
+
+def page_of(
+    report: dict[str, Any],
+    claim: Callable[[dict[str, Any]], Page],
+    topic: Callable[[dict[str, Any]], Page],
+    actor: Callable[[dict[str, Any]], Page],
+) -> Page:
+    """``report`` rendered by the function for its kind (its ``report`` key)."""
+    kind = report["report"]
+    page = claim if kind == "claim" else topic if kind == "topic" else actor
+    return page(report)
 
 
 def scope_note(report: dict[str, Any]) -> str:

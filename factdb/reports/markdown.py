@@ -18,6 +18,7 @@ from factdb.reports.labels import (
     date_label,
     heading,
     one_line,
+    page_of,
     position_label,
     quote_label,
     scope_note,
@@ -51,13 +52,7 @@ def link(label: str, url: Any) -> str:
 
 def render(report: Data) -> str:
     """Any report as Markdown, by its ``report`` key."""
-    kind = report["report"]
-    if kind == "claim":
-        lines = claim_page(report)
-    elif kind == "topic":
-        lines = topic_page(report)
-    else:
-        lines = actor_page(report)
+    lines = page_of(report, claim_page, topic_page, actor_page)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
