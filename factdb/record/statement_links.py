@@ -4,7 +4,7 @@ locator), found or created by name or URL, added in order and dropped by name.""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -12,30 +12,39 @@ from factdb.errors import InvalidInput
 from factdb.queries.resolve import resolve_actor
 from factdb.record.sources import source_for_url
 from factdb.record.topics import topic_for_name
-from factdb.store.models import StatementSource, StatementSubject, StatementTopic
+from factdb.store.models import (
+    Actor,
+    StatementSource,
+    StatementSubject,
+    StatementTopic,
+    Topic,
+)
 from factdb.text import clean_text, name_key, normalize_url
 
 if TYPE_CHECKING:
-    from factdb.store.models import Actor, Source, Statement, Topic
+    from factdb.store.models import Source, Statement
 
 # A source is a URL, or a (URL, locator) pair such as ("https://…", "para. 3").
 SourceInput = str | tuple[str, str | None]
+Named = TypeVar("Named", Actor, Topic)
+
+
+def _once(records: Iterable[Named]) -> list[Named]:
+    """``records`` in order, each once (by id)."""
+    found: dict[int, Named] = {}
+    for record in records:
+        found.setdefault(record.id, record)
+    return list(found.values())
 
 
 def linked_actors(session: Session, names: Iterable[str], field: str) -> list[Actor]:
-    found: dict[int, Actor] = {}
-    for name in names:
-        actor = resolve_actor(session, name, field)
-        found.setdefault(actor.id, actor)
-    return list(found.values())
+    """The actors called ``names``, each once; UnknownActor naming ``field``."""
+    return _once(resolve_actor(session, name, field) for name in names)
 
 
 def linked_topics(session: Session, names: Iterable[str], field: str) -> list[Topic]:
-    found: dict[int, Topic] = {}
-    for name in names:
-        topic = topic_for_name(session, name, field)
-        found.setdefault(topic.id, topic)
-    return list(found.values())
+    """The topics called ``names``, created when new, each once."""
+    return _once(topic_for_name(session, name, field) for name in names)
 
 
 def linked_sources(
@@ -55,20 +64,21 @@ def _next_position(links: Sequence[StatementSubject | StatementTopic | Statement
     return max((link.position for link in links), default=-1) + 1
 
 
+def _link_new(links: list[Any], link: type[Any], name: str, records: Iterable[Named]) -> None:
+    """Append a ``link(name=record, position=…)`` to ``links`` for each record they do not
+    name yet, after the links already there."""
+    present = {getattr(item, f"{name}_id") for item in links}
+    for record in records:
+        if record.id not in present:
+            links.append(link(**{name: record, "position": _next_position(links)}))
+
+
 def link_about(statement: Statement, actors: Iterable[Actor]) -> None:
-    present = {link.actor_id for link in statement.subject_links}
-    for actor in actors:
-        if actor.id not in present:
-            position = _next_position(statement.subject_links)
-            statement.subject_links.append(StatementSubject(actor=actor, position=position))
+    _link_new(statement.subject_links, StatementSubject, "actor", actors)
 
 
 def link_topics(statement: Statement, topics: Iterable[Topic]) -> None:
-    present = {link.topic_id for link in statement.topic_links}
-    for topic in topics:
-        if topic.id not in present:
-            position = _next_position(statement.topic_links)
-            statement.topic_links.append(StatementTopic(topic=topic, position=position))
+    _link_new(statement.topic_links, StatementTopic, "topic", topics)
 
 
 def link_sources(statement: Statement, sources: Iterable[tuple[Source, str | None]]) -> None:
