@@ -22,7 +22,7 @@ from factdb.queries.records import Record
 from factdb.queries.resolve import parse_statement_id
 from factdb.record.audit import audit_row
 from factdb.record.retraction import may_retract, retraction_target
-from factdb.record.statement_checks import kind_label
+from factdb.record.statements import kind_label
 from factdb.store.models import (
     AuditEntry,
     Statement,

@@ -16,11 +16,6 @@ from factdb.text import clean_text
 from factdb.vocabulary import VERDICTS
 
 
-def kind_label(kind: str) -> str:
-    """A kind as people write it: ``fact_check`` → ``fact-check``."""
-    return kind.replace("_", "-")
-
-
 def clean_lang(value: str | None) -> str | None:
     return rules.check_lang(clean_text(value, "lang"), "lang")
 

@@ -29,7 +29,6 @@ from factdb.record.statement_checks import (
     clean_ref,
     clean_verdict,
     existing_statement,
-    kind_label,
     live_statement,
     parse_when,
     refuse_merged,
@@ -57,6 +56,11 @@ if TYPE_CHECKING:
 
 
 # ----------------------------------------------------------------------------- adding
+
+
+def kind_label(kind: str) -> str:
+    """A kind as people write it: ``fact_check`` → ``fact-check``."""
+    return kind.replace("_", "-")
 
 
 class StatementFields(TypedDict, total=False):
