@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,9 @@ from conftest import table_rows
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from factdb.errors import InvalidInput
+from factdb.errors import Conflict, InvalidInput
 from factdb.interchange import import_jsonl
+from factdb.interchange.bulk import BulkWriter
 from factdb.queries.search import search
 from factdb.record.audit import audit_inserts
 from factdb.record.statements import add_claim
@@ -249,6 +251,23 @@ def test_the_page_cache_setting_is_restored(sqlite_database: Database) -> None:
         assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -2000
 
 
+def test_the_index_build_memory_lasts_only_for_the_import(database: Database) -> None:
+    """PostgreSQL: the larger ``maintenance_work_mem`` for the indexes built after a large
+    load is the import transaction's own; the connection has the server's setting again."""
+    if database.url.get_backend_name() != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    show = text("SELECT current_setting('maintenance_work_mem')")
+    with database.engine.connect() as connection:
+        before = connection.scalar(show)
+    seen = database.run(
+        lambda s: (import_jsonl(s, [HEADER, *ACTORS, *statements(20)]), s.scalar(show))[1],
+        write=True,
+    )
+    assert seen == "256MB" != before
+    with database.engine.connect() as connection:
+        assert connection.scalar(show) == before
+
+
 class Interrupted(Exception):
     pass
 
@@ -334,3 +353,43 @@ def test_the_import_knows_the_trigger_it_stands_in_for(sqlite_database: Database
     from factdb.interchange.bulk import _FTS_TRIGGER
 
     assert ("statements_fts_insert", _FTS_TRIGGER.text) in schema(sqlite_database)
+
+
+def test_a_batch_the_database_refuses_fails_the_write_and_leaves_nothing(
+    database: Database,
+) -> None:
+    """On PostgreSQL the batches are copied in by a thread of their own: a batch the
+    database refuses still fails the write in the caller's thread, with the database's own
+    message; the batches after it are not written, and the thread is gone afterwards."""
+    columns = ("id", "name", "name_key")
+
+    def work(session: Session) -> None:
+        bulk = BulkWriter(session)
+        with bulk.writing():
+            bulk.insert("topics", columns, [(1, "Karabakh", "karabakh")])
+            bulk.insert("topics", columns, [(2, "Karabakh again", "karabakh")])
+            bulk.insert("topics", columns, [(3, "Ceasefire", "ceasefire")])
+
+    before = table_rows(database)
+    with pytest.raises(Conflict) as caught:
+        database.run(work, write=True)
+    assert str(caught.value) == "topic: a topic with this name already exists"
+    assert table_rows(database) == before
+    assert [t.name for t in threading.enumerate() if t.name == "factdb-copy"] == []
+
+
+def test_statements_after_a_batch_see_its_rows(database: Database) -> None:
+    """A query sent while batches are still being copied in waits for them."""
+    columns = ("id", "name", "name_key")
+
+    def work(session: Session) -> list[str]:
+        bulk = BulkWriter(session)
+        with bulk.writing():
+            for n in range(5):
+                bulk.insert(
+                    "topics", columns, [(n * 100 + i, f"T{n}.{i}", f"t{n}.{i}") for i in range(100)]
+                )
+            return list(session.scalars(text("SELECT name FROM topics ORDER BY id")))
+
+    names = database.run(work, write=True)
+    assert len(names) == 500 and names[0] == "T0.0" and names[-1] == "T4.99"

@@ -4,8 +4,9 @@ PostgreSQL, and from one to the other."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -188,23 +189,78 @@ def test_export_filters_by_topic_and_date(database: Database) -> None:
         export(database, topic="Elsewhere")
 
 
-def test_round_trip_across_backends(
+@pytest.fixture
+def both(
     pg_database_url: str, sqlite_template: Path, tmp_path: Path
-) -> None:
+) -> Iterator[tuple[Database, Database]]:
+    """An empty SQLite file and an empty PostgreSQL database, (sqlite, postgres)."""
     path = tmp_path / "cross.sqlite3"
     shutil.copyfile(sqlite_template, path)
-    sqlite = Database.open(str(path))
     postgres = Database.open(pg_database_url)
     wipe(postgres)
     try:
-        rich_data(sqlite)
-        from_sqlite = export(sqlite)
-        load(postgres, from_sqlite)
-        from_postgres = export(postgres)
-        assert from_postgres == from_sqlite
-        wipe(sqlite)
-        load(sqlite, from_postgres)
-        assert export(sqlite) == from_sqlite
+        yield Database.open(str(path)), postgres
     finally:
         wipe(postgres)
         dispose_engines()
+
+
+def test_round_trip_across_backends(both: tuple[Database, Database]) -> None:
+    sqlite, postgres = both
+    rich_data(sqlite)
+    from_sqlite = export(sqlite)
+    load(postgres, from_sqlite)
+    from_postgres = export(postgres)
+    assert from_postgres == from_sqlite
+    wipe(sqlite)
+    load(sqlite, from_postgres)
+    assert export(sqlite) == from_sqlite
+
+
+def many_statements(count: int) -> str:
+    """``count`` statements over several import batches (COPY batches on PostgreSQL), with
+    text that COPY's text format must escape (tabs, newlines, backslashes, a literal \\N)."""
+    hard = ("tab\there", "line\nbreak", "back\\slash", "\\N", "Ağdam “quoted”", "end\\")
+    lines = [
+        '{"factdb": 1}',
+        '{"type": "actor", "name": "Armenia", "kind": "state", "country": "AM"}',
+        '{"type": "actor", "name": "Azerbaijan", "kind": "state", "country": "AZ"}',
+    ]
+    for n in range(count):
+        record: dict[str, Any] = {
+            "type": "statement",
+            "ref": f"big-{n}",
+            "kind": "claim" if n % 3 == 0 else ("denial", "fact_check")[n % 2],
+            "by": ("Armenia", "Azerbaijan")[n % 2],
+            "text": f"statement {n}: {hard[n % len(hard)]}",
+            "date": f"2020-{n % 12 + 1:02d}",
+            "topics": [f"Topic {n % 7}"],
+            "sources": [{"url": f"https://example.org/{n // 2}", "locator": hard[n % 6]}],
+        }
+        if n % 3:
+            record["responds_to"] = f"big-{n - n % 3}"
+        if record["kind"] == "fact_check":
+            record["verdict"] = "mixed"
+        if n % 5 == 0:
+            record["quote"] = hard[(n + 1) % len(hard)]
+            record["lang"] = "hy"
+        lines.append(json.dumps(record, ensure_ascii=False))
+    return "\n".join(lines) + "\n"
+
+
+def test_a_large_import_exports_the_same_bytes_on_both_databases(
+    both: tuple[Database, Database],
+) -> None:
+    """2,500 statements (three batches): PostgreSQL's COPY path, with its batches sent by a
+    thread of their own and its indexes and keys built after the load, and SQLite's path give
+    the same export, which imports back to itself."""
+    sqlite, postgres = both
+    data = many_statements(2500)
+    load(sqlite, data)
+    load(postgres, data)
+    from_sqlite = export(sqlite)
+    assert len(from_sqlite.splitlines()) == 1 + 2 + 1250 + 2500
+    assert export(postgres) == from_sqlite
+    wipe(postgres)
+    load(postgres, from_sqlite)
+    assert export(postgres) == from_sqlite

@@ -35,6 +35,7 @@ from factdb.store.models import (
     StatementSubject,
     StatementTopic,
 )
+from factdb.store.schema import HEAD_REVISION
 
 Snapshot = Callable[[], dict[str, list[tuple[Any, ...]]]]
 NK = "Nagorno-Karabakh 2020"
@@ -555,7 +556,7 @@ def test_migration_0003_up_and_down_keeps_full_text_search(backend: str, tmp_pat
                 )
             )
         migrate.upgrade(database, backup=False)
-        assert migrate.current(database) == "0003"
+        assert migrate.current(database) == HEAD_REVISION
         with database.engine.connect() as connection:
             columns = {c["name"] for c in inspect(connection).get_columns("statements")}
             keys = inspect(connection).get_foreign_keys("statements")

@@ -31,6 +31,8 @@ REVIEWED = {
     # migration DDL from a fixed list of statements written in the revision file
     ("migrations/0002_search_and_query_indexes.py", "upgrade", "statement"),
     ("migrations/0002_search_and_query_indexes.py", "downgrade", "statement"),
+    # a table rebuilt from its own stored schema text, with check texts of the revision file
+    ("migrations/0004_checks_as_or_chains.py", "rebuild_sqlite_table", "statement"),
     # a large PostgreSQL import drops and recreates the database's own indexes and foreign
     # keys: names read from the catalog (quoted by the dialect) into fixed DROP templates,
     # definitions as the server prints them (pg_get_indexdef, pg_get_constraintdef)

@@ -45,7 +45,8 @@ from factdb.vocabulary import (
     VERDICTS,
 )
 
-_IN_LIST = re.compile(r"(\w+) IN \(([^)]*)\)")
+# a list check, "(kind = 'claim' OR kind = 'denial' OR …)" (migration 0004)
+_ONE_OF = re.compile(r"\((\w+) = '\w+'(?: OR \1 = '\w+')+\)")
 
 
 def test_the_check_constraints_list_the_vocabulary() -> None:
@@ -53,10 +54,8 @@ def test_the_check_constraints_list_the_vocabulary() -> None:
     for table in tables.metadata.sorted_tables:
         for constraint in table.constraints:
             text = str(getattr(constraint, "sqltext", ""))
-            for column, values in _IN_LIST.findall(text):
-                listed[f"{table.name}.{column}"] = tuple(
-                    value.strip().strip("'") for value in values.split(",")
-                )
+            for found in _ONE_OF.finditer(text):
+                listed[f"{table.name}.{found[1]}"] = tuple(re.findall(r"= '(\w+)'", found[0]))
     assert listed == {
         "actors.kind": ACTOR_KINDS,
         "affiliations.start_precision": PRECISIONS,

@@ -495,6 +495,8 @@ def _statement_lang(record: dict[str, Any]) -> str | None:
 def _names(record: dict[str, Any], key: str) -> list[str]:
     """``text_list`` without repeats (by name key)."""
     value = record.get(key)
+    if value is None:
+        return []
     if type(value) is list and len(value) == 1:
         try:
             only = _plain(value[0])
@@ -512,21 +514,22 @@ def _statement_sources(value: Any) -> list[list[str | None]]:
         return []
     if not isinstance(value, list):
         raise InvalidInput(f"sources: must be a list, not {json_type(value)}")
-    found: list[list[str | None]] = []
-    seen: set[str] = set()
-    for position, item in enumerate(value):
-        pair = _plain_source(item) or _statement_source(item, f"sources[{position}]")
-        url = pair[0]
-        if url in seen:
-            raise InvalidInput(f"sources[{position}]: {url} is listed twice")
-        seen.add(url)
-        found.append([url, pair[1]])
+    found = [
+        _plain_source(item) or _statement_source(item, f"sources[{position}]")
+        for position, item in enumerate(value)
+    ]
+    if len(found) > 1:
+        seen: set[str | None] = set()
+        for position, (url, _locator) in enumerate(found):
+            if url in seen:
+                raise InvalidInput(f"sources[{position}]: {url} is listed twice")
+            seen.add(url)
     return found
 
 
-def _plain_source(item: Any) -> tuple[str, str | None] | None:
+def _plain_source(item: Any) -> list[str | None] | None:
     """A source given as a normalized URL, or as ``{"url", "locator"}`` with a normalized
-    URL and a printable ASCII locator; None for anything else."""
+    URL and a printable ASCII locator, as ``[url, locator]``; None for anything else."""
     url: Any = item
     locator: str | None = None
     if type(item) is dict and item.keys() <= _SOURCE_KEY_SET:
@@ -536,14 +539,14 @@ def _plain_source(item: Any) -> tuple[str, str | None] | None:
         except _NotPlain:
             return None
     if type(url) is str and _NORMAL_URL.match(url) and not url.endswith("?"):
-        return url, locator
+        return [url, locator]
     return None
 
 
 _SOURCE_KEY_SET = frozenset(STATEMENT_SOURCE_KEYS)
 
 
-def _statement_source(item: Any, label: str) -> tuple[str, str | None]:
+def _statement_source(item: Any, label: str) -> list[str | None]:
     locator: str | None = None
     if isinstance(item, str):
         raw = item
@@ -559,4 +562,4 @@ def _statement_source(item: Any, label: str) -> tuple[str, str | None]:
         raise InvalidInput(
             f"{label}: must be a URL or an object with url and locator, not {json_type(item)}"
         )
-    return url_of(raw, label), locator
+    return [url_of(raw, label), locator]

@@ -82,7 +82,7 @@ class _Writer:
         self.job.tick(self.job.line_count - len(self.job.refs))
         new = len(self.job.refs) - len(self.job.existing)
         # one audit row per new statement (and per actor, source …)
-        with self.bulk.cache(), self.bulk.deferred_indexes("audit_log", new):
+        with self.bulk.writing(), self.bulk.deferred_indexes("audit_log", new):
             self._write_topics()
             self._write_actors()
             self._write_sources()
