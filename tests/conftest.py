@@ -94,6 +94,14 @@ def database(db_url: str) -> Database:
     return Database.open(db_url)
 
 
+@pytest.fixture
+def pg_database(pg_database_url: str) -> Iterator[Database]:
+    """An empty PostgreSQL database at head, for what only PostgreSQL has."""
+    _truncate_all(pg_database_url)
+    yield Database.open(pg_database_url)
+    dispose_engines()
+
+
 def table_rows(database: Database) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, sorted: compare before and after to prove nothing changed."""
     rows: dict[str, list[tuple[Any, ...]]] = {}

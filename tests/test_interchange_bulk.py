@@ -251,11 +251,10 @@ def test_the_page_cache_setting_is_restored(sqlite_database: Database) -> None:
         assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -2000
 
 
-def test_the_index_build_memory_lasts_only_for_the_import(database: Database) -> None:
+def test_the_index_build_memory_lasts_only_for_the_import(pg_database: Database) -> None:
     """PostgreSQL: the larger ``maintenance_work_mem`` for the indexes built after a large
     load is the import transaction's own; the connection has the server's setting again."""
-    if database.url.get_backend_name() != "postgresql":
-        pytest.skip("a PostgreSQL setting")
+    database = pg_database
     show = text("SELECT current_setting('maintenance_work_mem')")
     with database.engine.connect() as connection:
         before = connection.scalar(show)
