@@ -13,6 +13,7 @@ import typer
 from factdb import __version__
 from factdb.cli.catalog import verbatim_examples
 from factdb.cli.common import CliState, FactDBGroup
+from factdb.cli.options import db_option
 
 app = typer.Typer(
     cls=FactDBGroup,
@@ -41,12 +42,10 @@ def root(
     ctx: typer.Context,
     db: Annotated[
         str | None,
-        typer.Option(
-            "--db",
-            metavar="PATH|URL",
-            envvar="FACTDB_DB",
-            help="Database: an SQLite file path or a postgresql:// URL "
+        db_option(
+            "Database: an SQLite file path or a postgresql:// URL "
             "[default: factdb.sqlite3 in your user data directory].",
+            envvar="FACTDB_DB",
             show_envvar=True,
         ),
     ] = None,

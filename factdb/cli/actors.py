@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from factdb.cli.common import FormatOption, OutputFormat, emit_record, emit_rows, run
+from factdb.cli.common import FormatOption, OutputFormat, emit_record, emit_rows, given, run
+from factdb.cli.options import ActorArg
 from factdb.vocabulary import ACTOR_KINDS
 
 KIND_HELP = f"Kind of actor: {', '.join(ACTOR_KINDS[:-1])} or {ACTOR_KINDS[-1]}."
@@ -24,12 +25,9 @@ def _kind(value: str | None) -> str | None:
 NameArg = Annotated[
     str, typer.Argument(metavar="NAME", help="The actor's name.", show_default=False)
 ]
-ActorArg = Annotated[
-    str, typer.Argument(metavar="ACTOR", help="Actor name, alias or #id.", show_default=False)
-]
-KindOption = Annotated[
-    str, typer.Option("--kind", "-k", metavar="KIND", callback=_kind, help=KIND_HELP)
-]
+_KIND = typer.Option("--kind", "-k", metavar="KIND", callback=_kind, help=KIND_HELP)
+KindOption = Annotated[str, _KIND]
+AnyKindOption = Annotated[str | None, _KIND]  # optional: actor list and edit
 CountryOption = Annotated[
     str | None,
     typer.Option("--country", metavar="CC", help="ISO 3166-1 alpha-2 country code, e.g. PK."),
@@ -51,6 +49,20 @@ ToOption = Annotated[
     str | None,
     typer.Option("--to", metavar="DATE", help="Affiliation end: YYYY, YYYY-MM or YYYY-MM-DD."),
 ]
+
+# The flags of a new or changed actor, as the library's keywords (add_actor, edit_actor).
+_FIELDS = {
+    "name": "name",
+    "kind": "kind",
+    "country": "country",
+    "alias": "aliases",
+    "member_of": "member_of",
+    "role": "role",
+    "start": "start",
+    "end": "end",
+    "wikidata": "wikidata",
+    "description": "description",
+}
 
 actor_app = typer.Typer(
     name="actor",
@@ -122,25 +134,8 @@ def add(
     from factdb.queries.records import actor_record
     from factdb.record.actors import add_actor
 
-    record = run(
-        ctx,
-        lambda session: actor_record(
-            add_actor(
-                session,
-                name,
-                kind,
-                country=country,
-                aliases=alias or (),
-                member_of=member_of,
-                role=role,
-                start=start,
-                end=end,
-                wikidata=wikidata,
-                description=description,
-            )
-        ),
-        write=True,
-    )
+    fields = given(ctx, _FIELDS)
+    record = run(ctx, lambda session: actor_record(add_actor(session, **fields)), write=True)
     _confirm(record, fmt, f"Added actor {_summary(record)}.")
 
 
@@ -210,9 +205,7 @@ def affiliate(
 @actor_app.command("list")
 def list_command(
     ctx: typer.Context,
-    kind: Annotated[
-        str | None, typer.Option("--kind", "-k", metavar="KIND", callback=_kind, help=KIND_HELP)
-    ] = None,
+    kind: AnyKindOption = None,
     include_deleted: Annotated[
         bool,
         typer.Option("--include-deleted", help="Also list actors merged into others."),
@@ -249,9 +242,7 @@ def edit(
     ctx: typer.Context,
     actor: ActorArg,
     name: Annotated[str | None, typer.Option("--name", metavar="NAME", help="New name.")] = None,
-    kind: Annotated[
-        str | None, typer.Option("--kind", "-k", metavar="KIND", callback=_kind, help=KIND_HELP)
-    ] = None,
+    kind: AnyKindOption = None,
     country: Annotated[
         str | None,
         typer.Option("--country", metavar="CC", help='ISO 3166-1 alpha-2 code ("" clears it).'),
@@ -273,20 +264,9 @@ def edit(
     from factdb.queries.records import actor_record
     from factdb.record.actors import edit_actor
 
+    changes = given(ctx, _FIELDS)
     record = run(
-        ctx,
-        lambda session: actor_record(
-            edit_actor(
-                session,
-                actor,
-                name=name,
-                kind=kind,
-                country=country,
-                wikidata=wikidata,
-                description=description,
-            )
-        ),
-        write=True,
+        ctx, lambda session: actor_record(edit_actor(session, actor, **changes)), write=True
     )
     _confirm(record, fmt, f"Updated actor {_summary(record)}.")
 

@@ -57,7 +57,7 @@ SECTIONS: dict[str, dict[str, Entry]] = {
             "Log a fact-check of statement ID with a verdict and the checker's own rating.",
         ),
         "show": Entry(
-            "statements",
+            "threads",
             "Show a statement as a thread: what it answers, up to the claim, and every answer "
             "to it.",
         ),

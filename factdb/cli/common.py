@@ -12,7 +12,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
@@ -496,13 +496,29 @@ def emit_record(record: dict[str, Any], fmt: OutputFormat, *, title: str | None 
         Console().print(table)
 
 
-def scope_of(**given: Any) -> Scope:
-    """The ``Scope`` of a command's filter flags, built once (dates parsed here); a bad value
-    is one error line naming its flag."""
+def given(ctx: typer.Context, names: Mapping[str, str]) -> dict[str, Any]:
+    """The flags given to the command among ``names`` (its parameter → the library's keyword
+    for it), under the library's keywords: how a command hands a group of flags to the
+    library without naming each twice. Flags not given (None, or no value of a repeatable
+    one), or not declared by the command, are left out, so the library's defaults apply.
+    The values are click's, before typer converts them: keep enum flags out of ``names``."""
+    values = ctx.params
+    return {
+        keyword: values[name]
+        for name, keyword in names.items()
+        if values.get(name) not in (None, ())
+    }
+
+
+def scope_of(ctx: typer.Context) -> Scope:
+    """The ``Scope`` of the filter flags the command declares (its parameters named as the
+    scope's fields: ``by``, ``of``, ``about``, ``topic``, ``since``, ``until``, ``as_of``,
+    ``direct``, ``roll_up``), built once (dates parsed here); a bad value is one error line
+    naming its flag."""
     from factdb.errors import FactDBError
     from factdb.queries.scope import Scope
 
     try:
-        return Scope(**given)
+        return Scope(**given(ctx, {name: name for name in Scope.__slots__}))
     except FactDBError as exc:
         fail(flagged(exc))

@@ -44,19 +44,20 @@ def _call(ctx: typer.Context, work: Callable[[Database], T]) -> T:
         fail(str(exc))
 
 
+# The schema revision as the db commands show it, by its state (``maintenance.status``).
+_REVISION_TEXTS = {
+    "current": "{revision} (head)",
+    "behind": "{revision} (behind head {head}: run `factdb db upgrade`)",
+    "unknown": "{revision} (unknown to this factdb, whose head is {head})",
+    "damaged": "unreadable (the file is damaged)",
+    "foreign": "none (not a factdb database)",
+}
+_NO_REVISION_YET = "none (created at head {head} on first use)"
+
+
 def _revision_text(info: dict[str, Any]) -> str:
-    revision, head, state = info["revision"], info["head"], info["state"]
-    if state == "current":
-        return f"{revision} (head)"
-    if state == "behind":
-        return f"{revision} (behind head {head}: run `factdb db upgrade`)"
-    if state == "unknown":
-        return f"{revision} (unknown to this factdb, whose head is {head})"
-    if state == "damaged":
-        return "unreadable (the file is damaged)"
-    if state == "foreign":
-        return "none (not a factdb database)"
-    return f"none (created at head {head} on first use)"
+    template = _REVISION_TEXTS.get(info["state"], _NO_REVISION_YET)
+    return template.format(revision=info["revision"], head=info["head"])
 
 
 @db_app.command("upgrade")

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from factdb.cli.common import database, error_line, fail, run, write_json, write_table
+from factdb.cli.options import ForceOption
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -217,9 +218,7 @@ def register(app: typer.Typer) -> None:
                 "--output", "-o", metavar="FILE", help="Also write the draft (JSON Lines) to FILE."
             ),
         ] = None,
-        force: Annotated[
-            bool, typer.Option("--force", help="Let -o replace an existing file.")
-        ] = False,
+        force: ForceOption = False,
         review: Annotated[
             bool,
             typer.Option(

@@ -25,6 +25,7 @@ from factdb.cli.common import (
     warn,
     write_json,
 )
+from factdb.cli.options import ForceOption
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -34,13 +35,6 @@ if TYPE_CHECKING:
     from factdb.interchange.jsonl import Progress
 
 T = TypeVar("T")
-
-
-class ExportFormat(StrEnum):
-    jsonl = "jsonl"
-    csv = "csv"
-    claimreview = "claimreview"
-    plover = "plover"
 
 
 def _count_lines(source: IO[bytes]) -> int:
@@ -119,6 +113,13 @@ class ImportFormat(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
     claimreview = "claimreview"
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    claimreview = "claimreview"
+    plover = "plover"
 
 
 def _import_formats(formats: list[ImportFormat]) -> tuple[str, OutputFormat]:
@@ -281,9 +282,7 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of stdout."),
         ] = None,
-        force: Annotated[
-            bool, typer.Option("--force", help="Let -o replace an existing file.")
-        ] = False,
+        force: ForceOption = False,
         topic: Annotated[
             str | None, typer.Option("--topic", metavar="T", help="Only topic T.")
         ] = None,
@@ -310,18 +309,17 @@ def register(app: typer.Typer) -> None:
         from factdb.interchange import EXPORTERS
         from factdb.outfiles import check_target, open_output
 
-        scope = scope_of(topic=topic, by=by, since=since, until=until, direct=direct)
+        scope = scope_of(ctx)
         try:
             if output is not None:
                 check_target(output, force=force, field="-o")
         except FactDBError as exc:
             fail(str(exc))
         exporter = EXPORTERS[fmt.value]
-        filters = {"scope": scope}
         warnings: list[str] = []
         if output is None:
             with _utf8_stdout() as out:
-                run(ctx, lambda session: exporter(session, out, warnings, **filters))
+                run(ctx, lambda session: exporter(session, out, warnings, scope=scope))
         else:
             try:
                 with open_output(output, force=force, field="-o") as file_out:
@@ -331,7 +329,7 @@ def register(app: typer.Typer) -> None:
                         file_out.seek(0)
                         file_out.truncate()
                         warnings.clear()
-                        return int(exporter(session, file_out, warnings, **filters))
+                        return int(exporter(session, file_out, warnings, scope=scope))
 
                     count = run(ctx, work)
             except FactDBError as exc:

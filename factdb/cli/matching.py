@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from factdb.cli.common import FormatOption, OutputFormat, emit_rows, fail, run
-from factdb.cli.queries import DirectOption, SaidByOption, StatementKindOption
+from factdb.cli.options import DirectOption, SaidByOption, StatementKindOption
 
 SUGGEST_ENV = "FACTDB_SUGGEST_THRESHOLD"
 CERTAIN_ENV = "FACTDB_CERTAIN_THRESHOLD"

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import inspect
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,8 +20,14 @@ from factdb.cli.common import (
     run,
     scope_of,
 )
+from factdb.cli.options import DirectOption, SaidByOption, StatementIdArg, StatementKindOption
 from factdb.cli.vendored_click import choice
-from factdb.vocabulary import RESPONSE_KINDS, STATEMENT_KINDS, STATUSES
+from factdb.vocabulary import RESPONSE_KINDS, STATUSES
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from factdb.queries.paging import Page
 
 StatementArg = Annotated[
     str | None,
@@ -61,10 +70,6 @@ UntilOption = Annotated[
     str | None,
     typer.Option("--until", metavar="DATE", help="Dated on or before (the period's last day)."),
 ]
-DirectOption = Annotated[
-    bool,
-    typer.Option("--direct", help="Only the named actors themselves, not their affiliates."),
-]
 AsOfOption = Annotated[
     str | None,
     typer.Option(
@@ -85,84 +90,35 @@ RESPONSE_COLUMNS = (
     "author",
     "sources",
 )
+# How each answer listing shows its rows: the columns before RESPONSE_COLUMNS, and the line
+# printed when there are none.
+ANSWER_LISTINGS = {
+    "responses": (("response_id", "kind", "responder"), "No answers found."),
+    "who-denied": (("denial_id", "denier"), "No denials found."),
+    "who-endorsed": (("endorsement_id", "endorser"), "No endorsements found."),
+}
 
 
-def who_denied(
+def _answers(
     ctx: typer.Context,
-    statement: StatementArg = None,
-    by: ByOption = None,
-    of: OfOption = None,
-    about: AboutOption = None,
-    topic: TopicOption = None,
-    search: SearchOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    direct: DirectOption = False,
-    limit: LimitOption = None,
-    fmt: FormatOption = OutputFormat.table,
+    query: Callable[..., Page],
+    listing: str,
+    statement: str | None,
+    search: str | None,
+    limit: int | None,
+    fmt: OutputFormat,
 ) -> None:
-    """Example: factdb who-denied --about Pakistan"""
-    from factdb.queries.responses import who_denied as query
-
-    scope = scope_of(
-        by=by, of=of, about=about, topic=topic, since=since, until=until, direct=direct
-    )
+    """Run an answer listing (``query``, from factdb.queries.responses) with the command's
+    scope and print it as ``ANSWER_LISTINGS[listing]`` says."""
+    scope = scope_of(ctx)
     rows = run(
         ctx,
         lambda session: query(
-            session,
-            statement,
-            scope,
-            search=search,
-            limit=page_limit(limit, fmt),
+            session, statement=statement, scope=scope, search=search, limit=page_limit(limit, fmt)
         ),
     )
-    emit_rows(
-        rows,
-        fmt,
-        ("denial_id", "denier", *RESPONSE_COLUMNS),
-        empty="No denials found.",
-        total=rows.total,
-    )
-
-
-def who_endorsed(
-    ctx: typer.Context,
-    statement: StatementArg = None,
-    by: ByOption = None,
-    of: OfOption = None,
-    about: AboutOption = None,
-    topic: TopicOption = None,
-    search: SearchOption = None,
-    since: SinceOption = None,
-    until: UntilOption = None,
-    direct: DirectOption = False,
-    limit: LimitOption = None,
-    fmt: FormatOption = OutputFormat.table,
-) -> None:
-    """Example: factdb who-endorsed --by Pakistan"""
-    from factdb.queries.responses import who_endorsed as query
-
-    scope = scope_of(
-        by=by, of=of, about=about, topic=topic, since=since, until=until, direct=direct
-    )
-    rows = run(
-        ctx,
-        lambda session: query(
-            session,
-            statement,
-            scope,
-            search=search,
-            limit=page_limit(limit, fmt),
-        ),
-    )
-    emit_rows(
-        rows,
-        fmt,
-        ("endorsement_id", "endorser", *RESPONSE_COLUMNS),
-        empty="No endorsements found.",
-        total=rows.total,
-    )
+    first, empty = ANSWER_LISTINGS[listing]
+    emit_rows(rows, fmt, (*first, *RESPONSE_COLUMNS), empty=empty, total=rows.total)
 
 
 def responses(
@@ -188,34 +144,38 @@ def responses(
     """Example: factdb responses --kind dispute --of "Nikol Pashinyan" """
     from factdb.queries.responses import response_query
 
-    scope = scope_of(
-        by=by, of=of, about=about, topic=topic, since=since, until=until, direct=direct
-    )
-    rows = run(
-        ctx,
-        lambda session: response_query(
-            session,
-            kind,
-            scope,
-            statement=statement,
-            search=search,
-            limit=page_limit(limit, fmt),
-        ),
-    )
-    emit_rows(
-        rows,
-        fmt,
-        ("response_id", "kind", "responder", *RESPONSE_COLUMNS),
-        empty="No answers found.",
-        total=rows.total,
-    )
+    query = partial(response_query, kind=kind)
+    _answers(ctx, query, "responses", statement, search, limit, fmt)
+
+
+def _one_kind(listing: str, function: str, example: str) -> Callable[..., None]:
+    """``responses`` for one kind of answer, with rows of its own: who-denied and
+    who-endorsed, ``function`` in factdb.queries.responses. The same flags but --kind: its
+    signature is that of ``responses`` without ``kind`` (the filters reach the library
+    through ``scope_of``)."""
+
+    def command(
+        ctx: typer.Context,
+        statement: str | None,
+        search: str | None,
+        limit: int | None,
+        fmt: OutputFormat,
+        **filters: Any,
+    ) -> None:
+        from factdb.queries import responses as library
+
+        _answers(ctx, getattr(library, function), listing, statement, search, limit, fmt)
+
+    flags = inspect.signature(responses, eval_str=True)
+    kept = [parameter for parameter in flags.parameters.values() if parameter.name != "kind"]
+    command.__signature__ = flags.replace(parameters=kept)  # type: ignore[attr-defined]
+    command.__doc__ = f"Example: {example}"
+    return command
 
 
 def positions(
     ctx: typer.Context,
-    statement: Annotated[
-        str, typer.Argument(metavar="ID", help="Statement id: 12 or #12.", show_default=False)
-    ],
+    statement: StatementIdArg,
     as_of: AsOfOption = None,
     roll_up: RollUpOption = False,
     fmt: FormatOption = OutputFormat.table,
@@ -223,23 +183,11 @@ def positions(
     """Example: factdb positions 1 --roll-up"""
     from factdb.queries.positions import positions as query
 
-    scope = scope_of(as_of=as_of, roll_up=roll_up)
+    scope = scope_of(ctx)
     rows = run(
         ctx, lambda session: query(session, statement, as_of=scope.as_of, roll_up=scope.roll_up)
     )
     emit_rows(rows, fmt, ("actor", "position", "via"), empty="Nobody has taken a position.")
-
-
-StatementKindOption = Annotated[
-    str | None,
-    typer.Option(
-        "--kind", "-k", click_type=choice(STATEMENT_KINDS), help="Only statements of this kind."
-    ),
-]
-SaidByOption = Annotated[
-    str | None,
-    typer.Option("--by", metavar="ACTOR", help="Said by this actor or its affiliates."),
-]
 
 
 def search(
@@ -297,7 +245,7 @@ def timeline(
 
     if by is not None and actor is not None and by != actor:
         fail("--actor: is the old name of --by; give one of them", 2)
-    scope = scope_of(topic=topic, by=by, since=since, until=until, direct=direct)
+    scope = scope_of(ctx)
     rows = run(
         ctx,
         lambda session: query(
@@ -328,7 +276,7 @@ def alignment(
     """Example: factdb alignment --topic "Nagorno-Karabakh 2020" --roll-up"""
     from factdb.queries.alignment import alignment as query
 
-    scope = scope_of(as_of=as_of, roll_up=roll_up)
+    scope = scope_of(ctx)
     rows = run(ctx, lambda session: query(session, topic, roll_up=scope.roll_up, as_of=scope.as_of))
     emit_rows(
         rows,
@@ -391,14 +339,13 @@ def claim_list(
     Example: factdb claim list --about Pakistan --status denied
     """
     from factdb.queries.claim_list import list_claims
-    from factdb.queries.paging import Page
 
     # Unfiltered and empty: there are no (live) claims, so say how to add one.
     options = (by, about, topic, since, until, status, denied_by, endorsed_by)
     filtered = unanswered or any(value is not None for value in options)
-    scope = scope_of(by=by, about=about, topic=topic, since=since, until=until, direct=direct)
+    scope = scope_of(ctx)
 
-    def work(session: Any) -> Page:
+    def work(session: Session) -> Page:
         return list_claims(
             session,
             scope,
@@ -418,8 +365,12 @@ def claim_list(
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the root app (``claim list`` is added by statements)."""
-    app.command("who-denied")(who_denied)
-    app.command("who-endorsed")(who_endorsed)
+    app.command("who-denied")(
+        _one_kind("who-denied", "who_denied", "factdb who-denied --about Pakistan")
+    )
+    app.command("who-endorsed")(
+        _one_kind("who-endorsed", "who_endorsed", "factdb who-endorsed --by Pakistan")
+    )
     app.command("responses")(responses)
     app.command("positions")(positions)
     app.command("search")(search)

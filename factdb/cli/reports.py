@@ -5,14 +5,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from enum import StrEnum
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from factdb.cli.common import dump_json, fail, flagged, run, scope_of, state
+from factdb.cli.options import ActorArg, ForceOption, db_option
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from factdb.dates import PartialDate
 
 
 class ReportFormat(StrEnum):
@@ -35,7 +39,6 @@ OutputOption = Annotated[
         help="Write the report to FILE (never overwrites without --force).",
     ),
 ]
-ForceOption = Annotated[bool, typer.Option("--force", help="Let -o replace an existing file.")]
 AsOfOption = Annotated[
     str | None,
     typer.Option(
@@ -80,18 +83,22 @@ def render(report: dict[str, Any], fmt: ReportFormat) -> str:
 
 def _report(
     ctx: typer.Context,
-    build: Callable[[Session], dict[str, Any]],
+    build: Callable[[Session, str, PartialDate | None, bool], dict[str, Any]],
+    subject: str,
     fmt: ReportFormat,
     output: str | None,
     force: bool,
 ) -> None:
+    """Build the report on ``subject`` as of the command's ``--as-of``, with its
+    ``--roll-up``, and print it, or write it to ``-o``."""
     from factdb.errors import FactDBError
     from factdb.outfiles import check_target, write_text
 
+    scope = scope_of(ctx)
     try:
         if output is not None:
             check_target(output, force=force, field="-o")
-        report = run(ctx, build)
+        report = run(ctx, lambda session: build(session, subject, scope.as_of, scope.roll_up))
         if output is not None:
             write_text(output, render(report, fmt), force=force, field="-o")
             sys.stderr.write(f"Wrote {output}\n")
@@ -123,8 +130,7 @@ def claim_command(
     """
     from factdb.reports.model import claim_report
 
-    when = scope_of(as_of=as_of).as_of
-    _report(ctx, lambda s: claim_report(s, statement_id, when, roll_up), fmt, output, force)
+    _report(ctx, claim_report, statement_id, fmt, output, force)
 
 
 @report_app.command("topic")
@@ -143,16 +149,13 @@ def topic_command(
     """
     from factdb.reports.model import topic_report
 
-    when = scope_of(as_of=as_of).as_of
-    _report(ctx, lambda s: topic_report(s, name, when, roll_up), fmt, output, force)
+    _report(ctx, topic_report, name, fmt, output, force)
 
 
 @report_app.command("actor")
 def actor_command(
     ctx: typer.Context,
-    name: Annotated[
-        str, typer.Argument(metavar="ACTOR", help="Actor name, alias or #id.", show_default=False)
-    ],
+    name: ActorArg,
     fmt: ReportFormatOption = ReportFormat.text,
     output: OutputOption = None,
     force: ForceOption = False,
@@ -168,8 +171,7 @@ def actor_command(
     """
     from factdb.reports.model import actor_report
 
-    when = scope_of(as_of=as_of).as_of
-    _report(ctx, lambda s: actor_report(s, name, when, roll_up, direct), fmt, output, force)
+    _report(ctx, partial(actor_report, direct=direct), name, fmt, output, force)
 
 
 def _demo_target(ctx: typer.Context, db: str | None) -> str:
@@ -190,12 +192,7 @@ def _demo_target(ctx: typer.Context, db: str | None) -> str:
 def demo_command(
     ctx: typer.Context,
     db: Annotated[
-        str | None,
-        typer.Option(
-            "--db",
-            metavar="PATH|URL",
-            help="Load the example here instead of the demo's own file.",
-        ),
+        str | None, db_option("Load the example here instead of the demo's own file.")
     ] = None,
 ) -> None:
     """It goes into demo.sqlite3 beside your default database unless --db is given.

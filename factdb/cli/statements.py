@@ -1,5 +1,6 @@
-"""Commands: ``factdb claim add | edit``, the answers ``deny | dispute | endorse | admit |
-retract | fact-check``, and ``show | delete | restore``."""
+"""Commands that record statements: ``factdb claim add | edit`` (and ``claim list``, from
+``queries``), the answers ``deny | dispute | endorse | admit | retract | fact-check``, and
+``delete | restore``."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from factdb.cli.common import (
     emit_record,
     emit_rows,
     fail,
+    given,
     run,
     warn,
     write_json,
 )
+from factdb.cli.options import StatementIdArg
 from factdb.cli.queries import claim_list
 from factdb.cli.vendored_click import choice
 from factdb.vocabulary import VERDICTS
@@ -28,9 +31,6 @@ if TYPE_CHECKING:
     from factdb.store.models import Statement
 
 
-IdArg = Annotated[
-    str, typer.Argument(metavar="ID", help="Statement id: 12 or #12.", show_default=False)
-]
 ByOption = Annotated[
     str,
     typer.Option("--by", metavar="ACTOR", help="Who said it: actor name, alias or #id."),
@@ -95,10 +95,6 @@ claim_app = typer.Typer(
 )
 
 
-def kind_label(kind: str) -> str:
-    return kind.replace("_", "-")
-
-
 def _sources(
     sources: list[str] | None, locators: list[str] | None
 ) -> list[str | tuple[str, str | None]]:
@@ -113,13 +109,6 @@ def _sources(
     return [(url, places[i]) if i < len(places) else url for i, url in enumerate(urls)]
 
 
-def _check(no_check: bool) -> tuple[float, float] | None:
-    """The thresholds of the similarity check, or None with ``--no-check``."""
-    from factdb.cli.matching import thresholds
-
-    return None if no_check else thresholds()
-
-
 def _added(
     session: Session, statement: Statement, check: tuple[float, float] | None
 ) -> dict[str, Any]:
@@ -128,6 +117,7 @@ def _added(
     statement has no text) the statements recorded before that look like it: neither itself
     nor what it answers."""
     from factdb.queries.records import statement_record
+    from factdb.record.statements import kind_label
 
     record = statement_record(statement)
     message = f"Added {kind_label(record['kind'])} #{record['id']} by {record['actor']}"
@@ -171,6 +161,43 @@ def _confirm(result: dict[str, Any], fmt: OutputFormat, by: str | None = None) -
         entry_notes(similar, by)
 
 
+# The flags of a new statement and of a statement edit, as the library's keywords.
+_FIELDS = {
+    "text": "text",
+    "by": "by",
+    "on": "date",
+    "quote": "quote",
+    "lang": "lang",
+    "about": "about",
+    "topic": "topics",
+    "note": "note",
+    "ref": "ref",
+    "verdict": "verdict",
+    "rating": "rating",
+}
+_EDITS = {
+    **{flag: key for flag, key in _FIELDS.items() if key not in ("by", "about", "topics")},
+    "about": "add_about",
+    "remove_about": "remove_about",
+    "topic": "add_topics",
+    "remove_topic": "remove_topics",
+    "remove_source": "remove_sources",
+}
+
+
+def _record(ctx: typer.Context, fmt: OutputFormat, add: Callable[..., Statement]) -> None:
+    """Record the statement the command's flags describe, as ``add(session, **fields)``
+    (flags not given are left to the library's defaults), and confirm it; unless
+    ``--no-check``, note the statements already recorded that look like it."""
+    from factdb.cli.matching import thresholds
+
+    fields = given(ctx, _FIELDS)
+    fields["sources"] = _sources(ctx.params["source"], ctx.params["locator"])
+    check = None if ctx.params["no_check"] else thresholds()
+    result = run(ctx, lambda session: _added(session, add(session, **fields), check), write=True)
+    _confirm(result, fmt, fields["by"])
+
+
 @claim_app.command("add")
 def claim_add(
     ctx: typer.Context,
@@ -201,36 +228,13 @@ def claim_add(
     """
     from factdb.record.statements import add_claim
 
-    cited = _sources(source, locator)
-    check = _check(no_check)
-    result = run(
-        ctx,
-        lambda session: _added(
-            session,
-            add_claim(
-                session,
-                text,
-                by,
-                date=on,
-                quote=quote,
-                lang=lang,
-                about=about or (),
-                topics=topic or (),
-                sources=cited,
-                note=note,
-                ref=ref,
-            ),
-            check,
-        ),
-        write=True,
-    )
-    _confirm(result, fmt, by)
+    _record(ctx, fmt, add_claim)
 
 
 @claim_app.command("edit")
 def claim_edit(
     ctx: typer.Context,
-    statement_id: IdArg,
+    statement_id: StatementIdArg,
     text: Annotated[
         str | None, typer.Option("--text", metavar="T", help="New text ('' clears an answer's).")
     ] = None,
@@ -268,36 +272,18 @@ def claim_edit(
     """
     from factdb.queries.records import statement_record
     from factdb.record.answer_dates import early_answers
-    from factdb.record.statements import edit_statement
+    from factdb.record.statements import edit_statement, kind_label
 
-    cited = _sources(source, locator)
+    changes = given(ctx, _EDITS)
+    changes["add_sources"] = _sources(source, locator)
 
     def work(session: Session) -> dict[str, Any]:
-        statement = edit_statement(
-            session,
-            statement_id,
-            text=text,
-            date=on,
-            quote=quote,
-            lang=lang,
-            note=note,
-            ref=ref,
-            verdict=verdict,
-            rating=rating,
-            add_about=about,
-            remove_about=remove_about,
-            add_topics=topic,
-            remove_topics=remove_topic,
-            add_sources=cited,
-            remove_sources=remove_source,
-        )
-        record = statement_record(statement)
-        label = kind_label(record["kind"])
+        record = statement_record(edit_statement(session, statement_id, **changes))
         # re-dating it may leave it before what it answers, or its answers before it
-        warnings = early_answers(session, statement.id) if on is not None else []
+        warnings = early_answers(session, record["id"]) if on is not None else []
         return {
             "record": record,
-            "message": f"Changed {label} #{record['id']}.",
+            "message": f"Changed {kind_label(record['kind'])} #{record['id']}.",
             "warnings": warnings,
         }
 
@@ -337,7 +323,7 @@ def _response_command(kind: str, example: str) -> Callable[..., None]:
 
     def command(
         ctx: typer.Context,
-        statement_id: IdArg,
+        statement_id: StatementIdArg,
         by: ByOption,
         on: OnOption = None,
         quote: QuoteOption = None,
@@ -354,32 +340,9 @@ def _response_command(kind: str, example: str) -> Callable[..., None]:
     ) -> None:
         from factdb.record.statements import add_response
 
-        cited = _sources(source, locator)
-        check = _check(no_check)
-        result = run(
-            ctx,
-            lambda session: _added(
-                session,
-                add_response(
-                    session,
-                    kind,
-                    statement_id,
-                    by,
-                    date=on,
-                    quote=quote,
-                    lang=lang,
-                    text=text,
-                    about=about or (),
-                    topics=topic or (),
-                    sources=cited,
-                    note=note,
-                    ref=ref,
-                ),
-                check,
-            ),
-            write=True,
+        _record(
+            ctx, fmt, lambda session, **fields: add_response(session, kind, statement_id, **fields)
         )
-        _confirm(result, fmt, by)
 
     command.__doc__ = f"Example: {example}"
     command.__name__ = f"{kind}_command"
@@ -388,7 +351,7 @@ def _response_command(kind: str, example: str) -> Callable[..., None]:
 
 def fact_check(
     ctx: typer.Context,
-    statement_id: IdArg,
+    statement_id: StatementIdArg,
     by: ByOption,
     verdict: Annotated[
         str, typer.Option("--verdict", click_type=choice(VERDICTS), help="The verdict.")
@@ -410,150 +373,32 @@ def fact_check(
     """
     from factdb.record.statements import add_fact_check
 
-    cited = _sources(source, locator)
-    check = _check(no_check)
-    result = run(
-        ctx,
-        lambda session: _added(
-            session,
-            add_fact_check(
-                session,
-                statement_id,
-                by,
-                verdict,
-                rating=rating,
-                date=on,
-                sources=cited,
-                note=note,
-                text=text,
-                quote=quote,
-                ref=ref,
-                lang=lang,
-            ),
-            check,
-        ),
-        write=True,
-    )
-    _confirm(result, fmt, by)
+    _record(ctx, fmt, lambda session, **fields: add_fact_check(session, statement_id, **fields))
 
 
-# ----------------------------------------------------------------------------- reading
+# ----------------------------------------------------------------------------- delete, restore
 
 
-THREAD_COLUMNS = ("id", "kind", "actor", "responds_to", "date", "text", "quote", "verdict")
-
-
-def _label(record: dict[str, Any], *, current: bool = False) -> Any:
-    """One statement of a thread as rich Text (never markup: user text stays literal)."""
-    from rich.text import Text
-
-    label = Text()
-    label.append(f"{kind_label(record['kind'])} #{record['id']}", style="bold")
-    label.append(f" · {record['actor']}")
-    label.append(f" · {record['date'] or 'date unknown'}", style="dim")
-    if record.get("verdict"):
-        label.append(f" · verdict: {record['verdict']}", style="bold")
-    if record.get("status"):
-        label.append(f" · status: {record['status']}", style="bold")
-    if record.get("deleted"):
-        label.append(" · deleted", style="red")
-    if current:
-        label.append("  ◀", style="bold")
-    for line in _details(record):
-        label.append("\n")
-        label.append_text(line)
-    return label
-
-
-def _details(record: dict[str, Any]) -> list[Any]:
-    from rich.text import Text
-
-    lines: list[Text] = []
-    if record.get("text"):
-        lines.append(Text(record["text"]))
-    if record.get("quote"):
-        lang = f" ({record['lang']})" if record.get("lang") else ""
-        lines.append(Text(f"“{record['quote']}”{lang}", style="italic"))
-    if record.get("rating"):
-        lines.append(Text(f"rating: {record['rating']}"))
-    for key in ("about", "topics"):
-        if record.get(key):
-            lines.append(Text(f"{key}: {', '.join(record[key])}", style="dim"))
-    for source in record.get("sources", []):
-        where = f" ({source['locator']})" if source.get("locator") else ""
-        lines.append(Text(f"source: {source['url']}{where}", style="dim"))
-    if record.get("note"):
-        lines.append(Text(f"note: {record['note']}", style="dim"))
-    return lines
-
-
-def render_thread(thread: dict[str, Any]) -> None:
-    """The thread as a tree: the chain down from the root claim, the statement (marked ◀),
-    and every answer below it."""
-    from rich.console import Console
-    from rich.tree import Tree
-
-    chain = thread["chain"]
-    statement = thread["statement"]
-    root: Tree | None = None
-    branch: Tree | None = None
-    for record in chain:
-        label = _label(record)
-        branch = Tree(label) if branch is None else branch.add(label)
-        root = root or branch
-
-    def grow(parent: Tree | None, node: dict[str, Any], current: bool) -> Tree:
-        label = _label(node, current=current)
-        tree = Tree(label) if parent is None else parent.add(label)
-        for answer in node["responses"]:
-            grow(tree, answer, False)
-        return tree
-
-    top = grow(branch, statement, True)
-    Console().print(root or top)
-
-
-def show(
-    ctx: typer.Context,
-    statement_id: IdArg,
-    include_deleted: Annotated[
-        bool, typer.Option("--include-deleted", help="Show deleted statements too.")
-    ] = False,
-    fmt: FormatOption = OutputFormat.table,
-) -> None:
-    """Example: factdb show 1"""
-    from factdb.queries.status import with_statuses
-    from factdb.record.statements import statement_thread, thread_records
-
-    thread = run(
-        ctx,
-        lambda session: with_statuses(
-            session, statement_thread(session, statement_id, include_deleted=include_deleted)
-        ),
-    )
-    if fmt is OutputFormat.table:
-        render_thread(thread)
-    elif fmt is OutputFormat.json:
-        write_json(thread)
-    else:
-        emit_rows(thread_records(thread), fmt, THREAD_COLUMNS)
-
-
-def _emit_ids(key: str, ids: list[int], fmt: OutputFormat) -> None:
-    """JSON ``{key: [ids]}``; CSV one id a row."""
+def _confirm_ids(ids: list[int], fmt: OutputFormat, key: str, done: str, others: str) -> None:
+    """The statements a delete or restore touched: JSON ``{key: [ids]}``, CSV one id a row,
+    a table the sentence ``{done} #4 and the 2 answers {others}: #5, #6.``"""
     if fmt is OutputFormat.json:
         write_json({key: ids})
-    else:
+        return
+    if fmt is OutputFormat.csv:
         emit_rows([{key: number} for number in ids], fmt, [key])
-
-
-def _ids(ids: list[int]) -> str:
-    return ", ".join(f"#{number}" for number in ids)
+        return
+    first, rest = ids[0], ids[1:]
+    message = f"{done} #{first}"
+    if rest:
+        noun = "answer" if len(rest) == 1 else "answers"
+        message += f" and the {len(rest)} {noun} {others}: {', '.join(f'#{n}' for n in rest)}"
+    typer.echo(message + ".")
 
 
 def delete(
     ctx: typer.Context,
-    statement_id: IdArg,
+    statement_id: StatementIdArg,
     cascade: Annotated[
         bool, typer.Option("--cascade", help="Also delete every answer below it.")
     ] = False,
@@ -563,33 +408,17 @@ def delete(
     from factdb.record.statements import delete_statement
 
     deleted = run(ctx, lambda session: delete_statement(session, statement_id, cascade), write=True)
-    if fmt is not OutputFormat.table:
-        _emit_ids("deleted", deleted, fmt)
-        return
-    first, rest = deleted[0], deleted[1:]
-    message = f"Deleted #{first}"
-    if rest:
-        noun = "answer" if len(rest) == 1 else "answers"
-        message += f" and the {len(rest)} {noun} below it: {_ids(rest)}"
-    typer.echo(message + ".")
+    _confirm_ids(deleted, fmt, "deleted", "Deleted", "below it")
 
 
 def restore(
-    ctx: typer.Context, statement_id: IdArg, fmt: FormatOption = OutputFormat.table
+    ctx: typer.Context, statement_id: StatementIdArg, fmt: FormatOption = OutputFormat.table
 ) -> None:
     """Example: factdb restore 4"""
     from factdb.record.statements import restore_statement
 
     restored = run(ctx, lambda session: restore_statement(session, statement_id), write=True)
-    if fmt is not OutputFormat.table:
-        _emit_ids("restored", restored, fmt)
-        return
-    first, rest = restored[0], restored[1:]
-    message = f"Restored #{first}"
-    if rest:
-        noun = "answer" if len(rest) == 1 else "answers"
-        message += f" and the {len(rest)} {noun} deleted with it: {_ids(rest)}"
-    typer.echo(message + ".")
+    _confirm_ids(restored, fmt, "restored", "Restored", "deleted with it")
 
 
 claim_app.command("list")(claim_list)
@@ -601,6 +430,5 @@ def register(app: typer.Typer) -> None:
     for verb, (kind, example) in RESPONSE_COMMANDS.items():
         app.command(verb)(_response_command(kind, example))
     app.command("fact-check")(fact_check)
-    app.command("show")(show)
     app.command("delete")(delete)
     app.command("restore")(restore)
