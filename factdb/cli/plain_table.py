@@ -70,10 +70,11 @@ def render_table(
     out: list[str] = []
     if title is not None:
         whole = sum(size + _PADDING for size in inner) + len(inner) + 1
-        for line in (line for text in _lines(title) for line in _wrap(text, whole)):
-            left = (whole - cell_len(line)) // 2
-            text = f"\x1b[3m{line}\x1b[0m" if styled else line
-            out.append(" " * left + text + " " * (whole - left - cell_len(line)))
+        for line in [line for text in _lines(title) for line in _wrap(text, whole)]:
+            size = cell_len(line)
+            left = (whole - size) // 2
+            shown = f"\x1b[3m{line}\x1b[0m" if styled else line
+            out.append(" " * left + shown + " " * (whole - left - size))
     out.append(_rule("┏", "━", "┳", "┓", inner))
     out.extend(_row(head, inner, "┃", bold=styled, bottom=True))
     out.append(_rule("┡", "━", "╇", "┩", inner))
