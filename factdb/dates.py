@@ -40,7 +40,7 @@ def parse_date(text: str, field: str = "date") -> PartialDate:
     value = text.strip()
     match = _PATTERN.match(value)
     if not match:
-        raise InvalidInput(f"{field}: {text!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
+        raise InvalidInput.at(field, f"{text!r} is not a date; use YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = match.groups()
     try:
         if day is not None:
@@ -49,7 +49,7 @@ def parse_date(text: str, field: str = "date") -> PartialDate:
             return PartialDate(dt.date(int(year), int(month), 1), "month")
         return PartialDate(dt.date(int(year), 1, 1), "year")
     except ValueError:
-        raise InvalidInput(f"{field}: {text!r} is not a real date") from None
+        raise InvalidInput.at(field, f"{text!r} is not a real date") from None
 
 
 def parse_optional_date(text: str | None, field: str = "date") -> PartialDate | None:

@@ -19,7 +19,8 @@ from factdb.errors import InvalidInput
 from factdb.matching import CERTAIN_THRESHOLD, SUGGEST_THRESHOLD, level
 from factdb.proposition import Proposition, compare, proposition
 from factdb.queries.filters import on_topic, topic_id
-from factdb.store.tables import actors, statements
+from factdb.queries.records import with_authors
+from factdb.store.tables import statements
 
 # Stems held by more statements than this are too common to say two statements are alike;
 # a pair is scored when it shares SHARED_SHARE of the other stems of either.
@@ -60,14 +61,7 @@ def _roots(session: Session) -> dict[int, int]:
 
 def _entries(session: Session, topic: str | None) -> list[_Entry]:
     query = (
-        select(
-            statements.c.id,
-            statements.c.kind,
-            actors.c.name,
-            statements.c.text,
-            statements.c.quote,
-        )
-        .join(actors, actors.c.id == statements.c.actor_id)
+        with_authors(statements.c.text, statements.c.quote)
         .where(statements.c.deleted_at.is_(None))
         .order_by(statements.c.id)
     )
@@ -129,7 +123,7 @@ def duplicate_pairs(
     is the older). Raises InvalidInput for a score outside [0, 1], NotFound for an unknown
     topic."""
     if not 0 <= min_score <= 1:
-        raise InvalidInput(f"--min-score: must be between 0 and 1, got {min_score}")
+        raise InvalidInput.at("min_score", f"must be between 0 and 1, got {min_score}")
     entries = _entries(session, topic)
     found: list[DuplicatePair] = []
     for i, j in _candidate_pairs(entries):

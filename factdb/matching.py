@@ -25,10 +25,11 @@ from factdb.errors import InvalidInput, NotFound
 from factdb.proposition import Proposition, compare, index_stems, proposition
 from factdb.queries.filters import ActorFilter, actor_filter
 from factdb.queries.paging import check_limit
-from factdb.queries.resolve import parse_statement_id
+from factdb.queries.records import statement_rows
+from factdb.queries.resolve import is_id_ref, parse_statement_id
 from factdb.queries.rollup import Affiliations
 from factdb.queries.search import fts, fts5_query, pg_document, tsquery_text
-from factdb.store.tables import actors, statements
+from factdb.store.tables import statements
 from factdb.text import required_text
 from factdb.vocabulary import STATEMENT_KINDS
 
@@ -148,7 +149,7 @@ def _candidates(
 
 def _check(kind: str | None, limit: int) -> None:
     if kind is not None and kind not in STATEMENT_KINDS:
-        raise InvalidInput(f"--kind: {kind!r} is not one of {', '.join(STATEMENT_KINDS)}")
+        raise InvalidInput.at("kind", f"{kind!r} is not one of {', '.join(STATEMENT_KINDS)}")
     check_limit(limit)
 
 
@@ -156,7 +157,7 @@ def query_proposition(text: str, field: str = "TEXT") -> Proposition:
     """The proposition of a text to match; InvalidInput when it has no words."""
     prop = proposition(required_text(text, field))
     if not prop.stems:
-        raise InvalidInput(f"{field}: give at least one word (letters or digits) to match")
+        raise InvalidInput.at(field, "give at least one word (letters or digits) to match")
     return prop
 
 
@@ -234,11 +235,6 @@ def _statement_text(session: Session, target: str) -> tuple[int, str]:
     return number, text
 
 
-def is_statement_ref(target: str) -> bool:
-    """``#12`` names a statement; anything else is text to match."""
-    return target.strip().startswith("#") and target.strip()[1:].isdigit()
-
-
 def match_records(
     session: Session,
     matches: list[Match],
@@ -252,20 +248,8 @@ def match_records(
     matched text against ``query``)."""
     if not matches:
         return []
-    rows = {
-        row.id: row
-        for row in session.execute(
-            select(
-                statements.c.id,
-                statements.c.kind,
-                actors.c.name,
-                statements.c.date,
-                statements.c.date_precision,
-            )
-            .join(actors, actors.c.id == statements.c.actor_id)
-            .where(statements.c.id.in_([match.statement_id for match in matches]))
-        )
-    }
+    ids = [match.statement_id for match in matches]
+    rows = statement_rows(session, ids, statements.c.date, statements.c.date_precision)
     negated = proposition(query).negated
     return [
         {
@@ -301,11 +285,11 @@ def similar_records(
     (see ``match_records``)."""
     exclude: list[int] = []
     text = target
-    if is_statement_ref(target):
+    if is_id_ref(target.strip()):  # a statement; anything else is text to match
         number, text = _statement_text(session, target)
         exclude.append(number)
     if not 0 <= min_score <= 1:
-        raise InvalidInput(f"--min-score: must be between 0 and 1, got {min_score}")
+        raise InvalidInput.at("min_score", f"must be between 0 and 1, got {min_score}")
     found = similar(session, text, kind=kind, by=by, direct=direct, limit=limit, exclude=exclude)
     kept = [match for match in found if match.score >= min_score]
     return match_records(session, kept, text, suggest=suggest, certain=certain)

@@ -22,34 +22,34 @@ from factdb.errors import Conflict, InvalidInput
 
 
 def _exists(field: str, path: str) -> Conflict:
-    return Conflict(f"{field}: {path!r} already exists; add --force to replace it")
+    return Conflict.at(field, f"{path!r} already exists; add --force to replace it")
 
 
 def check_target(path: str, *, force: bool, field: str) -> Path:
     """The target path if a file may be written there; InvalidInput/Conflict otherwise."""
     if not path or not path.strip():
-        raise InvalidInput(f"{field}: a file name is required")
+        raise InvalidInput.at(field, "a file name is required")
     target = Path(path)
     parent = target.parent
     if target.name in ("", ".", "..") or path.endswith(("/", os.sep)):
-        raise InvalidInput(f"{field}: {path!r} is a folder, not a file name")
+        raise InvalidInput.at(field, f"{path!r} is a folder, not a file name")
     if not parent.exists():
-        raise InvalidInput(f"{field}: the folder {str(parent)!r} does not exist; create it first")
+        raise InvalidInput.at(field, f"the folder {str(parent)!r} does not exist; create it first")
     if not parent.is_dir():
-        raise InvalidInput(f"{field}: {str(parent)!r} is not a folder")
+        raise InvalidInput.at(field, f"{str(parent)!r} is not a folder")
     try:
         info = target.lstat()
     except FileNotFoundError:
         return target
     except OSError as exc:
-        raise InvalidInput(f"{field}: cannot use {path!r}: {exc.strerror}") from None
+        raise InvalidInput.at(field, f"cannot use {path!r}: {exc.strerror}") from None
     if stat.S_ISDIR(info.st_mode):
-        raise InvalidInput(f"{field}: {path!r} is a folder, not a file name")
+        raise InvalidInput.at(field, f"{path!r} is a folder, not a file name")
     if not force:
         raise _exists(field, path)
     if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
         # a device or pipe would be swapped for a plain file by the rename
-        raise InvalidInput(f"{field}: {path!r} is not a regular file")
+        raise InvalidInput.at(field, f"{path!r} is not a regular file")
     return target
 
 
@@ -80,7 +80,7 @@ def output_path(path: str, *, force: bool, field: str) -> Iterator[Path]:
     try:
         descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     except OSError as exc:
-        raise InvalidInput(f"{field}: cannot write {path!r}: {exc.strerror}") from None
+        raise InvalidInput.at(field, f"cannot write {path!r}: {exc.strerror}") from None
     os.close(descriptor)
     try:
         yield Path(temporary)
@@ -90,7 +90,7 @@ def output_path(path: str, *, force: bool, field: str) -> Iterator[Path]:
         check_target(path, force=force, field=field)
         _move_into_place(temporary, target, force=force, field=field, path=path)
     except OSError as exc:
-        raise InvalidInput(f"{field}: cannot write {path!r}: {exc.strerror or exc}") from None
+        raise InvalidInput.at(field, f"cannot write {path!r}: {exc.strerror or exc}") from None
     finally:
         Path(temporary).unlink(missing_ok=True)
 
@@ -103,7 +103,7 @@ def open_output(path: str, *, force: bool, field: str) -> Iterator[TextIO]:
             with open(temporary, "w", encoding="utf-8", newline="") as handle:
                 yield handle
         except OSError as exc:
-            raise InvalidInput(f"{field}: cannot write {path!r}: {exc.strerror or exc}") from None
+            raise InvalidInput.at(field, f"cannot write {path!r}: {exc.strerror or exc}") from None
 
 
 def write_text(path: str, content: str, *, force: bool, field: str) -> Path:

@@ -1,9 +1,9 @@
 """The domain rules and validators, each written once with its one message.
 
 Every entry path calls these: the commands, ``factdb import`` and ``claim edit``. A check
-raises ``InvalidInput`` as ``{field}: {sentence}``; the caller names the field as its path
-shows it (``--lang`` on the command line, ``lang`` in an import file, where the import adds
-``line N:``), and the sentence after it is the same on every path. Rules that need more
+raises ``InvalidInput`` as ``{field}: {sentence}`` (``InvalidInput.at``); the caller names
+the field (``lang``: the command line shows it as ``--lang``, an import adds ``line N:``),
+and the sentence after it is the same on every path. Rules that need more
 than a value (who an actor belonged to at a date) take plain values or a function that
 gives them, so this module reads no database.
 """
@@ -31,7 +31,7 @@ def check_lang(value: str | None, field: str) -> str | None:
     if value is None:
         return None
     if len(value) > _MAX_LANG or not _LANG.match(value):
-        raise InvalidInput(f"{field}: {value!r} is not a language tag (use e.g. en, ur, hy, az)")
+        raise InvalidInput.at(field, f"{value!r} is not a language tag (use e.g. en, ur, hy, az)")
     return value
 
 
@@ -44,7 +44,7 @@ def check_country(code: str | None, field: str) -> str | None:
 
     value = code.strip().upper()
     if value not in COUNTRIES:
-        raise InvalidInput(f"{field}: {code!r} is not an ISO 3166-1 alpha-2 country code")
+        raise InvalidInput.at(field, f"{code!r} is not an ISO 3166-1 alpha-2 country code")
     return value
 
 
@@ -54,7 +54,7 @@ def check_wikidata(qid: str | None, field: str) -> str | None:
         return None
     value = qid.strip().upper()
     if not _WIKIDATA.match(value):
-        raise InvalidInput(f"{field}: {qid!r} is not a Wikidata item id (like Q843)")
+        raise InvalidInput.at(field, f"{qid!r} is not a Wikidata item id (like Q843)")
     return value
 
 
@@ -62,9 +62,11 @@ def check_ref(cleaned: str | None, given: str, field: str) -> str:
     """A statement's ref, a key without whitespace (``nk2020-claim-1``): ``cleaned`` is the
     text ``given`` once cleaned (None when nothing was left)."""
     if cleaned is None:
-        raise InvalidInput(f"{field}: must not be empty")
+        raise InvalidInput.at(field, "must not be empty")
     if any(ch.isspace() for ch in cleaned):
-        raise InvalidInput(f"{field}: {given!r} contains whitespace; use a key like nk2020-claim-1")
+        raise InvalidInput.at(
+            field, f"{given!r} contains whitespace; use a key like nk2020-claim-1"
+        )
     return cleaned
 
 
@@ -77,11 +79,12 @@ def check_period(
     if start is None or end is None:
         return
     if start.start > end.end:
-        raise InvalidInput(f"{from_field}: {start} is after {to_field} {end}")
+        raise InvalidInput.naming_fields(f"{{}}: {start} is after {{}} {end}", from_field, to_field)
     if start.start > end.start:
-        raise InvalidInput(
-            f"{to_field}: {end} is less precise than {from_field} {start}; "
-            "give the end as a full date"
+        raise InvalidInput.naming_fields(
+            f"{{}}: {end} is less precise than {{}} {start}; give the end as a full date",
+            to_field,
+            from_field,
         )
 
 
@@ -92,9 +95,9 @@ def check_retrieved(
     if retrieved is None:
         return
     if retrieved.precision != "day":
-        raise InvalidInput(f"{field}: {retrieved} is not a day; use YYYY-MM-DD")
+        raise InvalidInput.at(field, f"{retrieved} is not a day; use YYYY-MM-DD")
     if published is not None and retrieved.start < published.start:
-        raise InvalidInput(f"{field}: {retrieved} is before the publication date {published}")
+        raise InvalidInput.at(field, f"{retrieved} is before the publication date {published}")
 
 
 # ----------------------------------------------------------------------------- affiliations

@@ -19,21 +19,21 @@ def clean_text(value: str | None, field: str, *, required: bool = False) -> str 
     """Trim a free-text value; empty means absent. Control characters are refused."""
     if value is None:
         if required:
-            raise InvalidInput(f"{field}: must not be empty")
+            raise InvalidInput.at(field, "must not be empty")
         return None
     cleaned = unicodedata.normalize("NFC", value)
     # checked before trimming: str.strip() would silently drop \x1c-\x1f, \x0b, \x0c, \x85
     for ch in cleaned:
         category = unicodedata.category(ch)
         if category == "Cc" and ch not in "\n\t":
-            raise InvalidInput(f"{field}: contains a control character ({ord(ch):#04x})")
+            raise InvalidInput.at(field, f"contains a control character ({ord(ch):#04x})")
         if category == "Cs":
             # a lone surrogate: undecodable bytes (or a bad \\u escape) that no database stores
-            raise InvalidInput(f"{field}: is not valid UTF-8 text")
+            raise InvalidInput.at(field, "is not valid UTF-8 text")
     cleaned = cleaned.strip()
     if not cleaned:
         if required:
-            raise InvalidInput(f"{field}: must not be empty")
+            raise InvalidInput.at(field, "must not be empty")
         return None
     return cleaned
 
@@ -52,16 +52,16 @@ def normalize_url(url: str, field: str = "url") -> str:
         parts = urlsplit(raw)
         port = parts.port
     except ValueError:
-        raise InvalidInput(f"{field}: {url!r} is not a valid URL") from None
+        raise InvalidInput.at(field, f"{url!r} is not a valid URL") from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise InvalidInput(f"{field}: {url!r} is not an http(s) URL")
+        raise InvalidInput.at(field, f"{url!r} is not an http(s) URL")
     host = (parts.hostname or "").lower()
     if not host or any(ch.isspace() or unicodedata.category(ch) == "Cc" for ch in raw):
-        raise InvalidInput(f"{field}: {url!r} is not a valid URL")
+        raise InvalidInput.at(field, f"{url!r} is not a valid URL")
     netloc = host
     if parts.username:
-        raise InvalidInput(f"{field}: URLs with credentials are not accepted")
+        raise InvalidInput.at(field, "URLs with credentials are not accepted")
     if port is not None and not (
         (scheme == "http" and port == 80) or (scheme == "https" and port == 443)
     ):

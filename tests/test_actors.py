@@ -217,7 +217,7 @@ def test_duplicate_actors_and_clashing_aliases_are_conflicts(
         database,
         snapshot,
         Conflict,
-        "--alias: 'Pakistan' is the name of another actor, Pakistan (#1)",
+        "aliases: 'Pakistan' is the name of another actor, Pakistan (#1)",
         lambda s: add_actor(s, "Islamabad", "other", aliases=["Pakistan"]),
     )
     refused(
@@ -239,31 +239,31 @@ def test_an_existing_alias_is_not_added_twice(database: Database) -> None:
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"country": "ZZ"}, "--country: 'ZZ' is not an ISO 3166-1 alpha-2 country code"),
-        ({"country": "PAK"}, "--country: 'PAK' is not an ISO 3166-1 alpha-2 country code"),
-        ({"wikidata": "843"}, "--wikidata: '843' is not a Wikidata item id (like Q843)"),
+        ({"country": "ZZ"}, "country: 'ZZ' is not an ISO 3166-1 alpha-2 country code"),
+        ({"country": "PAK"}, "country: 'PAK' is not an ISO 3166-1 alpha-2 country code"),
+        ({"wikidata": "843"}, "wikidata: '843' is not a Wikidata item id (like Q843)"),
         (
             {"kind": "country"},
-            "--kind: 'country' is not an actor kind; use one of "
+            "kind: 'country' is not an actor kind; use one of "
             "state, person, ministry, organization, armed_group, international_org, media, other",
         ),
         ({"name": "   "}, "NAME: must not be empty"),
         ({"name": "\u0301"}, "NAME: must not be empty"),
         ({"name": "#12"}, "NAME: '#12' reads as an actor id; choose another name"),
-        ({"aliases": ["Fine", "#7"]}, "--alias: '#7' reads as an actor id; choose another name"),
+        ({"aliases": ["Fine", "#7"]}, "aliases: '#7' reads as an actor id; choose another name"),
         (
             {"member_of": "Pakistn"},
-            "--member-of: no actor is called 'Pakistn'; did you mean Pakistan?",
+            "member_of: no actor is called 'Pakistn'; did you mean Pakistan?",
         ),
-        ({"role": "envoy"}, "--member-of: --role, --from and --to need --member-of"),
-        ({"member_of": "Pakistan", "start": "2020-13"}, "--from: '2020-13' is not a real date"),
+        ({"role": "envoy"}, "member_of: role, start and end need member_of"),
+        ({"member_of": "Pakistan", "start": "2020-13"}, "start: '2020-13' is not a real date"),
         (
             {"member_of": "Pakistan", "end": "soon"},
-            "--to: 'soon' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD",
+            "end: 'soon' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD",
         ),
         (
             {"member_of": "Pakistan", "start": "2021", "end": "2020-06"},
-            "--from: 2021 is after --to 2020-06",
+            "start: 2021 is after end 2020-06",
         ),
     ],
 )
@@ -284,7 +284,7 @@ def test_an_end_less_precise_than_the_start_is_refused(
         database,
         snapshot,
         InvalidInput,
-        "--to: 2020-10 is less precise than --from 2020-10-11; give the end as a full date",
+        "end: 2020-10 is less precise than start 2020-10-11; give the end as a full date",
         lambda s: add_actor(
             s, "Envoy", "person", member_of="Pakistan", start="2020-10-11", end="2020-10"
         ),
@@ -383,21 +383,21 @@ def test_edit_actor_renames_and_keeps_the_key_in_step(
         database,
         snapshot,
         Conflict,
-        "--name: there is already an actor called 'Pakistan' (#1)",
+        "name: there is already an actor called 'Pakistan' (#1)",
         lambda s: edit_actor(s, "#2", name="pakistan"),
     )
     refused(
         database,
         snapshot,
         InvalidInput,
-        "nothing to change: give --name, --kind, --country, --wikidata or --description",
+        "nothing to change: give name, kind, country, wikidata or description",
         lambda s: edit_actor(s, "#2"),
     )
     refused(
         database,
         snapshot,
         InvalidInput,
-        "--country: 'xx' is not an ISO 3166-1 alpha-2 country code",
+        "country: 'xx' is not an ISO 3166-1 alpha-2 country code",
         lambda s: edit_actor(s, "#2", description="changed", country="xx"),
     )
 

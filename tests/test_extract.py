@@ -408,7 +408,7 @@ def test_a_date_in_the_text_stands_in_for_publication() -> None:
 
 
 def test_a_bad_published_date_is_refused() -> None:
-    with pytest.raises(InvalidInput, match=r"^--published: '18/10/2020' is not a day; use"):
+    with pytest.raises(InvalidInput, match=r"^published: '18/10/2020' is not a day; use"):
         extract("Armenia said so.", published="18/10/2020")
 
 

@@ -117,6 +117,28 @@ def test_bulk_audit_rows_read_as_the_orm_writes_them(database: Database) -> None
         assert by_orm["date"] == "2020-01-01" and by_orm["created_at"].count(":") == 2
 
 
+def test_audit_json_is_what_json_dumps_writes(sqlite_database: Database) -> None:
+    """The ORM hook writes audit JSON by the template the import uses (``record.audit``):
+    byte for byte what ``json.dumps`` with sorted keys writes, whatever the text holds."""
+    name = 'Nagorno "Karabakh" %s %% {0} } \\ é\u2028\x01 Республика'
+
+    def work(session: Session) -> None:
+        session.add(Actor(name=name, name_key="nagorno", kind="state", description="{}"))
+
+    sqlite_database.run(work, write=True)
+    with sqlite_database.session() as session:
+        [after] = [
+            after
+            for after in session.scalars(
+                select(AuditEntry.after).where(AuditEntry.table_name == "actors")
+            )
+            if after is not None
+        ]
+    values = json.loads(after)
+    assert values["name"] == name and values["description"] == "{}"
+    assert after == json.dumps(values, ensure_ascii=False, sort_keys=True)
+
+
 def test_history_of_an_imported_statement_shows_its_links(database: Database) -> None:
     from factdb.record.history import history
 
@@ -234,10 +256,10 @@ class Interrupted(Exception):
 def fail_after(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
     """Make the import fail while it writes, after ``count`` statements (the first batch
     of a thousand is in the database by then)."""
-    from factdb.interchange import jsonl
+    from factdb.interchange.load import write
 
     written = 0
-    add = jsonl._Import._add_statement
+    add = write._Writer._add_statement
 
     def failing(self: Any, *args: Any) -> None:
         nonlocal written
@@ -246,7 +268,7 @@ def fail_after(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
             raise Interrupted
         add(self, *args)
 
-    monkeypatch.setattr(jsonl._Import, "_add_statement", failing)
+    monkeypatch.setattr(write._Writer, "_add_statement", failing)
 
 
 def test_an_import_failing_while_it_writes_leaves_everything_as_it_was(

@@ -169,7 +169,7 @@ def test_nothing_in_common_is_no_match(database: Database, seeded: dict[str, int
     [
         ("", None, 5, "TEXT: must not be empty"),
         ("  ... !!! ", None, 5, "TEXT: give at least one word (letters or digits) to match"),
-        (FORCES, "rumour", 5, "--kind: 'rumour' is not one of claim, denial"),
+        (FORCES, "rumour", 5, "kind: 'rumour' is not one of claim, denial"),
         (FORCES, None, 0, "limit: must be at least 1, got 0"),
     ],
 )

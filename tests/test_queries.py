@@ -593,6 +593,7 @@ def test_query_errors_name_the_field_and_the_cli_its_flag(
         "--until: 2020 is before --since": "until: 2020 is before since",
         "--actor:": "actor:",
         "--search:": "search:",
+        "--kind:": "kind:",
     }
     for work, error, message in cases:
         with pytest.raises(error) as raised:

@@ -71,7 +71,7 @@ def test_adding_a_known_url_fills_in_and_never_overwrites(
     with pytest.raises(Conflict) as caught:
         added(database, DAWN, title="New title", outlet="The Express Tribune")
     assert str(caught.value) == (
-        "--outlet: source #1 already has outlet 'Dawn'; it is not overwritten"
+        "outlet: source #1 already has outlet 'Dawn'; it is not overwritten"
     )
     assert snapshot() == before
 
@@ -84,21 +84,21 @@ def test_adding_a_known_url_fills_in_and_never_overwrites(
         (
             DAWN,
             {"archive_url": "file:///tmp/copy.html"},
-            "--archive: 'file:///tmp/copy.html' is not an http(s) URL",
+            "archive_url: 'file:///tmp/copy.html' is not an http(s) URL",
         ),
-        (DAWN, {"published": "2020-10-32"}, "--published: '2020-10-32' is not a real date"),
+        (DAWN, {"published": "2020-10-32"}, "published: '2020-10-32' is not a real date"),
         (
             DAWN,
             {"published": "10/10/2020"},
-            "--published: '10/10/2020' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD",
+            "published: '10/10/2020' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD",
         ),
-        (DAWN, {"retrieved": "2020-10"}, "--retrieved: 2020-10 is not a day; use YYYY-MM-DD"),
+        (DAWN, {"retrieved": "2020-10"}, "retrieved: 2020-10 is not a day; use YYYY-MM-DD"),
         (
             DAWN,
             {"published": "2020-10-10", "retrieved": "2020-10-09"},
-            "--retrieved: 2020-10-09 is before the publication date 2020-10-10",
+            "retrieved: 2020-10-09 is before the publication date 2020-10-10",
         ),
-        (DAWN, {"outlet": "Dawn\x00"}, "--outlet: contains a control character (0x00)"),
+        (DAWN, {"outlet": "Dawn\x00"}, "outlet: contains a control character (0x00)"),
     ],
 )
 def test_bad_sources_are_refused(

@@ -209,7 +209,7 @@ def test_a_former_affiliate_cannot_retract(world: Database, snapshot: Snapshot) 
         world,
         snapshot,
         InvalidInput,
-        "--by: only the author of #1 (Pakistan) or an actor affiliated with it can retract it; "
+        "by: only the author of #1 (Pakistan) or an actor affiliated with it can retract it; "
         "Zahid Hafeez Chaudhri is neither",
         lambda s: add_response(s, "retraction", 1, "Zahid Hafeez Chaudhri", date="2021-03"),
     )
@@ -221,7 +221,7 @@ def test_another_actor_cannot_retract(world: Database, snapshot: Snapshot) -> No
         world,
         snapshot,
         InvalidInput,
-        "--by: only the author of #1 (Nikol Pashinyan) or an actor affiliated with it can "
+        "by: only the author of #1 (Nikol Pashinyan) or an actor affiliated with it can "
         "retract it; Pakistan is neither",
         lambda s: add_response(s, "retraction", 1, "Pakistan"),
     )
@@ -237,25 +237,25 @@ BAD_INPUTS: list[tuple[str, type[Exception], str, Callable[[Session], Any]]] = [
     (
         "malformed date",
         InvalidInput,
-        "--on: '10/10/2020' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD",
+        "date: '10/10/2020' is not a date; use YYYY, YYYY-MM or YYYY-MM-DD",
         lambda s: add_claim(s, "x", "Pakistan", date="10/10/2020"),
     ),
     (
         "impossible date",
         InvalidInput,
-        "--on: '2020-02-30' is not a real date",
+        "date: '2020-02-30' is not a real date",
         lambda s: add_claim(s, "x", "Pakistan", date="2020-02-30"),
     ),
     (
         "unknown actor",
         UnknownActor,
-        "--by: no actor is called 'Pakistn'; did you mean Pakistan?",
+        "by: no actor is called 'Pakistn'; did you mean Pakistan?",
         lambda s: add_claim(s, "x", "Pakistn"),
     ),
     (
         "unknown subject",
         UnknownActor,
-        "--about: no actor is called 'Narnia'; did you mean Armenia?",
+        "about: no actor is called 'Narnia'; did you mean Armenia?",
         lambda s: add_claim(s, "x", "Pakistan", about=["Narnia"]),
     ),
     (
@@ -273,38 +273,38 @@ BAD_INPUTS: list[tuple[str, type[Exception], str, Callable[[Session], Any]]] = [
     (
         "verdict not known",
         InvalidInput,
-        "--verdict: 'maybe' is not a verdict; use one of true, mostly_true, mixed, "
+        "verdict: 'maybe' is not a verdict; use one of true, mostly_true, mixed, "
         "mostly_false, false, unproven",
         lambda s: add_fact_check(s, 1, "AFP Fact Check", "maybe"),
     ),
     (
         "not an http URL",
         InvalidInput,
-        "--source: 'ftp://example.com/file' is not an http(s) URL",
+        "sources: 'ftp://example.com/file' is not an http(s) URL",
         lambda s: add_claim(s, "x", "Pakistan", sources=["ftp://example.com/file"]),
     ),
     (
         "duplicate ref",
         Conflict,
-        "--ref: 'nk-1' is already the ref of statement #1",
+        "ref: 'nk-1' is already the ref of statement #1",
         lambda s: add_claim(s, "x", "Pakistan", ref="nk-1"),
     ),
     (
         "ref with a space",
         InvalidInput,
-        "--ref: 'nk 2' contains whitespace; use a key like nk2020-claim-1",
+        "ref: 'nk 2' contains whitespace; use a key like nk2020-claim-1",
         lambda s: add_claim(s, "x", "Pakistan", ref="nk 2"),
     ),
     (
         "empty ref",
         InvalidInput,
-        "--ref: must not be empty",
+        "ref: must not be empty",
         lambda s: add_claim(s, "x", "Pakistan", ref=" "),
     ),
     (
         "bad language tag",
         InvalidInput,
-        "--lang: 'English please' is not a language tag (use e.g. en, ur, hy, az)",
+        "lang: 'English please' is not a language tag (use e.g. en, ur, hy, az)",
         lambda s: add_claim(s, "x", "Pakistan", lang="English please"),
     ),
     (
@@ -317,7 +317,7 @@ BAD_INPUTS: list[tuple[str, type[Exception], str, Callable[[Session], Any]]] = [
     (
         "control character",
         InvalidInput,
-        "--quote: contains a control character (0x07)",
+        "quote: contains a control character (0x07)",
         lambda s: add_claim(s, "x", "Pakistan", quote="bell\a"),
     ),
 ]
@@ -346,7 +346,7 @@ def test_an_ambiguous_actor_is_refused(world: Database, snapshot: Snapshot) -> N
         world,
         snapshot,
         AmbiguousActor,
-        "--by: 'FO' could be any of: Foreign Office of Armenia (#8), "
+        "by: 'FO' could be any of: Foreign Office of Armenia (#8), "
         "Foreign Office of Azerbaijan (#9); give the full name",
         lambda s: add_claim(s, "x", "FO"),
     )
@@ -443,56 +443,56 @@ BAD_EDITS: list[tuple[str, type[Exception], str, Callable[[Session], Any]]] = [
     (
         "verdict on a claim",
         InvalidInput,
-        "--verdict: only fact-checks have a verdict; #1 is a claim",
+        "verdict: only fact-checks have a verdict; #1 is a claim",
         lambda s: edit_statement(s, 1, verdict="false"),
     ),
     (
         "rating on a denial",
         InvalidInput,
-        "--rating: only fact-checks have a verdict; #2 is a denial",
+        "rating: only fact-checks have a verdict; #2 is a denial",
         lambda s: edit_statement(s, 2, rating="Fake"),
     ),
     (
         "unknown verdict",
         InvalidInput,
-        "--verdict: 'sort of' is not a verdict; use one of true, mostly_true, mixed, "
+        "verdict: 'sort of' is not a verdict; use one of true, mostly_true, mixed, "
         "mostly_false, false, unproven",
         lambda s: edit_statement(s, 3, verdict="sort of"),
     ),
     (
         "empty claim text",
         InvalidInput,
-        "--text: must not be empty",
+        "text: must not be empty",
         lambda s: edit_statement(s, 1, text=""),
     ),
     (
         "nothing",
         InvalidInput,
-        "nothing to change: give at least one option, such as --text",
+        "nothing to change: give at least one option, such as text",
         lambda s: edit_statement(s, 1),
     ),
     (
         "remove a subject it lacks",
         InvalidInput,
-        "--remove-about: #1 is not about Azerbaijan",
+        "remove_about: #1 is not about Azerbaijan",
         lambda s: edit_statement(s, 1, remove_about=["Azerbaijan"], text="changed"),
     ),
     (
         "remove a topic it lacks",
         InvalidInput,
-        "--remove-topic: #1 has no topic 'Ganja'",
+        "remove_topics: #1 has no topic 'Ganja'",
         lambda s: edit_statement(s, 1, remove_topics=["Ganja"]),
     ),
     (
         "remove a source it lacks",
         InvalidInput,
-        "--remove-source: #1 does not cite https://example.org/none",
+        "remove_sources: #1 does not cite https://example.org/none",
         lambda s: edit_statement(s, 1, remove_sources=["https://example.org/none"]),
     ),
     (
         "a ref another statement has",
         Conflict,
-        "--ref: 'nk-1' is already the ref of statement #1",
+        "ref: 'nk-1' is already the ref of statement #1",
         lambda s: edit_statement(s, 2, ref="nk-1"),
     ),
     (
@@ -542,7 +542,7 @@ def test_delete_refuses_a_statement_that_is_answered(world: Database, snapshot: 
         world,
         snapshot,
         Conflict,
-        "ID: #1 is answered by #2, #3; delete those first or use --cascade to delete the "
+        "ID: #1 is answered by #2, #3; delete those first or use cascade to delete the "
         "whole thread below it",
         lambda s: delete_statement(s, 1),
     )

@@ -123,7 +123,7 @@ def test_the_validators_list_the_vocabulary() -> None:
         f"kind: 'nation' is not an actor kind; use one of {actor_kinds}"
     )
     assert _message(lambda: check_kind("nation")) == (
-        f"--kind: 'nation' is not an actor kind; use one of {actor_kinds}"
+        f"kind: 'nation' is not an actor kind; use one of {actor_kinds}"
     )
     assert _message(lambda: check_status("refuted")) == (
         f"status: 'refuted' is not one of {', '.join(STATUSES)}"

@@ -97,8 +97,8 @@ class CliState:
         return self._database
 
 
-# The library names the field at fault (``as_of: 'soon' is not a date``); the commands show
-# the flag that sets it. The one table from library fields to flags:
+# The library names the field at fault (``as_of: 'soon' is not a date``), the parameter's
+# name; the commands show the flag that sets it. The one table from library fields to flags:
 FLAGS = {
     "by": "--by",
     "of": "--of",
@@ -114,21 +114,54 @@ FLAGS = {
     "status": "--status",
     "unanswered": "--unanswered",
     "limit": "--limit",
+    "db": "--db",
+    "kind": "--kind",
+    "kind_for_new": "--kind-for-new",
+    "min_score": "--min-score",
+    "url": "--url",
+    # statements: claim add, the answers, claim edit
+    "date": "--on",
+    "quote": "--quote",
+    "lang": "--lang",
+    "text": "--text",
+    "note": "--note",
+    "ref": "--ref",
+    "verdict": "--verdict",
+    "rating": "--rating",
+    "topics": "--topic",
+    "sources": "--source",
+    "locator": "--locator",
+    "add_about": "--about",
+    "add_topics": "--topic",
+    "add_sources": "--source",
+    "remove_about": "--remove-about",
+    "remove_topics": "--remove-topic",
+    "remove_sources": "--remove-source",
+    "cascade": "--cascade",
+    # actors
+    "name": "--name",
+    "aliases": "--alias",
+    "country": "--country",
+    "wikidata": "--wikidata",
+    "description": "--description",
+    "member_of": "--member-of",
+    "role": "--role",
+    "start": "--from",
+    "end": "--to",
+    # sources and articles
+    "outlet": "--outlet",
+    "title": "--title",
+    "published": "--published",
+    "retrieved": "--retrieved",
+    "archive_url": "--archive",
 }
-_FIELD = re.compile(r"^([a-z_]+): ")
 
 
 def flagged(error: Exception) -> str:
     """The message of a library error as a command shows it: fields named as flags."""
-    from factdb.queries.scope import FieldError
+    from factdb.errors import FactDBError
 
-    if isinstance(error, FieldError):
-        return error.naming(FLAGS)
-    message = str(error)
-    match = _FIELD.match(message)
-    if match is None or match.group(1) not in FLAGS:
-        return message
-    return FLAGS[match.group(1)] + message[match.end(1) :]
+    return error.naming(FLAGS) if isinstance(error, FactDBError) else str(error)
 
 
 def error_line(message: str) -> str:

@@ -20,6 +20,7 @@ from factdb.cli.common import (
     emit_rows,
     error_line,
     fail,
+    flagged,
     run,
     scope_of,
     warn,
@@ -162,7 +163,7 @@ def _run_import(
         with _progress_bar(source) as progress:
             return database(ctx).run(lambda session: work(session, progress), write=write)
     except FactDBError as exc:
-        for line in str(exc).splitlines() or [""]:
+        for line in flagged(exc).splitlines() or [""]:
             sys.stderr.write(error_line(line) + "\n")
         raise typer.Exit(1) from None
 

@@ -24,8 +24,10 @@ from factdb.reports.labels import (
     date_label,
     heading,
     one_line,
+    page_of,
     position_label,
     quote_label,
+    scope_note,
     source_details,
     source_label,
     speaker,
@@ -60,21 +62,11 @@ def print_report(report: Data, file: IO[str] | None = None, *, width: int | None
 
 
 def renderables(report: Data) -> list[RenderableType]:
-    kind = report["report"]
-    if kind == "claim":
-        return claim_block(report, scope=_scope(report))
-    if kind == "topic":
-        return topic_page(report)
-    return actor_page(report)
+    return page_of(report, _claim_page, topic_page, actor_page)
 
 
-def _scope(report: Data) -> str:
-    notes = []
-    if report.get("as_of"):
-        notes.append(f"as of {report['as_of']}")
-    if report.get("roll_up"):
-        notes.append("positions rolled up to organizations")
-    return "; ".join(notes)
+def _claim_page(report: Data) -> list[RenderableType]:
+    return claim_block(report, scope=scope_note(report))
 
 
 def _plain(value: Any, style: str = "") -> Text:
@@ -205,7 +197,7 @@ def topic_page(report: Data) -> list[RenderableType]:
         counts.append(f"{SUMMARY_LABELS[key]} ")
         counts.append(str(value), style="bold")
     parts: list[RenderableType] = [title, counts]
-    scope = _scope(report)
+    scope = scope_note(report)
     if scope:
         parts.append(Text(scope, style="italic dim"))
     parts.append(Text(""))
@@ -246,7 +238,7 @@ def actor_page(report: Data) -> list[RenderableType]:
         head.append(_plain(f"{role}{aff['organization']}" + (f" ({span})" if span else "")))
     if report["counted"]:
         head.append(_plain("Statements counted from: " + ", ".join(report["counted"]), "dim"))
-    scope = _scope(report)
+    scope = scope_note(report)
     if scope:
         head.append(Text(scope, style="italic dim"))
     title = Text("Actor: ", style="bold")

@@ -83,16 +83,16 @@ class Sentence(NamedTuple):
 def decode_article(data: bytes, field: str = "FILE") -> str:
     """The article's text from its bytes: refused when empty, too big, binary or not UTF-8."""
     if len(data) > MAX_BYTES:
-        raise InvalidInput(
-            f"{field}: {len(data):,} bytes is too big for an article (at most {MAX_BYTES:,} bytes)"
+        raise InvalidInput.at(
+            field, f"{len(data):,} bytes is too big for an article (at most {MAX_BYTES:,} bytes)"
         )
     if b"\x00" in data:
-        raise InvalidInput(f"{field}: is binary, not text (it contains NUL bytes)")
+        raise InvalidInput.at(field, "is binary, not text (it contains NUL bytes)")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            f"{field}: is not UTF-8 text (byte {exc.start} cannot be decoded)"
+        raise InvalidInput.at(
+            field, f"is not UTF-8 text (byte {exc.start} cannot be decoded)"
         ) from None
     return check_article(text, field)
 
@@ -101,14 +101,14 @@ def check_article(text: str, field: str = "text") -> str:
     """The text, NFC-normalized; refused when empty or when it holds control characters
     other than tab, newline, carriage return and form feed (a sign of binary data)."""
     if not text.strip():
-        raise InvalidInput(f"{field}: is empty; give the text of an article")
+        raise InvalidInput.at(field, "is empty; give the text of an article")
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        raise InvalidInput(f"{field}: is too big for an article (at most {MAX_BYTES:,} bytes)")
+        raise InvalidInput.at(field, f"is too big for an article (at most {MAX_BYTES:,} bytes)")
     for ch in text:
         category = unicodedata.category(ch)
         if (category == "Cc" and ch not in "\t\n\r\f") or category == "Cs":
-            raise InvalidInput(
-                f"{field}: is binary, not text (it contains the control character {ord(ch):#04x})"
+            raise InvalidInput.at(
+                field, f"is binary, not text (it contains the control character {ord(ch):#04x})"
             )
     return unicodedata.normalize("NFC", text)
 

@@ -107,7 +107,7 @@ def extract(
     record holds answers that claim (``#ID``). Nothing is written."""
     text = check_article(text, "text")
     day = _published_day(published) if published is not None else date_rules.article_date(text)
-    source = normalize_url(url, "--url") if url is not None else None
+    source = normalize_url(url, "url") if url is not None else None
     items = _read(text, day)
     _settle_targets(items, day)
     _answers_after_targets(items)
@@ -134,8 +134,8 @@ def _published_day(value: str | dt.date) -> dt.date:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidInput(
-            f"--published: {value!r} is not a day; use YYYY-MM-DD (the article's date)"
+        raise InvalidInput.at(
+            "published", f"{value!r} is not a day; use YYYY-MM-DD (the article's date)"
         ) from None
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from factdb.errors import InvalidInput
 from factdb.extract.model import Draft, ProposedActor, ProposedStatement
+from factdb.queries.resolve import is_id_ref
 from factdb.text import name_key
 from factdb.vocabulary import STATEMENT_KINDS
 
@@ -38,8 +39,7 @@ def edit(
     if responds_to is not None:
         target = responds_to.strip()
         refs = {s.ref for s in draft.statements if s.ref != statement.ref}
-        is_id = target.startswith("#") and target[1:].isdigit()
-        if not is_id and target not in refs:
+        if not is_id_ref(target) and target not in refs:
             raise InvalidInput(f"target: {target!r} is neither a proposal's ref nor #ID")
         if changed.kind == "claim":
             raise InvalidInput("target: a claim answers nothing; change its kind first")

@@ -76,7 +76,7 @@ def import_claimreview(
     record refuses still fail it. ``progress`` gets increments of work done, two per line
     of ``data`` in all."""
     session.connection()
-    check_kind(kind_for_new, "--kind-for-new")
+    check_kind(kind_for_new, "kind_for_new")
     found = read_reviews(data)
     problems = [f"{item.label}: {item.problem}" for item in found if item.problem is not None]
     if problems and not skip_unreadable:

@@ -9,7 +9,6 @@ organizations, and their sources.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -20,9 +19,14 @@ from sqlalchemy.orm import Session
 
 from factdb.dates import format_date
 from factdb.errors import InvalidInput
-from factdb.interchange.format import FORMAT_VERSION, HEADER_KEY
+from factdb.interchange.format import FORMAT_VERSION, HEADER_KEY, STATEMENT_CONTENT
 from factdb.queries.filters import DateRange, actor_filter, any_of, counting_terms
-from factdb.queries.records import actor_loader_options
+from factdb.queries.records import (
+    actor_fields,
+    actor_loader_options,
+    affiliation_terms,
+    source_fields,
+)
 from factdb.queries.resolve import resolve_topic
 from factdb.queries.rollup import Affiliations
 from factdb.queries.scope import Scope, ScopeArgs
@@ -39,23 +43,7 @@ from factdb.store.models import (
 
 CHUNK = 1000
 FILTER_KEYS = ("topic", "by", "since", "until", "direct")
-CSV_COLUMNS = (
-    "id",
-    "ref",
-    "kind",
-    "author",
-    "responds_to",
-    "date",
-    "text",
-    "quote",
-    "lang",
-    "about",
-    "topics",
-    "sources",
-    "verdict",
-    "rating",
-    "note",
-)
+CSV_COLUMNS = ("id", "ref", "kind", "author", "responds_to", *STATEMENT_CONTENT)
 
 
 def make_filters(filters: dict[str, Any]) -> Scope:
@@ -351,43 +339,15 @@ def dump_line(record: dict[str, Any]) -> str:
 
 
 def actor_line(actor: Actor, names: dict[int, str]) -> dict[str, Any]:
-    return _compact(
-        {
-            "type": "actor",
-            "name": actor.name,
-            "kind": actor.kind,
-            "country": actor.country,
-            "wikidata": actor.wikidata,
-            "description": actor.description,
-            "aliases": [alias.alias for alias in actor.aliases],
-            "affiliations": [
-                _compact(
-                    {
-                        "organization": names[row.organization_id],
-                        "role": row.role,
-                        "from": format_date(row.start_date, row.start_precision),
-                        "to": format_date(row.end_date, row.end_precision),
-                    }
-                )
-                for row in actor.memberships
-            ],
-        }
-    )
+    affiliations = [
+        _compact({"organization": names[row.organization_id], **affiliation_terms(row)})
+        for row in actor.memberships
+    ]
+    return _compact({"type": "actor", **actor_fields(actor), "affiliations": affiliations})
 
 
 def source_line(source: Any) -> dict[str, Any]:
-    retrieved: dt.date | None = source.retrieved_date
-    return _compact(
-        {
-            "type": "source",
-            "url": source.url,
-            "outlet": source.outlet,
-            "title": source.title,
-            "published": format_date(source.published_date, source.published_precision),
-            "retrieved": None if retrieved is None else retrieved.isoformat(),
-            "archive_url": source.archive_url,
-        }
-    )
+    return _compact({"type": "source", **source_fields(source)})
 
 
 def statement_line(statement: ExportedStatement) -> dict[str, Any]:

@@ -42,12 +42,8 @@ ACTOR_KEYS = (
 )
 AFFILIATION_KEYS = ("organization", "role", "from", "to")
 SOURCE_KEYS = ("type", "url", "outlet", "title", "published", "retrieved", "archive_url")
-STATEMENT_KEYS = (
-    "type",
-    "ref",
-    "kind",
-    "by",
-    "responds_to",
+# What a statement says, in the order every export format writes it (JSON Lines, CSV).
+STATEMENT_CONTENT = (
     "date",
     "text",
     "quote",
@@ -58,8 +54,8 @@ STATEMENT_KEYS = (
     "verdict",
     "rating",
     "note",
-    "deleted",
 )
+STATEMENT_KEYS = ("type", "ref", "kind", "by", "responds_to", *STATEMENT_CONTENT, "deleted")
 STATEMENT_SOURCE_KEYS = ("url", "locator")
 RECORD_TYPES = ("actor", "source", "statement")
 

@@ -39,7 +39,7 @@ def alignment(
     Sides come from ``positions`` (supports/concedes/true for, opposes/questions/false
     against); ``roll_up`` pairs organizations instead of members. Most claims first."""
     if topic is None or not topic.strip():
-        raise InvalidInput("topic: give the topic to compare actors on")
+        raise InvalidInput.at("topic", "give the topic to compare actors on")
     number = topic_id(session, topic)
     claims = list(
         session.scalars(

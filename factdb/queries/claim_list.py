@@ -23,7 +23,7 @@ from factdb.queries.positions import chunks, subjects_of
 from factdb.queries.records import statement_records
 from factdb.queries.responses import response_query
 from factdb.queries.rollup import Affiliations
-from factdb.queries.scope import FieldError, Scope, ScopeArgs
+from factdb.queries.scope import Scope, ScopeArgs
 from factdb.queries.status import statuses
 from factdb.store.tables import statements
 from factdb.vocabulary import STATUSES
@@ -36,7 +36,7 @@ Record = dict[str, Any]
 
 def check_status(status: str | None, field: str = "status") -> str | None:
     if status is not None and status not in STATUSES:
-        raise InvalidInput(f"{field}: {status!r} is not one of {', '.join(STATUSES)}")
+        raise InvalidInput.at(field, f"{status!r} is not one of {', '.join(STATUSES)}")
     return status
 
 
@@ -73,7 +73,9 @@ def list_claims(
     check_status(status)
     if unanswered:
         if status not in (None, "unanswered"):
-            raise FieldError(f"{{}}: cannot be combined with {{}} {status}", "unanswered", "status")
+            raise InvalidInput.naming_fields(
+                f"{{}}: cannot be combined with {{}} {status}", "unanswered", "status"
+            )
         status = "unanswered"
     check_limit(limit)
     scope = Scope.of_args(scope, args)

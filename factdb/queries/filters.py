@@ -143,10 +143,10 @@ def topic_id(session: Session, name: str | None, field: str = "topic") -> int | 
         return None
     key = name_key(name)
     if not key:
-        raise InvalidInput(f"{field}: a topic name must not be empty")
+        raise InvalidInput.at(field, "a topic name must not be empty")
     found = session.scalar(select(topics.c.id).where(topics.c.name_key == key))
     if found is None:
-        raise NotFound(f"{field}: there is no topic called {name!r}{suggest_topics(session, key)}")
+        raise NotFound.at(field, f"there is no topic called {name!r}{suggest_topics(session, key)}")
     return int(found)
 
 

@@ -29,5 +29,5 @@ class Page(list[Record]):
 def check_limit(limit: int | None) -> int | None:
     """``limit`` when None (every row) or at least 1; InvalidInput otherwise."""
     if limit is not None and limit < 1:
-        raise InvalidInput(f"limit: must be at least 1, got {limit}")
+        raise InvalidInput.at("limit", f"must be at least 1, got {limit}")
     return limit

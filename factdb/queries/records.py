@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Row, Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from factdb.dates import format_date
@@ -26,33 +26,49 @@ if TYPE_CHECKING:
 Record = dict[str, Any]
 
 
-def affiliation_record(affiliation: Affiliation) -> Record:
+def affiliation_terms(affiliation: Affiliation) -> Record:
+    """An affiliation's ``role``, ``from`` and ``to``, seen from either end."""
     return {
-        "organization": affiliation.organization.name,
-        "organization_id": affiliation.organization_id,
         "role": affiliation.role,
         "from": format_date(affiliation.start_date, affiliation.start_precision),
         "to": format_date(affiliation.end_date, affiliation.end_precision),
     }
 
 
-def actor_record(actor: Actor) -> Record:
+def affiliation_record(affiliation: Affiliation) -> Record:
     return {
-        "id": actor.id,
+        "organization": affiliation.organization.name,
+        "organization_id": affiliation.organization_id,
+        **affiliation_terms(affiliation),
+    }
+
+
+def actor_fields(actor: Actor) -> Record:
+    """What an actor is: ``name, kind, country, wikidata, description, aliases`` (the
+    export writes these too)."""
+    return {
         "name": actor.name,
         "kind": actor.kind,
         "country": actor.country,
         "wikidata": actor.wikidata,
         "description": actor.description,
         "aliases": [alias.alias for alias in actor.aliases],
+    }
+
+
+def actor_record(actor: Actor) -> Record:
+    return {
+        "id": actor.id,
+        **actor_fields(actor),
         "affiliations": [affiliation_record(a) for a in actor.memberships],
         "merged_into": actor.merged_into_id,
     }
 
 
-def source_record(source: Source) -> Record:
+def source_fields(source: Source) -> Record:
+    """What a source is: ``url, outlet, title, published, retrieved, archive_url`` (the
+    export writes these too)."""
     return {
-        "id": source.id,
         "url": source.url,
         "outlet": source.outlet,
         "title": source.title,
@@ -60,6 +76,10 @@ def source_record(source: Source) -> Record:
         "retrieved": source.retrieved_date.isoformat() if source.retrieved_date else None,
         "archive_url": source.archive_url,
     }
+
+
+def source_record(source: Source) -> Record:
+    return {"id": source.id, **source_fields(source)}
 
 
 def statement_source_record(link: StatementSource) -> Record:
@@ -92,6 +112,24 @@ def statement_record(statement: Statement) -> Record:
     }
 
 
+def with_authors(*columns: ColumnElement[Any]) -> Select[Any]:
+    """A query of statements: their ``id``, ``kind`` and author's ``name``, then
+    ``columns``."""
+    return select(statements.c.id, statements.c.kind, actors.c.name, *columns).join(
+        actors, actors.c.id == statements.c.actor_id
+    )
+
+
+def statement_rows(
+    session: Session, ids: Sequence[int], *columns: ColumnElement[Any]
+) -> dict[int, Row[Any]]:
+    """The statements ``ids`` by id, as rows of ``with_authors(*columns)``."""
+    if not ids:
+        return {}
+    query = with_authors(*columns).where(statements.c.id.in_(ids))
+    return {row.id: row for row in session.execute(query)}
+
+
 def statement_records(session: Session, ids: Sequence[int]) -> dict[int, Record]:
     """``statement_record`` of each statement by id, read with Core queries (one for the
     statements, one per kind of link), for listings that never need the ORM objects."""
@@ -99,27 +137,22 @@ def statement_records(session: Session, ids: Sequence[int]) -> dict[int, Record]
         return {}
     s = statements
     found: dict[int, Record] = {}
-    for row in session.execute(
-        select(
-            s.c.id,
-            s.c.kind,
-            actors.c.name,
-            s.c.actor_id,
-            s.c.responds_to_id,
-            s.c.text,
-            s.c.quote,
-            s.c.lang,
-            s.c.date,
-            s.c.date_precision,
-            s.c.verdict,
-            s.c.rating,
-            s.c.note,
-            s.c.ref,
-            s.c.deleted_at,
-        )
-        .join(actors, actors.c.id == s.c.actor_id)
-        .where(s.c.id.in_(ids))
-    ):
+    for row in statement_rows(
+        session,
+        ids,
+        s.c.actor_id,
+        s.c.responds_to_id,
+        s.c.text,
+        s.c.quote,
+        s.c.lang,
+        s.c.date,
+        s.c.date_precision,
+        s.c.verdict,
+        s.c.rating,
+        s.c.note,
+        s.c.ref,
+        s.c.deleted_at,
+    ).values():
         found[row.id] = {
             "id": row.id,
             "kind": row.kind,

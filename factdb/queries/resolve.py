@@ -44,17 +44,23 @@ def resolve_actor(session: Session, name: str, field: str = "actor") -> Actor:
     return actor
 
 
+def is_id_ref(text: str) -> bool:
+    """``#12``: a record named by its id (where a statement's text, an actor's name or a
+    draft's ref could stand)."""
+    return text.startswith("#") and text[1:].isdigit()
+
+
 def resolve_actor_ref(session: Session, name: str, field: str = "actor") -> ActorRef:
     """The one actor called ``name``: by its name, else by an alias, else by ``#id``; an actor
     merged into another stands for the one it was merged into."""
     key = name_key(name)
     if not key:
-        raise InvalidInput(f"{field}: an actor name must not be empty")
-    if key.startswith("#") and key[1:].isdigit():
+        raise InvalidInput.at(field, "an actor name must not be empty")
+    if is_id_ref(key):
         # ids beyond 18 digits exist nowhere (and overflow the databases' integers)
         by_id = _live_ref(session, int(key[1:])) if len(key) <= 19 else None
         if by_id is None:
-            raise UnknownActor(f"{field}: there is no actor #{key[1:]}")
+            raise UnknownActor.at(field, f"there is no actor #{key[1:]}")
         return by_id
     named = session.scalar(select(actors.c.id).where(actors.c.name_key == key))
     found = None if named is None else _live_ref(session, named)
@@ -68,8 +74,8 @@ def resolve_actor_ref(session: Session, name: str, field: str = "actor") -> Acto
         return next(iter(candidates.values()))
     if candidates:
         listed = ", ".join(f"{ref.name} (#{ref.id})" for ref in sorted(candidates.values()))
-        raise AmbiguousActor(f"{field}: {name!r} could be any of: {listed}; give the full name")
-    raise UnknownActor(f"{field}: no actor is called {name!r}{_suggest(session, key)}")
+        raise AmbiguousActor.at(field, f"{name!r} could be any of: {listed}; give the full name")
+    raise UnknownActor.at(field, f"no actor is called {name!r}{_suggest(session, key)}")
 
 
 def _live_ref(session: Session, actor_id: int) -> ActorRef | None:
@@ -111,7 +117,7 @@ def parse_statement_id(text: str, field: str = "ID") -> int:
     """``12`` or ``#12`` as an integer id."""
     raw = text.strip().removeprefix("#")
     if not raw.isdigit() or int(raw) == 0 or len(raw) > 18:
-        raise InvalidInput(f"{field}: {text!r} is not a statement id (use 12 or #12)")
+        raise InvalidInput.at(field, f"{text!r} is not a statement id (use 12 or #12)")
     return int(raw)
 
 
@@ -129,8 +135,8 @@ def statement_id_of(
         select(statements.c.deleted_at).where(statements.c.id == number)
     ).first()
     if deleted_at is None or (deleted_at[0] is not None and not include_deleted):
-        prefix = f"{field}: " if field else ""
-        raise NotFound(f"{prefix}there is no statement #{number}")
+        message = f"there is no statement #{number}"
+        raise NotFound.at(field, message) if field else NotFound(message)
     return number
 
 
@@ -148,7 +154,7 @@ def topic_id_of(session: Session, name: str, field: str = "topic") -> int:
     key = name_key(name)
     found = session.scalar(select(topics.c.id).where(topics.c.name_key == key))
     if found is None:
-        raise NotFound(f"{field}: there is no topic called {name!r}{suggest_topics(session, key)}")
+        raise NotFound.at(field, f"there is no topic called {name!r}{suggest_topics(session, key)}")
     return int(found)
 
 

@@ -146,7 +146,7 @@ def response_query(
     ``keys`` names the first columns (``who_denied`` and ``who_endorsed`` use their own).
     Raises InvalidInput / NotFound / UnknownActor naming the field at fault."""
     if kind is not None and kind not in RESPONSE_KINDS:
-        raise InvalidInput(f"--kind: {kind!r} is not one of {', '.join(RESPONSE_KINDS)}")
+        raise InvalidInput.at("kind", f"{kind!r} is not one of {', '.join(RESPONSE_KINDS)}")
     check_limit(limit)
     scope = Scope.of_args(scope, args)
     affiliations = Affiliations.load(session)
@@ -362,45 +362,45 @@ def _records(
     return records
 
 
-def who_denied(
-    session: Session,
-    statement: int | str | None = None,
-    scope: Scope | None = None,
-    *,
-    search: str | None = None,
-    limit: int | None = None,
-    **args: Unpack[ScopeArgs],
-) -> Page:
+class _AnswersOfKind:
+    """``response_query`` for one kind of answer, its rows with their own first columns
+    (``who_denied``, ``who_endorsed``)."""
+
+    def __init__(self, kind: str, keys: Keys, doc: str) -> None:
+        self.kind, self.keys, self.__doc__ = kind, keys, doc
+
+    def __call__(
+        self,
+        session: Session,
+        statement: int | str | None = None,
+        scope: Scope | None = None,
+        *,
+        search: str | None = None,
+        limit: int | None = None,
+        **args: Unpack[ScopeArgs],
+    ) -> Page:
+        scope = Scope.of_args(scope, args)
+        return response_query(
+            session,
+            self.kind,
+            scope,
+            statement=statement,
+            search=search,
+            keys=self.keys,
+            limit=limit,
+        )
+
+
+who_denied = _AnswersOfKind(
+    "denial",
+    DENIAL_KEYS,
     """Denials as rows ``{denial_id, denier, on_behalf_of, date, quote, statement_id,
-    statement, author, sources}``; filters and ``limit`` as in ``response_query``."""
-    return response_query(
-        session,
-        "denial",
-        Scope.of_args(scope, args),
-        statement=statement,
-        search=search,
-        keys=DENIAL_KEYS,
-        limit=limit,
-    )
-
-
-def who_endorsed(
-    session: Session,
-    statement: int | str | None = None,
-    scope: Scope | None = None,
-    *,
-    search: str | None = None,
-    limit: int | None = None,
-    **args: Unpack[ScopeArgs],
-) -> Page:
+    statement, author, sources}``; filters and ``limit`` as in ``response_query``.""",
+)
+who_endorsed = _AnswersOfKind(
+    "endorsement",
+    ENDORSEMENT_KEYS,
     """Endorsements as rows ``{endorsement_id, endorser, on_behalf_of, date, quote,
-    statement_id, statement, author, sources}``; filters and ``limit`` as in ``response_query``."""
-    return response_query(
-        session,
-        "endorsement",
-        Scope.of_args(scope, args),
-        statement=statement,
-        search=search,
-        keys=ENDORSEMENT_KEYS,
-        limit=limit,
-    )
+    statement_id, statement, author, sources}``; filters and ``limit`` as in
+    ``response_query``.""",
+)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from sqlalchemy.orm import Session
 
@@ -118,34 +118,27 @@ class Affiliations:
 
     def _links_above(self, actor_id: int) -> list[Link]:
         """Every affiliation reachable upward from ``actor_id``, whatever its dates."""
-        found: list[Link] = []
-        seen = {actor_id}
-        frontier = [actor_id]
-        while frontier:
-            following: list[int] = []
-            for member in frontier:
-                for link in self.by_member.get(member, ()):
-                    found.append(link)
-                    if link[1] not in seen:
-                        seen.add(link[1])
-                        following.append(link[1])
-            frontier = following
-        return found
+        return [link for link, _new in self._up(actor_id, lambda link: True)]
 
     def _chain(self, actor_id: int, when: dt.date | None) -> tuple[int, ...]:
-        found: list[int] = []
+        found = self._up(actor_id, lambda link: active(link, when))
+        return tuple(link[1] for link, new in found if new)
+
+    def _up(self, actor_id: int, follows: Callable[[Link], bool]) -> Iterator[tuple[Link, bool]]:
+        """Up from ``actor_id``, nearest first, through the affiliations ``follows`` takes:
+        each affiliation met, and whether it reaches an organization first."""
         seen = {actor_id}
         frontier = [actor_id]
         while frontier:
             following: list[int] = []
             for member in frontier:
                 for link in self.by_member.get(member, ()):
-                    if link[1] not in seen and active(link, when):
+                    new = link[1] not in seen and follows(link)
+                    if new:
                         seen.add(link[1])
-                        found.append(link[1])
                         following.append(link[1])
+                    yield link, new
             frontier = following
-        return tuple(found)
 
     def top_organizations(self, actor_id: int, when: dt.date | None) -> list[int]:
         """The outermost organizations ``actor_id`` spoke for at ``when`` (those that were

@@ -19,19 +19,6 @@ from factdb.errors import InvalidInput
 DateText = str | PartialDate | None
 
 
-class FieldError(InvalidInput):
-    """InvalidInput whose message names fields in its body too: ``template`` holds ``{}``
-    for each of ``fields``; ``str()`` shows the field names, ``naming`` other names."""
-
-    def __init__(self, template: str, *fields: str) -> None:
-        self.template = template
-        self.fields = fields
-        super().__init__(template.format(*fields))
-
-    def naming(self, names: dict[str, str]) -> str:
-        return self.template.format(*(names.get(field, field) for field in self.fields))
-
-
 class ScopeArgs(TypedDict, total=False):
     """The keyword form of a ``Scope``, accepted by the query functions beside ``scope``."""
 
@@ -91,7 +78,9 @@ class Scope:
     ) -> None:
         start, end = _date(since, "since"), _date(until, "until")
         if start is not None and end is not None and end.end < start.start:
-            raise FieldError(f"{{}}: {end} is before {{}} {start}", "until", "since")
+            raise InvalidInput.naming_fields(
+                f"{{}}: {end} is before {{}} {start}", "until", "since"
+            )
         values = {
             "by": by,
             "of": of,

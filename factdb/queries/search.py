@@ -24,8 +24,9 @@ from factdb.dates import format_date
 from factdb.errors import InvalidInput
 from factdb.queries.filters import ActorFilter, actor_filter, kind_is
 from factdb.queries.paging import Page, check_limit
+from factdb.queries.records import statement_rows
 from factdb.queries.rollup import Affiliations
-from factdb.store.tables import actors, statements
+from factdb.store.tables import statements
 from factdb.text import name_key
 from factdb.vocabulary import STATEMENT_KINDS
 
@@ -42,9 +43,9 @@ def search_terms(text: str, field: str = "TEXT") -> list[str]:
     """The words of a search, lower-cased; InvalidInput when there are none."""
     words = _WORD.findall(unicodedata.normalize("NFC", text).lower())
     if not words:
-        raise InvalidInput(f"{field}: give at least one word (letters or digits) to search for")
+        raise InvalidInput.at(field, "give at least one word (letters or digits) to search for")
     if len(words) > MAX_TERMS:
-        raise InvalidInput(f"{field}: at most {MAX_TERMS} words, got {len(words)}")
+        raise InvalidInput.at(field, f"at most {MAX_TERMS} words, got {len(words)}")
     return list(dict.fromkeys(words))
 
 
@@ -156,7 +157,7 @@ def search(
     InvalidInput for a search with no words, an unknown kind or a limit below 1."""
     terms = search_terms(text)
     if kind is not None and kind not in STATEMENT_KINDS:
-        raise InvalidInput(f"--kind: {kind!r} is not one of {', '.join(STATEMENT_KINDS)}")
+        raise InvalidInput.at("kind", f"{kind!r} is not one of {', '.join(STATEMENT_KINDS)}")
     check_limit(limit)
     affiliations = Affiliations.load(session) if by is not None else None
     wanted = None
@@ -284,25 +285,10 @@ def _best(
 
 
 def _rows(session: Session, ids: list[int], terms: Sequence[str]) -> list[dict[str, Any]]:
-    if not ids:
-        return []
-    found = {
-        row.id: row
-        for row in session.execute(
-            select(
-                statements.c.id,
-                statements.c.kind,
-                actors.c.name,
-                statements.c.date,
-                statements.c.date_precision,
-                statements.c.text,
-                statements.c.quote,
-                statements.c.note,
-            )
-            .join(actors, actors.c.id == statements.c.actor_id)
-            .where(statements.c.id.in_(ids))
-        )
-    }
+    s = statements
+    found = statement_rows(
+        session, ids, s.c.date, s.c.date_precision, s.c.text, s.c.quote, s.c.note
+    )
     return [
         {
             "id": number,

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from factdb.errors import InvalidInput
 from factdb.queries.filters import DateRange, actor_filter, on_topic, topic_id
 from factdb.queries.paging import Page, check_limit
 from factdb.queries.positions import chunks
 from factdb.queries.records import statement_records
 from factdb.queries.rollup import Affiliations
-from factdb.queries.scope import FieldError, Scope, ScopeArgs
+from factdb.queries.scope import Scope, ScopeArgs
 from factdb.store.tables import statements
 
 if TYPE_CHECKING:
@@ -52,7 +53,9 @@ def timeline(
     ``until``). ``actor`` is the old name of ``by`` (``--actor``), still accepted."""
     scope = Scope.of_args(scope, args)
     if scope.by is not None and actor is not None and scope.by != actor:
-        raise FieldError("{}: is the old name of {}; give one of them", "actor", "by")
+        raise InvalidInput.naming_fields(
+            "{}: is the old name of {}; give one of them", "actor", "by"
+        )
     check_limit(limit)
     field = "by" if scope.by is not None or actor is None else "actor"
     affiliations = Affiliations.load(session)

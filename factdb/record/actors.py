@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session, selectinload
 from factdb import rules
 from factdb.dates import PartialDate, format_date, parse_optional_date
 from factdb.errors import Conflict, InvalidInput
-from factdb.queries.records import Record, actor_loader_options, actor_record
-from factdb.queries.resolve import live, resolve_actor
+from factdb.queries.records import Record, actor_loader_options, actor_record, affiliation_terms
+from factdb.queries.resolve import is_id_ref, live, resolve_actor
 from factdb.record.audit import audit_row
 from factdb.store.models import (
     Actor,
@@ -36,10 +36,10 @@ EDITABLE = ("name", "kind", "country", "wikidata", "description")
 # ----------------------------------------------------------------------------- validation
 
 
-def check_kind(kind: str, field: str = "--kind") -> str:
+def check_kind(kind: str, field: str = "kind") -> str:
     value = kind.strip().lower()
     if value not in ACTOR_KINDS:
-        raise InvalidInput(f"{field}: {kind!r} is not an actor kind; use one of {_kinds()}")
+        raise InvalidInput.at(field, f"{kind!r} is not an actor kind; use one of {_kinds()}")
     return value
 
 
@@ -70,9 +70,9 @@ def _usable_key(name: str, field: str) -> str:
     """The name's key; names that could never be looked up (empty, ``#12``) are refused."""
     key = name_key(name)
     if not key:
-        raise InvalidInput(f"{field}: must not be empty")
-    if key.startswith("#") and key[1:].isdigit():
-        raise InvalidInput(f"{field}: {name!r} reads as an actor id; choose another name")
+        raise InvalidInput.at(field, "must not be empty")
+    if is_id_ref(key):
+        raise InvalidInput.at(field, f"{name!r} reads as an actor id; choose another name")
     return key
 
 
@@ -82,16 +82,17 @@ def _check_new_name(session: Session, name: str, field: str, *, itself: Actor | 
     existing = _actor_named(session, key)
     if existing is not None and existing is not itself:
         if existing.merged_into_id is not None and existing.merged_into is not None:
-            raise Conflict(
-                f"{field}: {name!r} is already the name of {_label(existing)}, "
-                f"merged into {_label(existing.merged_into)}"
+            raise Conflict.at(
+                field,
+                f"{name!r} is already the name of {_label(existing)}, "
+                f"merged into {_label(existing.merged_into)}",
             )
-        raise Conflict(
-            f"{field}: there is already an actor called {existing.name!r} (#{existing.id})"
+        raise Conflict.at(
+            field, f"there is already an actor called {existing.name!r} (#{existing.id})"
         )
     for holder, alias in _alias_holders(session, key):
         if holder is not itself:
-            raise Conflict(f"{field}: {alias!r} is already an alias of {_label(holder)}")
+            raise Conflict.at(field, f"{alias!r} is already an alias of {_label(holder)}")
     return key
 
 
@@ -105,7 +106,7 @@ def _add_alias(session: Session, actor: Actor, alias: str, field: str = "ALIAS")
     if named is not None and live(named) is actor:
         return False
     if named is not None:
-        raise Conflict(f"{field}: {cleaned!r} is the name of another actor, {_label(named)}")
+        raise Conflict.at(field, f"{cleaned!r} is the name of another actor, {_label(named)}")
     actor.aliases.append(ActorAlias(alias=cleaned, alias_key=key))
     return True
 
@@ -147,13 +148,13 @@ def _affiliate(
     *,
     org_field: str,
 ) -> Affiliation:
-    begins, ends = _period(start, end, "--from", "--to")
-    role_text = clean_text(role, "--role")
+    begins, ends = _period(start, end, "start", "end")
+    role_text = clean_text(role, "role")
     if member.id == organization.id:
-        raise InvalidInput(f"{org_field}: {rules.member_of_itself(member.name)}")
+        raise InvalidInput.at(org_field, rules.member_of_itself(member.name))
     if circle := _path_up(session, organization, member):
         names = [member.name, *(actor.name for actor in circle)]
-        raise InvalidInput(f"{org_field}: {rules.affiliation_circle(names)}")
+        raise InvalidInput.at(org_field, rules.affiliation_circle(names))
     values = (
         name_key(role_text or ""),
         begins.start if begins else None,
@@ -163,9 +164,10 @@ def _affiliate(
     )
     for existing in member.memberships:
         if existing.organization_id == organization.id and _terms(existing) == values:
-            raise Conflict(
-                f"{org_field}: {member.name} is already a member of {organization.name}"
-                f"{_describe_period(existing)}"
+            raise Conflict.at(
+                org_field,
+                f"{member.name} is already a member of {organization.name}"
+                f"{_describe_period(existing)}",
             )
     affiliation = Affiliation(
         member=member,
@@ -223,13 +225,15 @@ def add_actor(
     """Create an actor, with its aliases and (optionally) one affiliation."""
     cleaned = required_text(name, "NAME")
     actor_kind = check_kind(kind)
-    code = rules.check_country(country, "--country")
-    qid = rules.check_wikidata(wikidata, "--wikidata")
-    about = clean_text(description, "--description")
+    code = rules.check_country(country, "country")
+    qid = rules.check_wikidata(wikidata, "wikidata")
+    about = clean_text(description, "description")
     if member_of is None and (role is not None or start is not None or end is not None):
-        raise InvalidInput("--member-of: --role, --from and --to need --member-of")
+        raise InvalidInput.naming_fields(
+            "{}: {}, {} and {} need {}", "member_of", "role", "start", "end", "member_of"
+        )
     key = _check_new_name(session, cleaned, "NAME", itself=None)
-    organization = resolve_actor(session, member_of, "--member-of") if member_of else None
+    organization = resolve_actor(session, member_of, "member_of") if member_of else None
     actor = Actor(
         name=cleaned,
         name_key=key,
@@ -240,10 +244,10 @@ def add_actor(
     )
     session.add(actor)
     for alias in aliases:
-        _add_alias(session, actor, alias, "--alias")
+        _add_alias(session, actor, alias, "aliases")
     session.flush()
     if organization is not None:
-        _affiliate(session, actor, organization, role, start, end, org_field="--member-of")
+        _affiliate(session, actor, organization, role, start, end, org_field="member_of")
     return actor
 
 
@@ -289,9 +293,7 @@ def member_record(affiliation: Affiliation) -> Record:
     return {
         "member": affiliation.member.name,
         "member_id": affiliation.member_id,
-        "role": affiliation.role,
-        "from": format_date(affiliation.start_date, affiliation.start_precision),
-        "to": format_date(affiliation.end_date, affiliation.end_precision),
+        **affiliation_terms(affiliation),
     }
 
 
@@ -328,16 +330,14 @@ def edit_actor(session: Session, actor: str, /, **changes: str | None) -> Actor:
     field as it is; an empty string clears an optional one."""
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
-        raise InvalidInput(f"--{unknown[0]}: actors have no such field")
+        raise InvalidInput.at(unknown[0], "actors have no such field")
     given = {field: value for field, value in changes.items() if value is not None}
     if not given:
-        raise InvalidInput(
-            "nothing to change: give --name, --kind, --country, --wikidata or --description"
-        )
+        raise InvalidInput.naming_fields("nothing to change: give {}, {}, {}, {} or {}", *EDITABLE)
     target = resolve_actor(session, actor, "ACTOR")
     if "name" in given:
-        new_name = required_text(given["name"], "--name")
-        key = _check_new_name(session, new_name, "--name", itself=target)
+        new_name = required_text(given["name"], "name")
+        key = _check_new_name(session, new_name, "name", itself=target)
         for alias in list(target.aliases):
             if alias.alias_key == key:
                 target.aliases.remove(alias)
@@ -345,11 +345,11 @@ def edit_actor(session: Session, actor: str, /, **changes: str | None) -> Actor:
     if "kind" in given:
         target.kind = check_kind(given["kind"] or "")
     if "country" in given:
-        target.country = rules.check_country(given["country"], "--country")
+        target.country = rules.check_country(given["country"], "country")
     if "wikidata" in given:
-        target.wikidata = rules.check_wikidata(given["wikidata"], "--wikidata")
+        target.wikidata = rules.check_wikidata(given["wikidata"], "wikidata")
     if "description" in given:
-        target.description = clean_text(given["description"], "--description")
+        target.description = clean_text(given["description"], "description")
     session.flush()
     return target
 

@@ -5,7 +5,8 @@ Bulk writers that bypass the ORM (the JSON Lines import) write their own: ``audi
 has the database build the same ``insert`` rows from rows just written, in one statement
 per table. The import writes one row per statement, whose ``after`` also holds the
 statement's source, subject and topic links (each under its table's name, as a list of the
-links as their own audit rows would show them).
+links as their own audit rows would show them): ``STATEMENT_WITH_LINKS``. The ORM hook and
+``RowJson`` write JSON through the one template of ``_template``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import datetime as dt
 import getpass
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -81,10 +84,68 @@ def _row_id(obj: Base) -> int | None:
     return first if isinstance(first, int) else None
 
 
+# The tables of a statement's links, which an imported statement's ``after`` holds.
+STATEMENT_LINK_TABLES = ("statement_sources", "statement_subjects", "statement_topics")
+
+json_string = json.encoder.encode_basestring  # a str as JSON, as json.dumps writes it
+
+
+def json_text(value: str | None) -> str:
+    """A text value (or None) as audit JSON writes it."""
+    return "null" if value is None else json_string(value)
+
+
+@lru_cache(maxsize=64)
+def _template(keys: tuple[str, ...]) -> str:
+    """The one layout of an audit row's ``before`` and ``after``, as a ``%`` template: a
+    JSON object of ``keys`` (given sorted), each with a ``%s`` for its value (JSON text or
+    a number); what ``json.dumps(values, ensure_ascii=False, sort_keys=True)`` writes."""
+    fields = (f"{json_string(key).replace('%', '%%')}: %s" for key in keys)
+    return "{" + ", ".join(fields) + "}"
+
+
+def _json(value: Any) -> str | int:
+    if value is None:
+        return "null"
+    if value.__class__ is str:
+        return json_string(value)
+    if value.__class__ is int:
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
 def _dumps(values: dict[str, Any] | None) -> str | None:
     if values is None:
         return None
-    return json.dumps(values, ensure_ascii=False, sort_keys=True)
+    keys = tuple(sorted(values))
+    return _template(keys) % tuple([_json(values[key]) for key in keys])
+
+
+class RowJson:
+    """The audit JSON of rows of one table written without the ORM, as the ORM hook writes
+    it for the same row (``snapshot``), by the same template. A row is given as a tuple of
+    its values as JSON text or numbers (``json_text``; nested rows by ``list``) in the order
+    of the table's columns and then ``links`` (other tables' rows, under those tables'
+    names). It runs once per row an import writes: a ``%`` template, no dictionary."""
+
+    def __init__(self, table: str, *links: str) -> None:
+        names = (*(column.name for column in tables.metadata.tables[table].c), *links)
+        order = sorted(range(len(names)), key=names.__getitem__)
+        self._pick: Callable[[Sequence[Any]], tuple[Any, ...]] = itemgetter(*order)
+        self._template = _template(tuple(names[place] for place in order))
+
+    def __call__(self, row: Sequence[str | int]) -> str:
+        return self._template % self._pick(row)
+
+    def list(self, rows: Iterable[Sequence[str | int]]) -> str:
+        """Rows as a JSON list."""
+        template, pick = self._template, self._pick
+        return "[" + ", ".join([template % pick(row) for row in rows]) + "]"
+
+
+# An imported statement: its columns, and its links as their own audit rows would show them.
+STATEMENT_WITH_LINKS = RowJson("statements", *STATEMENT_LINK_TABLES)
+LINK_ROWS = {table: RowJson(table) for table in STATEMENT_LINK_TABLES}
 
 
 def audit_row(

@@ -13,12 +13,14 @@ from factdb.dates import parse_date
 from factdb.errors import NotFound
 from factdb.queries.records import Record
 from factdb.queries.resolve import parse_statement_id, resolve_actor
+from factdb.record.audit import STATEMENT_LINK_TABLES
 from factdb.store.models import Actor, AuditEntry, Statement
 
-# Link tables keyed by statement: their audit rows carry the statement id as ``row_id``
-# (the first column of their primary key). A statement written by the import has no such
-# rows: its own row's ``after`` lists its links under these names instead.
-STATEMENT_LINK_TABLES = ("statement_sources", "statement_subjects", "statement_topics")
+# The link tables keyed by statement (``STATEMENT_LINK_TABLES``): their audit rows carry
+# the statement id as ``row_id`` (the first column of their primary key). A statement
+# written by the import has no such rows: its own row's ``after`` lists its links under
+# these names instead.
+
 # Tables whose rows belong to an actor through one of these columns.
 ACTOR_LINK_COLUMNS = {
     "actor_aliases": ("actor_id",),

@@ -21,7 +21,8 @@ from factdb.errors import InvalidInput, NotFound
 from factdb.queries.records import Record
 from factdb.queries.resolve import parse_statement_id
 from factdb.record.audit import audit_row
-from factdb.record.statements import kind_label, may_retract, retraction_target
+from factdb.record.retraction import may_retract, retraction_target
+from factdb.record.statements import kind_label
 from factdb.store.models import (
     AuditEntry,
     Statement,
@@ -142,15 +143,15 @@ def _number(statement_id: int | str, field: str) -> int:
 def _statement(session: Session, number: int, field: str) -> Statement:
     statement = session.get(Statement, number)
     if statement is None:
-        raise NotFound(f"{field}: there is no statement #{number}")
+        raise NotFound.at(field, f"there is no statement #{number}")
     if statement.merged_into_id is not None:
-        raise InvalidInput(
-            f"{field}: statement #{number} is already merged into #{statement.merged_into_id}"
+        raise InvalidInput.at(
+            field, f"statement #{number} is already merged into #{statement.merged_into_id}"
         )
     if statement.deleted_at is not None:
-        raise InvalidInput(
-            f"{field}: statement #{number} is deleted; restore it first with "
-            f"`factdb restore {number}`"
+        raise InvalidInput.at(
+            field,
+            f"statement #{number} is deleted; restore it first with `factdb restore {number}`",
         )
     return statement
 
@@ -180,9 +181,10 @@ def _check_pair(session: Session, duplicate: Statement, kept: Statement) -> None
         )
     for field, lower, upper in (("INTO", kept, duplicate), ("DUPLICATE", duplicate, kept)):
         if upper.id in _ancestors(session, lower):
-            raise InvalidInput(
-                f"{field}: #{lower.id} is in the thread of #{upper.id} (it answers it, directly "
-                "or through other answers); a statement cannot be merged into its own thread"
+            raise InvalidInput.at(
+                field,
+                f"#{lower.id} is in the thread of #{upper.id} (it answers it, directly "
+                "or through other answers); a statement cannot be merged into its own thread",
             )
     if duplicate.responds_to_id != kept.responds_to_id:
         raise InvalidInput(

@@ -55,20 +55,20 @@ def add_source(
     """
     normalized = normalize_url(url, "URL")
     values: dict[str, Any] = {}
-    if (text := clean_text(outlet, "--outlet")) is not None:
+    if (text := clean_text(outlet, "outlet")) is not None:
         values["outlet"] = text
-    if (text := clean_text(title, "--title")) is not None:
+    if (text := clean_text(title, "title")) is not None:
         values["title"] = text
-    published_on = parse_optional_date(published, "--published")
+    published_on = parse_optional_date(published, "published")
     if published_on is not None:
         values["published_date"] = published_on.start
         values["published_precision"] = published_on.precision
-    retrieved_on = parse_optional_date(retrieved, "--retrieved")
-    rules.check_retrieved(retrieved_on, published_on, "--retrieved")
+    retrieved_on = parse_optional_date(retrieved, "retrieved")
+    rules.check_retrieved(retrieved_on, published_on, "retrieved")
     if retrieved_on is not None:
         values["retrieved_date"] = retrieved_on.start
     if archive_url is not None and archive_url.strip():
-        values["archive_url"] = normalize_url(archive_url, "--archive")
+        values["archive_url"] = normalize_url(archive_url, "archive_url")
 
     made: list[Source] = []
 
@@ -89,22 +89,23 @@ def add_source(
             setattr(source, column, value)
             changed = True
         elif current != value:
-            flag = _FLAGS[column]
-            raise Conflict(
-                f"{flag}: source #{source.id} already has {_FIELD_NAMES[column]} "
-                f"{_shown(source, column)!r}; it is not overwritten"
+            raise Conflict.at(
+                _FIELDS[column],
+                f"source #{source.id} already has {_FIELD_NAMES[column]} "
+                f"{_shown(source, column)!r}; it is not overwritten",
             )
     session.flush()
     return SourceChange(source, "updated" if changed else "unchanged")
 
 
-_FLAGS = {
-    "outlet": "--outlet",
-    "title": "--title",
-    "published_date": "--published",
-    "published_precision": "--published",
-    "retrieved_date": "--retrieved",
-    "archive_url": "--archive",
+# The parameter of ``add_source`` that gives each column.
+_FIELDS = {
+    "outlet": "outlet",
+    "title": "title",
+    "published_date": "published",
+    "published_precision": "published",
+    "retrieved_date": "retrieved",
+    "archive_url": "archive_url",
 }
 _FIELD_NAMES = {
     "outlet": "outlet",

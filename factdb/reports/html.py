@@ -22,12 +22,15 @@ from factdb.reports.labels import (
     date_label,
     heading,
     one_line,
+    page_of,
     position_label,
     quote_label,
+    scope_note,
     source_details,
     source_label,
     speaker,
     stance_of,
+    thread_entries,
     verdict_label,
     web_url,
     withdrawn_label,
@@ -112,16 +115,13 @@ def link(label: str, url: Any) -> str:
 
 def render(report: Data) -> str:
     """Any report as one HTML document, by its ``report`` key."""
-    kind = report["report"]
-    if kind == "claim":
-        title = f"{heading(report['claim'])}: {one_line(report['claim'].get('text') or '')}"
-        body = claim_page(report)
-    elif kind == "topic":
-        title = f"Topic: {report['topic']}"
-        body = topic_page(report)
-    else:
-        title = f"Actor: {report['actor']['name']}"
-        body = actor_page(report)
+    title = page_of(
+        report,
+        lambda r: f"{heading(r['claim'])}: {one_line(r['claim'].get('text') or '')}",
+        lambda r: f"Topic: {r['topic']}",
+        lambda r: f"Actor: {r['actor']['name']}",
+    )
+    body = page_of(report, claim_page, topic_page, actor_page)
     return "".join(
         [
             "<!DOCTYPE html>\n",
@@ -140,12 +140,8 @@ def render(report: Data) -> str:
 
 
 def _scope(report: Data) -> str:
-    notes = []
-    if report.get("as_of"):
-        notes.append(f"As of {esc(report['as_of'])}")
-    if report.get("roll_up"):
-        notes.append("positions rolled up to organizations")
-    return f'<p class="scope">{"; ".join(notes)}.</p>\n' if notes else ""
+    note = scope_note(report)
+    return f'<p class="scope">{esc(note[:1].upper() + note[1:])}.</p>\n' if note else ""
 
 
 # ------------------------------------------------------------------------- claim blocks
@@ -319,18 +315,10 @@ def _clip(value: Any, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-def _walk(nodes: Iterable[Data]) -> list[Data]:
-    out: list[Data] = []
-    for node in nodes:
-        out.append(node)
-        out.extend(_walk(node["responses"]))
-    return out
-
-
 def timeline(block: Data) -> str:
     """The claim and its answers as a vertical timeline, in date order (unknown dates
     last), indented by depth in the thread and coloured by kind."""
-    entries = [{**block["claim"], "depth": 0}, *_walk(block["thread"])]
+    entries = [{**block["claim"], "depth": 0}, *thread_entries(block["thread"])]
     entries.sort(key=lambda e: (e["date"] is None, e["date"] or "", int(e["id"])))
     row, top, width = 46, 16, 880
     height = top * 2 + row * len(entries)

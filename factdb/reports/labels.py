@@ -3,8 +3,11 @@ that decides whether a URL may become a link."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
+
+Page = TypeVar("Page")
 
 KIND_LABELS = {
     "claim": "Claim",
@@ -113,6 +116,38 @@ def speaker(entry: dict[str, Any]) -> str:
     """The author, and on whose behalf they spoke (nearest organization first)."""
     orgs = [org["name"] for org in entry.get("on_behalf_of") or []]
     return f"{entry['actor']} (on behalf of {', '.join(orgs)})" if orgs else str(entry["actor"])
+
+
+def page_of(
+    report: dict[str, Any],
+    claim: Callable[[dict[str, Any]], Page],
+    topic: Callable[[dict[str, Any]], Page],
+    actor: Callable[[dict[str, Any]], Page],
+) -> Page:
+    """``report`` rendered by the function for its kind (its ``report`` key)."""
+    kind = report["report"]
+    page = claim if kind == "claim" else topic if kind == "topic" else actor
+    return page(report)
+
+
+def scope_note(report: dict[str, Any]) -> str:
+    """What limits a report, as one phrase (empty when nothing does): ``as of 2020-10;
+    positions rolled up to organizations``."""
+    notes = []
+    if report.get("as_of"):
+        notes.append(f"as of {report['as_of']}")
+    if report.get("roll_up"):
+        notes.append("positions rolled up to organizations")
+    return "; ".join(notes)
+
+
+def thread_entries(nodes: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every entry of a thread (nodes with their ``responses``), depth first."""
+    out: list[dict[str, Any]] = []
+    for node in nodes:
+        out.append(node)
+        out.extend(thread_entries(node["responses"]))
+    return out
 
 
 def one_line(text: Any) -> str:

@@ -18,8 +18,10 @@ from factdb.reports.labels import (
     date_label,
     heading,
     one_line,
+    page_of,
     position_label,
     quote_label,
+    scope_note,
     source_details,
     source_label,
     speaker,
@@ -50,23 +52,13 @@ def link(label: str, url: Any) -> str:
 
 def render(report: Data) -> str:
     """Any report as Markdown, by its ``report`` key."""
-    kind = report["report"]
-    if kind == "claim":
-        lines = claim_page(report)
-    elif kind == "topic":
-        lines = topic_page(report)
-    else:
-        lines = actor_page(report)
+    lines = page_of(report, claim_page, topic_page, actor_page)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def _scope(report: Data) -> list[str]:
-    notes = []
-    if report.get("as_of"):
-        notes.append(f"as of {report['as_of']}")
-    if report.get("roll_up"):
-        notes.append("positions rolled up to organizations")
-    return [f"*{'; '.join(notes).capitalize()}.*", ""] if notes else []
+    note = scope_note(report)
+    return [f"*{note[:1].upper() + note[1:]}.*", ""] if note else []
 
 
 def claim_page(report: Data) -> list[str]:

@@ -38,7 +38,7 @@ verdicts: [{actor, verdict, rating, id}]}}``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -51,8 +51,9 @@ from factdb.queries.records import cited_sources, statement_records
 from factdb.queries.resolve import ActorRef, resolve_actor_ref, statement_id_of, topic_id_of
 from factdb.queries.rollup import Affiliations
 from factdb.queries.scope import DateText as AsOf
-from factdb.queries.scope import FieldError, parse_as_of
+from factdb.queries.scope import parse_as_of
 from factdb.reports import derived
+from factdb.reports.labels import thread_entries
 from factdb.store.tables import (
     actor_aliases,
     actors,
@@ -105,12 +106,12 @@ def claim_report(
     if not _within(date, cutoff):
         what = f"{kind.replace('_', '-')} #{root_id}"
         if date is None:
-            raise FieldError(
+            raise InvalidInput.naming_fields(
                 f"{{}}: {what} has no known date ({{}} leaves undated statements out)",
                 "as_of",
                 "as_of",
             )
-        raise InvalidInput(f"as_of: {what} was not made until {format_date(date, precision)}")
+        raise InvalidInput.at("as_of", f"{what} was not made until {format_date(date, precision)}")
     context = _Context(session)
     [block] = _claim_blocks(session, context, [root_id], as_of, roll_up)
     return {
@@ -140,7 +141,7 @@ def topic_report(session: Session, name: str, as_of: AsOf = None, roll_up: bool 
     summary = {label: 0 for label in SUMMARY_KINDS.values()}
     summary["unanswered"] = 0
     for block in blocks:
-        for entry in [block["claim"], *_walk(block["thread"])]:
+        for entry in [block["claim"], *thread_entries(block["thread"])]:
             summary[SUMMARY_KINDS[entry["kind"]]] += 1
         if block["status"] == "unanswered":
             summary["unanswered"] += 1
@@ -296,14 +297,6 @@ def _order(entry: Data) -> tuple[bool, dt.date, int]:
     return (date is None, date or dt.date.min, int(entry["id"]))
 
 
-def _walk(nodes: Iterable[Data]) -> list[Data]:
-    out: list[Data] = []
-    for node in nodes:
-        out.append(node)
-        out.extend(_walk(node["responses"]))
-    return out
-
-
 def _public(entry: Data) -> Data:
     """An entry without the private ``_date`` key (recursively through ``responses``)."""
     out = {key: value for key, value in entry.items() if not key.startswith("_")}
@@ -320,6 +313,19 @@ def _public_block(block: Data) -> Data:
     }
 
 
+def _answering(
+    session: Session, column: Any, values: Sequence[int], *conditions: Any
+) -> Iterator[tuple[int, int | None]]:
+    """(id, the id it answers) of each statement whose ``column`` is one of ``values`` (and
+    that meets ``conditions``), a query per chunk of values."""
+    for part in chunks(values):
+        yield from session.execute(
+            select(statements.c.id, statements.c.responds_to_id).where(
+                column.in_(part), *conditions
+            )
+        )
+
+
 def _roots(session: Session, statement_ids: Sequence[int]) -> list[int]:
     """The thread roots (claims) above the given statements, one query per level."""
     roots: set[int] = set()
@@ -327,18 +333,12 @@ def _roots(session: Session, statement_ids: Sequence[int]) -> list[int]:
     level = list(statement_ids)
     while level:
         parents: list[int] = []
-        for part in chunks(level):
-            rows = session.execute(
-                select(statements.c.id, statements.c.responds_to_id).where(
-                    statements.c.id.in_(part)
-                )
-            )
-            for child, parent in rows:
-                seen.add(child)
-                if parent is None:
-                    roots.add(child)
-                elif parent not in seen:
-                    parents.append(parent)
+        for child, parent in _answering(session, statements.c.id, level):
+            seen.add(child)
+            if parent is None:
+                roots.add(child)
+            elif parent not in seen:
+                parents.append(parent)
         level = parents
     return sorted(roots)
 
@@ -443,18 +443,13 @@ def _children(session: Session, root_ids: Sequence[int]) -> dict[int, list[int]]
     level = list(root_ids)
     while level:
         found: list[int] = []
-        for part in chunks(level):
-            rows = session.execute(
-                select(statements.c.id, statements.c.responds_to_id).where(
-                    statements.c.responds_to_id.in_(part), statements.c.deleted_at.is_(None)
-                )
-            )
-            for child, parent in rows:
-                if child in seen or parent is None:
-                    continue
-                seen.add(child)
-                children.setdefault(parent, []).append(child)
-                found.append(child)
+        live = statements.c.deleted_at.is_(None)
+        for child, parent in _answering(session, statements.c.responds_to_id, level, live):
+            if child in seen or parent is None:
+                continue
+            seen.add(child)
+            children.setdefault(parent, []).append(child)
+            found.append(child)
         level = found
     return children
 
@@ -511,7 +506,7 @@ def _claim_block(
         position = str(row["position"])
         if position in summary:
             summary[position].append(row["actor"])
-    for node in _walk(thread):
+    for node in thread_entries(thread):
         if node["kind"] == "fact_check":
             summary["verdicts"].append(
                 {

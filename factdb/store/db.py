@@ -171,13 +171,14 @@ UNIQUE_RETRIES = 2
 
 
 # Unique constraints users can collide on, by (table, column) as SQLite and PostgreSQL name
-# them; the message starts with the field the user typed.
+# them; the message starts with the field the user typed (as ``add_actor``, ``add_source``
+# and the statement functions name them).
 _UNIQUE_MESSAGES = {
-    ("actors", "name_key"): "name: an actor with this name already exists",
-    ("actor_aliases", "actor_id"): "alias: the actor already has this alias",
-    ("sources", "url"): "url: a source with this URL already exists",
-    ("topics", "name_key"): "topic: a topic with this name already exists",
-    ("statements", "ref"): "ref: another statement already has this ref",
+    ("actors", "name_key"): ("NAME", "an actor with this name already exists"),
+    ("actor_aliases", "actor_id"): ("aliases", "the actor already has this alias"),
+    ("sources", "url"): ("URL", "a source with this URL already exists"),
+    ("topics", "name_key"): ("topic", "a topic with this name already exists"),
+    ("statements", "ref"): ("ref", "another statement already has this ref"),
 }
 
 
@@ -189,11 +190,11 @@ def integrity_error(exc: BaseException | None) -> FactDBError:
         return InvalidInput(f"the change breaks a rule of the record: {detail}")
     sqlite = re.search(r"UNIQUE constraint failed: (\w+)\.(\w+)", detail)
     postgres = re.search(r'unique constraint "(\w+)"', detail)
-    for (table, column), message in _UNIQUE_MESSAGES.items():
+    for (table, column), (field, message) in _UNIQUE_MESSAGES.items():
         if sqlite and (sqlite.group(1), sqlite.group(2)) == (table, column):
-            return Conflict(message)
+            return Conflict.at(field, message)
         if postgres and postgres.group(1).startswith(f"uq_{table}_{column}"):
-            return Conflict(message)
+            return Conflict.at(field, message)
     return Conflict(f"the change duplicates an existing record: {detail}")
 
 

@@ -37,13 +37,13 @@ def resolve_url(target: str | None = None) -> URL:
     try:
         url = make_url(chosen)
     except (ArgumentError, ValueError):  # ValueError: a port that is not a number
-        raise DatabaseError(f"--db: {safe_url_text(chosen)!r} is not a database URL") from None
+        raise DatabaseError.at("db", f"{safe_url_text(chosen)!r} is not a database URL") from None
     if url.drivername in ("postgresql", "postgres", "postgresql+psycopg"):
         return url.set(drivername="postgresql+psycopg")
     if url.drivername in ("sqlite", "sqlite+pysqlite"):
         return url.set(drivername="sqlite+pysqlite")
-    raise DatabaseError(
-        f"--db: unsupported database {url.drivername!r}; use an SQLite path or postgresql://"
+    raise DatabaseError.at(
+        "db", f"unsupported database {url.drivername!r}; use an SQLite path or postgresql://"
     )
 
 
