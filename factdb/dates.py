@@ -32,11 +32,7 @@ class PartialDate(NamedTuple):
         return self.start.replace(month=12, day=31)
 
     def __str__(self) -> str:
-        if self.precision == "year":
-            return f"{self.start.year:04d}"
-        if self.precision == "month":
-            return f"{self.start.year:04d}-{self.start.month:02d}"
-        return self.start.isoformat()
+        return _text(self.start, self.precision)
 
 
 def parse_date(text: str, field: str = "date") -> PartialDate:
@@ -66,4 +62,14 @@ def format_date(start: dt.date | None, precision: str | None) -> str | None:
     """The stored pair back as text at its precision, or None when unknown."""
     if start is None or precision is None:
         return None
-    return str(PartialDate(start, precision))  # type: ignore[arg-type]
+    return _text(start, precision)
+
+
+def _text(start: dt.date, precision: str) -> str:
+    """``start`` at ``precision`` (written without building a ``PartialDate``: listings
+    format thousands of dates)."""
+    if precision == "year":
+        return f"{start.year:04d}"
+    if precision == "month":
+        return f"{start.year:04d}-{start.month:02d}"
+    return start.isoformat()

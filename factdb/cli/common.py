@@ -476,17 +476,11 @@ def write_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
 def write_table(
     rows: Sequence[dict[str, Any]], columns: Sequence[str], *, title: str | None = None
 ) -> None:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+    from factdb.cli.plain_table import render_table, styled_output, terminal_width
 
-    table = Table(title=title, show_lines=False)
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        # Text, not str: recorded text such as "[nearly]" must not be read as rich markup.
-        table.add_row(*(Text(cell(row.get(column))) for column in columns))
-    Console().print(table)
+    cells = [[cell(row.get(column)) for column in columns] for row in rows]
+    text = render_table(columns, cells, terminal_width(), title=title, styled=styled_output())
+    sys.stdout.write(text)
 
 
 def emit_rows(
