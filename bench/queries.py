@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import datetime as dt
+import gc
 import random
 import statistics
 import subprocess
@@ -454,6 +455,7 @@ def main() -> None:
     from factdb.store.engine import dispose_engines
 
     database = Database.open(str(path))
+    gc.freeze()  # as each command does before its work (factdb.cli.common.run)
     state, ministry = "Pakistan", "Ministry of Foreign Affairs of Pakistan"
     person = f"#{args.actors // 2}"  # a typical actor: a person, no members
     claim_id = 12_345 if args.statements > 12_345 else 1

@@ -16,14 +16,16 @@ from factdb.store.db import Database
 from factdb.store.engine import dispose_engines
 
 PROBE = """
-import json, sys
+import gc, json, sys
 import factdb.cli
 sys.argv = ["factdb", *json.loads(sys.argv[1])]
 try:
     factdb.cli.main()
 except SystemExit as exit:
     code = exit.code
-sys.stderr.write("\\n" + json.dumps({"code": code, "orm": "factdb.store.models" in sys.modules}))
+sys.stderr.write("\\n" + json.dumps({
+    "code": code, "orm": "factdb.store.models" in sys.modules, "frozen": gc.get_freeze_count() > 0
+}))
 """
 
 READ_ONLY = [
@@ -51,8 +53,9 @@ def example_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def probe(database: Path, argv: list[str]) -> tuple[dict[str, object], str]:
-    """Run ``factdb --db DATABASE ARGV`` in a fresh interpreter: (exit code and whether the
-    ORM classes were imported, stdout)."""
+    """Run ``factdb --db DATABASE ARGV`` in a fresh interpreter: (exit code, whether the ORM
+    classes were imported and whether the start-up objects were frozen out of the garbage
+    collector's reach, stdout)."""
     done = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(["--db", str(database), *argv])],
         capture_output=True,
@@ -65,7 +68,7 @@ def probe(database: Path, argv: list[str]) -> tuple[dict[str, object], str]:
 @pytest.mark.parametrize("argv", READ_ONLY, ids=lambda argv: " ".join(argv[:2]))
 def test_a_read_only_command_does_not_build_the_orm(example_db: Path, argv: list[str]) -> None:
     seen, stdout = probe(example_db, argv)
-    assert seen == {"code": 0, "orm": False}
+    assert seen == {"code": 0, "orm": False, "frozen": True}
     assert stdout.strip()
 
 
@@ -74,4 +77,11 @@ def test_a_write_command_does_build_the_orm(example_db: Path, tmp_path: Path) ->
     argv = ["actor", "add", "Probe State", "--kind", "state"]
     copy = tmp_path / "copy.sqlite3"
     copy.write_bytes(example_db.read_bytes())
-    assert probe(copy, argv)[0] == {"code": 0, "orm": True}
+    assert probe(copy, argv)[0] == {"code": 0, "orm": True, "frozen": True}
+
+
+def test_help_does_not_freeze(example_db: Path) -> None:
+    """Only a command's work freezes what start-up built (so the probe can tell)."""
+    seen, stdout = probe(example_db, ["who-denied", "--help"])
+    assert seen == {"code": 0, "orm": False, "frozen": False}
+    assert "Example" in stdout

@@ -7,6 +7,7 @@ Kept light: nothing here imports SQLAlchemy or rich at module level, so ``--help
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
@@ -202,10 +203,21 @@ def run(ctx: typer.Context, work: Callable[[Session], T], *, write: bool = False
     one line on stderr, and the transaction is rolled back so nothing is written."""
     from factdb.errors import FactDBError
 
+    _freeze_start_up()
     try:
         return database(ctx).run(work, write=write)
     except FactDBError as exc:
         fail(flagged(exc))
+
+
+def _freeze_start_up() -> None:
+    """Take what is alive before the first command's work (the imported modules, the
+    tables' metadata: it lives as long as the process) out of the garbage collector's
+    reach, once a process. Each full collection would otherwise walk it again while the
+    work builds thousands of records; a listing of a state's denials spent a tenth of its
+    time there."""
+    if not gc.get_freeze_count():
+        gc.freeze()
 
 
 class FactDBGroup(TyperGroup):
