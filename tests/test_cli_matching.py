@@ -256,5 +256,5 @@ def test_the_cli_defaults_are_the_library_thresholds() -> None:
 )
 def test_matching_commands_do_not_build_the_orm(example_db: Path, argv: list[str]) -> None:  # noqa: F811
     seen, stdout = probe(example_db, argv)
-    assert seen == {"code": 0, "orm": False}
+    assert seen == {"code": 0, "orm": False, "frozen": True}
     assert stdout.strip()
