@@ -65,6 +65,19 @@ def format_date(start: dt.date | None, precision: str | None) -> str | None:
     return _text(start, precision)
 
 
+# How much of a stored date's 'YYYY-MM-DD' text each precision keeps (a day: all of it).
+_TEXT_LENGTHS = {"year": 4, "month": 7}
+
+
+def format_stored_date(value: dt.date | str | None, precision: str | None) -> str | None:
+    """``format_date`` of a date as the database driver gives it: a ``date``, or on SQLite
+    its 'YYYY-MM-DD' text, which is cut to the precision rather than parsed and written
+    again (listings format thousands of dates)."""
+    if isinstance(value, str):
+        return None if precision is None else value[: _TEXT_LENGTHS.get(precision, len(value))]
+    return format_date(value, precision)
+
+
 def _text(start: dt.date, precision: str) -> str:
     """``start`` at ``precision`` (written without building a ``PartialDate``: listings
     format thousands of dates)."""

@@ -39,6 +39,8 @@ def test_the_cases_orjson_writes_differently_fall_back() -> None:
     for data in (
         [{"agreement": 2.5e-07}, {"agreement": 1e-05}],  # json: 1e-05, orjson: 1e-5
         [6.103515625e-05, -1.5e-05, 9.9e-05],  # json: 6.103515625e-05, orjson: 0.00006103515625
+        [5e-06, -9.5e-09, 1e-10, 2.5e-300],  # json: 5e-06, orjson: 5e-6; from e-10 alike
+        [1e16, -1.5e16, 1.2e30, 1e300, 1e15],  # json and orjson: 1e+16
         {"id": 2**64},  # past orjson's 64-bit integers
         {1: "a key that is not a string"},
         ['control \x00\x1f\x7f characters, quotes " \\ and line\nbreaks \u2028'],

@@ -430,11 +430,12 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-# A float in exponent form: orjson writes ``2.5e-7`` where ``json`` writes ``2.5e-07``. The
-# first pattern is quick to search for (it starts with a letter); the second confirms.
-_MAYBE_EXPONENT = re.compile(rb"e[-+]?[0-9]")
-_EXPONENT = re.compile(rb"[0-9]e[-+]?[0-9]")
-# Between 1e-5 and 1e-4 orjson writes ``0.000015`` where ``json`` writes ``1.5e-05``.
+# Where orjson (3.11.7 on) writes a float differently from ``json``: a one-digit negative
+# exponent (``2.5e-7`` for ``2.5e-07``) and, between 1e-5 and 1e-4, a plain decimal
+# (``0.000015`` for ``1.5e-05``). Both patterns start with a literal that is rare in text
+# (``e-``, ``0.0000``), which the regex engine looks for quickly: a quarter of the time of a
+# pattern led by ``e`` alone (2 MB of denials: 1.7 ms against 4.7 ms).
+_SHORT_EXPONENT = re.compile(rb"e-[1-9](?![0-9])")
 _SMALL_DECIMAL = re.compile(rb"0\.0000[1-9]")
 
 
@@ -442,17 +443,14 @@ def json_bytes(data: Any) -> bytes:
     """``json.dumps(data, ensure_ascii=False, indent=2)`` as UTF-8, the same text, written by
     orjson (the standard encoder is pure Python when indenting: ~30 µs a record, 120 ms for
     3,700 denials). Anything orjson writes differently or refuses goes to ``json``: floats
-    in exponent form or between 1e-5 and 1e-4 (any text that looks like one, to be safe),
-    integers over 64 bits and keys that are not strings. (NaN and infinities, which no
-    record holds, would come out as null rather than json's invalid NaN.)"""
+    with a one-digit negative exponent or between 1e-5 and 1e-4 (any text that looks like
+    one, to be safe), integers over 64 bits and keys that are not strings. (NaN and
+    infinities, which no record holds, would come out as null rather than json's NaN.)"""
     import orjson
 
     try:
         encoded = orjson.dumps(data, option=orjson.OPT_INDENT_2)
-        if not (
-            (_MAYBE_EXPONENT.search(encoded) and _EXPONENT.search(encoded))
-            or _SMALL_DECIMAL.search(encoded)
-        ):
+        if not (_SHORT_EXPONENT.search(encoded) or _SMALL_DECIMAL.search(encoded)):
             return encoded
     except TypeError:  # orjson.JSONEncodeError
         pass

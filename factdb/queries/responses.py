@@ -34,7 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from factdb.dates import format_date
+from factdb.dates import format_stored_date
 from factdb.errors import InvalidInput
 from factdb.queries.filters import (
     TERMS_PER_QUERY,
@@ -298,10 +298,10 @@ class _Days(dict[Any, dt.date | None]):
 
 
 class _DateTexts(dict[tuple[Any, Any], str | None]):
-    """``format_date`` of (date, precision) pairs, each worked out once."""
+    """``format_stored_date`` of (driver's value, precision) pairs, each worked out once."""
 
     def __missing__(self, key: tuple[Any, Any]) -> str | None:
-        text = self[key] = format_date(*key)
+        text = self[key] = format_stored_date(*key)
         return text
 
 
@@ -339,8 +339,7 @@ def _records(
                 sources.append({"url": url, "outlet": outlet, "locator": locator})
             continue
         last_id, sources = rid, None
-        date = days[date]
-        chain = spans[actor_id].at(date)
+        chain = spans[actor_id].at(days[date])
         if wanted is not None and not wanted(row, chain):
             continue
         sources = [] if url is None else [{"url": url, "outlet": outlet, "locator": locator}]
