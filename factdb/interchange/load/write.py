@@ -43,7 +43,6 @@ from factdb.record.audit import (
     json_text,
 )
 from factdb.store import tables
-from factdb.store.models import utcnow
 
 BATCH = 1000
 
@@ -65,7 +64,7 @@ class _Writer:
         self.parents = job.parents
         self.db_parents = job.db_parents
         self.topic_ids = job.topic_ids
-        self.now = utcnow()
+        self.now = tables.utcnow()
         self.stamp = storage_time(self.now)
         self.bulk = BulkWriter(job.session)
         # from ``write_sources`` on: each URL's source id
