@@ -24,15 +24,19 @@ class PartialDate(NamedTuple):
     @property
     def end(self) -> dt.date:
         """The last day of the period."""
-        if self.precision == "day":
-            return self.start
-        if self.precision == "month":
-            last = calendar.monthrange(self.start.year, self.start.month)[1]
-            return self.start.replace(day=last)
-        return self.start.replace(month=12, day=31)
+        return period_end(self.start, self.precision)
 
     def __str__(self) -> str:
         return _text(self.start, self.precision)
+
+
+def period_end(start: dt.date, precision: str | None) -> dt.date:
+    """The last day of the period that starts at ``start`` (``year``, ``month`` or ``day``)."""
+    if precision == "year":
+        return start.replace(month=12, day=31)
+    if precision == "month":
+        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    return start
 
 
 def parse_date(text: str, field: str = "date") -> PartialDate:

@@ -10,7 +10,6 @@ gives them, so this module reads no database.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -106,15 +105,6 @@ def check_retrieved(
 Day = TypeVar("Day", dt.date, int)
 # An actor as a rule sees it: a database id, or an import file's key for a new actor.
 Node = TypeVar("Node", bound=int | str)
-
-
-def period_end(start: dt.date, precision: str | None) -> dt.date:
-    """The last day of the period that starts at ``start`` (``year``, ``month`` or ``day``)."""
-    if precision == "year":
-        return start.replace(month=12, day=31)
-    if precision == "month":
-        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
-    return start
 
 
 def affiliation_counts(start: Day | None, last_day: Day | None, when: Day | None) -> bool:

@@ -13,7 +13,7 @@ import pytest
 from conftest import Cli
 
 from factdb import rules
-from factdb.dates import parse_date
+from factdb.dates import parse_date, period_end
 from factdb.errors import InvalidInput
 
 Snapshot = Callable[[], dict[str, list[tuple[Any, ...]]]]
@@ -84,9 +84,9 @@ def test_period_in_order_or_open_passes() -> None:
 
 
 def test_period_end_is_the_last_day_of_the_period() -> None:
-    assert rules.period_end(d("2020-01-01"), "year") == d("2020-12-31")
-    assert rules.period_end(d("2020-02-01"), "month") == d("2020-02-29")
-    assert rules.period_end(d("2020-02-03"), "day") == d("2020-02-03")
+    assert period_end(d("2020-01-01"), "year") == d("2020-12-31")
+    assert period_end(d("2020-02-01"), "month") == d("2020-02-29")
+    assert period_end(d("2020-02-03"), "day") == d("2020-02-03")
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,8 @@ from collections.abc import Callable, Iterable, Iterator
 
 from sqlalchemy.orm import Session
 
-from factdb.rules import affiliation_counts, period_end
+from factdb.dates import period_end
+from factdb.rules import affiliation_counts
 
 # One affiliation: (member_id, organization_id, start, end), its end the last day of its period.
 Link = tuple[int, int, dt.date | None, dt.date | None]

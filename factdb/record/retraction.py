@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factdb import rules
-from factdb.dates import PartialDate
+from factdb.dates import PartialDate, period_end
 from factdb.errors import InvalidInput
 from factdb.record.statement_checks import date_of
 from factdb.store.models import Actor, Affiliation, Statement
@@ -29,7 +29,7 @@ def organizations_of(session: Session, actor_id: int, when: PartialDate | None) 
             ).where(Affiliation.member_id == member)
         )
         return [
-            (organization, start, None if end is None else rules.period_end(end, precision))
+            (organization, start, None if end is None else period_end(end, precision))
             for organization, start, end, precision in rows
         ]
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from factdb import rules
-from factdb.dates import format_date
+from factdb.dates import format_date, period_end
 from factdb.errors import InvalidInput
 from factdb.interchange.format import S_ABOUT, S_LINE, ActorLine, name_key
 from factdb.interchange.load import resolve
@@ -218,7 +218,7 @@ def _affiliation_graph(job: Job) -> Graph:
     for row in job.session.execute(select(tables.affiliations)):
         last = 0
         if row.end_date is not None:
-            last = rules.period_end(row.end_date, row.end_precision).toordinal()
+            last = period_end(row.end_date, row.end_precision).toordinal()
         first = row.start_date.toordinal() if row.start_date else 0
         graph.setdefault(row.member_id, []).append((row.organization_id, first, last))
     for actor in job.actors.values():
@@ -231,7 +231,7 @@ def _affiliation_graph(job: Job) -> Graph:
                 (
                     organization,
                     start.start.toordinal() if start else 0,
-                    rules.period_end(end.start, end.precision).toordinal() if end else 0,
+                    end.end.toordinal() if end else 0,
                 )
             )
     return graph
