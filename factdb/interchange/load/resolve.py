@@ -12,6 +12,7 @@ from factdb.dates import PartialDate
 from factdb.errors import InvalidInput
 from factdb.interchange.format import ActorLine
 from factdb.interchange.load.state import IN_DATABASE, DbParent, Job, chunks
+from factdb.queries.resolve import is_id_ref
 from factdb.store.models import Actor, ActorAlias, Statement
 
 
@@ -44,7 +45,7 @@ def actor_for(job: Job, key: str) -> int | ActorLine | None:
     if key in job.resolved:
         return job.resolved[key]
     found: int | ActorLine | None = None
-    if key.startswith("#") and key[1:].isdigit():
+    if is_id_ref(key):
         actor = job.session.get(Actor, int(key[1:]))
         found = None if actor is None else live_id(job, actor.id)
     elif key in job.actors:
@@ -114,8 +115,8 @@ def resolve_parents(job: Job) -> None:
     wanted = sorted({parent for _, parent in unresolved})
     found: dict[str, DbParent] = {}
     deleted: dict[str, int] = {}
-    by_ref = [ref for ref in wanted if not (ref.startswith("#") and ref[1:].isdigit())]
-    by_id = {int(ref[1:]): ref for ref in wanted if ref.startswith("#") and ref[1:].isdigit()}
+    by_ref = [ref for ref in wanted if not is_id_ref(ref)]
+    by_id = {int(ref[1:]): ref for ref in wanted if is_id_ref(ref)}
     columns = (
         Statement.id,
         Statement.ref,
