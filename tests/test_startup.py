@@ -28,6 +28,25 @@ sys.stderr.write("\\n" + json.dumps({
 }))
 """
 
+# What an import leaves behind: whether the export side was imported, and which ORM classes
+# had their mappers configured (the ORM module itself is imported by the format's checks).
+IMPORT_PROBE = """
+import json, sys
+import factdb.cli
+sys.argv = ["factdb", *json.loads(sys.argv[1])]
+try:
+    factdb.cli.main()
+except SystemExit as exit:
+    code = exit.code
+models = sys.modules.get("factdb.store.models")
+mappers = models.Base.registry.mappers if models else []
+sys.stderr.write("\\n" + json.dumps({
+    "code": code,
+    "export": "factdb.interchange.export" in sys.modules,
+    "configured": sorted(mapper.class_.__name__ for mapper in mappers if mapper.configured),
+}))
+"""
+
 READ_ONLY = [
     ["who-denied", "--by", "Pakistan", "--format", "json"],
     ["who-endorsed", "--of", "Pakistan"],
@@ -52,12 +71,12 @@ def example_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def probe(database: Path, argv: list[str]) -> tuple[dict[str, object], str]:
+def probe(database: Path, argv: list[str], script: str = PROBE) -> tuple[dict[str, object], str]:
     """Run ``factdb --db DATABASE ARGV`` in a fresh interpreter: (exit code, whether the ORM
     classes were imported and whether the start-up objects were frozen out of the garbage
     collector's reach, stdout)."""
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(["--db", str(database), *argv])],
+        [sys.executable, "-c", script, json.dumps(["--db", str(database), *argv])],
         capture_output=True,
         text=True,
         timeout=120,
@@ -85,3 +104,20 @@ def test_help_does_not_freeze(example_db: Path) -> None:
     seen, stdout = probe(example_db, ["who-denied", "--help"])
     assert seen == {"code": 0, "orm": False, "frozen": False}
     assert "Example" in stdout
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["empty", "all there"])
+def test_an_import_neither_loads_the_export_side_nor_configures_the_orm(
+    example_db: Path, tmp_path: Path, existing: bool
+) -> None:
+    """Into an empty database, and into one that has every record already (so each is
+    compared: the actors' aliases and affiliations, the sources, the statements)."""
+    data = resources.files("factdb") / "data" / "nagorno-karabakh-2020.jsonl"
+    copy = tmp_path / "copy.sqlite3"
+    if existing:
+        copy.write_bytes(example_db.read_bytes())
+    seen, stdout = probe(copy, ["import", str(data), "-f", "json"], IMPORT_PROBE)
+    assert seen == {"code": 0, "export": False, "configured": []}
+    assert json.loads(stdout)["statement"] == (
+        {"created": 0, "unchanged": 17} if existing else {"created": 17, "unchanged": 0}
+    )

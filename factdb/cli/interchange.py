@@ -307,7 +307,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Example: factdb export --topic "Nagorno-Karabakh 2020" -o nk.jsonl"""
         from factdb.errors import FactDBError
-        from factdb.interchange import EXPORTERS
+        from factdb.interchange.exporters import EXPORTERS
         from factdb.outfiles import check_target, open_output
 
         scope = scope_of(ctx)

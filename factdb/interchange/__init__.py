@@ -1,35 +1,26 @@
-"""Interchange: factdb JSON Lines import and export, CSV, ClaimReview and PLOVER export."""
+"""Interchange: factdb JSON Lines import and export, CSV, ClaimReview and PLOVER export.
+
+The export side (``factdb.interchange.exporters``) is imported when one of its names is
+first asked for: an import does not use it, and it costs ``factdb import`` a third of its
+start-up."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
-from factdb.interchange.claimreview import claim_reviews, export_claimreview
-from factdb.interchange.export import export_csv, export_jsonl
 from factdb.interchange.jsonl import Counts, ImportResult, import_jsonl
-from factdb.interchange.plover import MAPPING_VERSION, PLOVER_MAPPING, export_plover
 
-Exporter = Callable[..., int]
-
-
-def _jsonl(session: Session, out: TextIO, warnings: list[str], **filters: Any) -> int:
-    return export_jsonl(session, out, **filters)
-
-
-def _csv(session: Session, out: TextIO, warnings: list[str], **filters: Any) -> int:
-    return export_csv(session, out, **filters)
-
-
-# format name -> exporter(session, out, warnings, **filters) -> number of records written
-EXPORTERS: dict[str, Exporter] = {
-    "jsonl": _jsonl,
-    "csv": _csv,
-    "claimreview": export_claimreview,
-    "plover": export_plover,
-}
+if TYPE_CHECKING:
+    from factdb.interchange.exporters import (
+        EXPORTERS,
+        MAPPING_VERSION,
+        PLOVER_MAPPING,
+        claim_reviews,
+        export_claimreview,
+        export_csv,
+        export_jsonl,
+        export_plover,
+    )
 
 __all__ = [
     "EXPORTERS",
@@ -44,3 +35,12 @@ __all__ = [
     "export_plover",
     "import_jsonl",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # only names not bound above get here: those of the export side
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from factdb.interchange import exporters
+
+    return getattr(exporters, name)

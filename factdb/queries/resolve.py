@@ -58,18 +58,18 @@ def resolve_actor_ref(session: Session, name: str, field: str = "actor") -> Acto
         raise InvalidInput.at(field, "an actor name must not be empty")
     if is_id_ref(key):
         # ids beyond 18 digits exist nowhere (and overflow the databases' integers)
-        by_id = _live_ref(session, int(key[1:])) if len(key) <= 19 else None
+        by_id = live_ref(session, int(key[1:])) if len(key) <= 19 else None
         if by_id is None:
             raise UnknownActor.at(field, f"there is no actor #{key[1:]}")
         return by_id
     named = session.scalar(select(actors.c.id).where(actors.c.name_key == key))
-    found = None if named is None else _live_ref(session, named)
+    found = None if named is None else live_ref(session, named)
     if found is not None:
         return found
     aliased = session.scalars(
         select(actor_aliases.c.actor_id).where(actor_aliases.c.alias_key == key)
     ).all()
-    candidates = {ref.id: ref for ref in (_live_ref(session, number) for number in aliased) if ref}
+    candidates = {ref.id: ref for ref in (live_ref(session, number) for number in aliased) if ref}
     if len(candidates) == 1:
         return next(iter(candidates.values()))
     if candidates:
@@ -78,7 +78,7 @@ def resolve_actor_ref(session: Session, name: str, field: str = "actor") -> Acto
     raise UnknownActor.at(field, f"no actor is called {name!r}{_suggest(session, key)}")
 
 
-def _live_ref(session: Session, actor_id: int) -> ActorRef | None:
+def live_ref(session: Session, actor_id: int) -> ActorRef | None:
     """Actor ``actor_id``, or what it was merged into (following the chain), if it exists."""
     seen: set[int] = set()
     row = session.execute(

@@ -5,8 +5,8 @@ Bulk writers that bypass the ORM (the JSON Lines import) write their own: ``audi
 has the database build the same ``insert`` rows from rows just written, in one statement
 per table. The import writes one row per statement, whose ``after`` also holds the
 statement's source, subject and topic links (each under its table's name, as a list of the
-links as their own audit rows would show them): ``STATEMENT_WITH_LINKS``. The ORM hook and
-``RowJson`` write JSON through the one template of ``_template``.
+links as their own audit rows would show them): ``LinkedRowJson``. The ORM hook, ``RowJson``
+and ``LinkedRowJson`` write JSON through the one template of ``_template``.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ import datetime as dt
 import getpass
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
+from itertools import count
 from operator import itemgetter
 from typing import Any, cast
 
@@ -90,11 +92,6 @@ STATEMENT_LINK_TABLES = ("statement_sources", "statement_subjects", "statement_t
 json_string = json.encoder.encode_basestring  # a str as JSON, as json.dumps writes it
 
 
-def json_text(value: str | None) -> str:
-    """A text value (or None) as audit JSON writes it."""
-    return "null" if value is None else json_string(value)
-
-
 @lru_cache(maxsize=64)
 def _template(keys: tuple[str, ...]) -> str:
     """The one layout of an audit row's ``before`` and ``after``, as a ``%`` template: a
@@ -124,9 +121,9 @@ def _dumps(values: dict[str, Any] | None) -> str | None:
 class RowJson:
     """The audit JSON of rows of one table written without the ORM, as the ORM hook writes
     it for the same row (``snapshot``), by the same template. A row is given as a tuple of
-    its values as JSON text or numbers (``json_text``; nested rows by ``list``) in the order
-    of the table's columns and then ``links`` (other tables' rows, under those tables'
-    names). It runs once per row an import writes: a ``%`` template, no dictionary."""
+    its values as JSON text or numbers (``json_string``, ``"null"``; nested rows by
+    ``list``) in the order of the table's columns and then ``links`` (other tables' rows,
+    under those tables' names): a ``%`` template, no dictionary."""
 
     def __init__(self, table: str, *links: str) -> None:
         names = (*(column.name for column in tables.metadata.tables[table].c), *links)
@@ -143,9 +140,47 @@ class RowJson:
         return "[" + ", ".join([template % pick(row) for row in rows]) + "]"
 
 
-# An imported statement: its columns, and its links as their own audit rows would show them.
-STATEMENT_WITH_LINKS = RowJson("statements", *STATEMENT_LINK_TABLES)
-LINK_ROWS = {table: RowJson(table) for table in STATEMENT_LINK_TABLES}
+_MARK = re.compile("\x00([0-9]+)\x00")
+_Pick = Callable[[Sequence[Any]], tuple[Any, ...]]
+
+
+class LinkedRowJson:
+    """The audit JSON of rows of ``table`` each written with its rows of the ``links``
+    tables, under those tables' names, as ``RowJson(table, *links)`` with ``RowJson(link)
+    .list`` writes it (an imported statement's: ``STATEMENT_LINK_TABLES``); but one ``%``
+    per row. ``fixed`` holds the JSON of columns that is the same for every row (an
+    import's time stamps). For each count of links per table, ``RowJson`` writes one
+    template with ``fixed`` in and a mark for every other value; the marks tell where each
+    value goes.
+
+    A row is given as one flat sequence: its columns but the fixed ones, in the table's
+    order, then the rows of each of ``links`` in turn, each row's columns in its table's
+    order (JSON text or numbers, as for ``RowJson``), and ``counts``, the number of rows of
+    each link table."""
+
+    def __init__(self, table: str, links: tuple[str, ...], fixed: dict[str, str]) -> None:
+        self._row = RowJson(table, *links)
+        self._columns = [column.name for column in tables.metadata.tables[table].c]
+        self._links = [(RowJson(link), len(tables.metadata.tables[link].c)) for link in links]
+        self._fixed = fixed
+        self._shapes: dict[tuple[int, ...], tuple[str, _Pick]] = {}
+
+    def __call__(self, values: Sequence[Any], counts: tuple[int, ...]) -> str:
+        template, pick = self._shapes.get(counts) or self._shape(counts)
+        return template % pick(values)
+
+    def _shape(self, counts: tuple[int, ...]) -> tuple[str, _Pick]:
+        marks: Iterator[int] = count()
+
+        def mark() -> str:  # JSON text never holds a NUL: it is written \u0000
+            return f"\x00{next(marks)}\x00"
+
+        row = [self._fixed.get(name) or mark() for name in self._columns]
+        for (link, width), rows in zip(self._links, counts, strict=True):
+            row.append(link.list([[mark() for _ in range(width)] for _ in range(rows)]))
+        parts = _MARK.split(self._row(row).replace("%", "%%"))
+        shape = self._shapes[counts] = ("%s".join(parts[0::2]), itemgetter(*map(int, parts[1::2])))
+        return shape
 
 
 def audit_row(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 
 from factdb import rules
 from factdb.dates import format_date, period_end
@@ -18,7 +18,6 @@ from factdb.interchange.load.spool import read_spool
 from factdb.interchange.load.state import IN_DATABASE, Job, chunks
 from factdb.record.answer_dates import import_summary
 from factdb.store import tables
-from factdb.store.models import Actor, Statement
 
 # member -> (organization, first day, last day), days as ordinals (0 when open)
 Graph = dict[int | str, list[tuple[int | str, int, int]]]
@@ -55,7 +54,8 @@ def check_actors(job: Job) -> None:
     _check_affiliation_cycles(job)
 
 
-def _compare_actor(job: Job, actor: ActorLine, existing: Actor) -> None:
+def _compare_actor(job: Job, actor: ActorLine, existing: Row[Any]) -> None:
+    """``existing``: the row of ``actors`` that has the file's actor's name."""
     label = f"the actor {existing.name!r} (#{existing.id}) already exists with"
     for key in ("kind", "country", "wikidata", "description"):
         if key in actor.given and getattr(actor, key) != getattr(existing, key):
@@ -63,9 +63,14 @@ def _compare_actor(job: Job, actor: ActorLine, existing: Actor) -> None:
             job.problem(actor.line, f"{key}: {label} {key} {shown!r}")
             return
     if "aliases" in actor.given:
-        have = sorted(alias.alias_key for alias in existing.aliases)
+        aliases = job.session.execute(
+            select(tables.actor_aliases.c.alias, tables.actor_aliases.c.alias_key)
+            .where(tables.actor_aliases.c.actor_id == existing.id)
+            .order_by(tables.actor_aliases.c.id)
+        ).all()
+        have = sorted(alias.alias_key for alias in aliases)
         if sorted(name_key(alias) for alias in actor.aliases) != have:
-            listed = ", ".join(alias.alias for alias in existing.aliases) or "none"
+            listed = ", ".join(alias.alias for alias in aliases) or "none"
             job.problem(actor.line, f"aliases: {label} other aliases ({listed})")
             return
     if "affiliations" in actor.given:
@@ -80,7 +85,9 @@ def _compare_actor(job: Job, actor: ActorLine, existing: Actor) -> None:
                 format_date(row.start_date, row.start_precision),
                 format_date(row.end_date, row.end_precision),
             )
-            for row in existing.memberships
+            for row in job.session.execute(
+                select(tables.affiliations).where(tables.affiliations.c.member_id == existing.id)
+            )
         )
         if wanted != sorted(have_terms, key=repr):
             job.problem(actor.line, f"affiliations: {label} other affiliations")
@@ -299,7 +306,9 @@ def warn_early_answers(job: Job) -> None:
         starts: dict[int, int] = {}
         for chunk in chunks(sorted(set(kept_at.values()))):
             for row in job.session.execute(
-                select(Statement.id, Statement.date).where(Statement.id.in_(chunk))
+                select(tables.statements.c.id, tables.statements.c.date).where(
+                    tables.statements.c.id.in_(chunk)
+                )
             ):
                 if row.date is not None:
                     starts[row.id] = row.date.toordinal()

@@ -16,19 +16,19 @@ from factdb.interchange.format import STATEMENT_KEYS, name_key
 from factdb.interchange.load import resolve
 from factdb.interchange.load.spool import read_spool
 from factdb.interchange.load.state import IN_DATABASE, LOOKUP_CHUNK, Job, chunks
-from factdb.store import models, tables
-from factdb.store.models import Source, Statement, Topic
+from factdb.store import tables
 
 _EXPORTED_REF = re.compile(r"^s([0-9]{1,18})(?:\.[0-9]+)?$")
 
 
 def find_existing(job: Job) -> None:
-    has_refs = job.session.scalar(select(Statement.id).where(Statement.ref.is_not(None)).limit(1))
+    statement = tables.statements.c
+    has_refs = job.session.scalar(select(statement.id).where(statement.ref.is_not(None)).limit(1))
     if has_refs is not None:
         for chunk in chunks(job.refs):
             for statement_id, ref, kept in job.session.execute(
-                select(Statement.id, Statement.ref, Statement.merged_into_id).where(
-                    Statement.ref.in_(chunk)
+                select(statement.id, statement.ref, statement.merged_into_id).where(
+                    statement.ref.in_(chunk)
                 )
             ):
                 job.existing[str(ref)] = statement_id
@@ -42,7 +42,8 @@ def _find_exported(job: Job) -> None:
     such a file back into the same database must not duplicate those statements:
     ``s<N>`` (when no statement has it as its ref) stands for statement #N if #N has no
     ref and is the same in every key; otherwise it is an ordinary new ref."""
-    refless = job.session.scalar(select(Statement.id).where(Statement.ref.is_(None)).limit(1))
+    statement = tables.statements.c
+    refless = job.session.scalar(select(statement.id).where(statement.ref.is_(None)).limit(1))
     if refless is None:
         return
     wanted: dict[int, str] = {}
@@ -52,8 +53,8 @@ def _find_exported(job: Job) -> None:
             wanted[int(match.group(1))] = ref
     for chunk in chunks(sorted(wanted)):
         for statement_id, kept in job.session.execute(
-            select(Statement.id, Statement.merged_into_id).where(
-                Statement.id.in_(chunk), Statement.ref.is_(None)
+            select(statement.id, statement.merged_into_id).where(
+                statement.id.in_(chunk), statement.ref.is_(None)
             )
         ):
             job.existing[wanted[statement_id]] = statement_id
@@ -90,13 +91,14 @@ def compare_spooled(job: Job) -> None:
 
 
 def _find_sources(job: Job) -> None:
-    has_sources = job.session.scalar(select(Source.id).limit(1))
+    source = tables.sources.c
+    has_sources = job.session.scalar(select(source.id).limit(1))
     if has_sources is None:
         job.new_sources = len(job.urls)
         return
     for chunk in chunks(job.urls):
         for source_id, url in job.session.execute(
-            select(Source.id, Source.url).where(Source.url.in_(chunk))
+            select(source.id, source.url).where(source.url.in_(chunk))
         ):
             job.existing_sources[url] = source_id
     job.new_sources = len(job.urls) - len(job.existing_sources)
@@ -104,8 +106,9 @@ def _find_sources(job: Job) -> None:
 
 def _compare_source(job: Job, record: tuple[Any, ...]) -> None:
     line, url, outlet, title, published, retrieved, archive, given = record
-    source = job.session.get(Source, job.existing_sources[url])
-    assert source is not None
+    source = job.session.execute(
+        select(tables.sources).where(tables.sources.c.id == job.existing_sources[url])
+    ).one()
     values = {
         "outlet": (outlet, source.outlet),
         "title": (title, source.title),
@@ -127,36 +130,40 @@ def _compare_source(job: Job, record: tuple[Any, ...]) -> None:
 
 def _compare_statements(job: Job, records: list[tuple[Any, ...]]) -> None:
     ids = [job.existing[record[fmt.S_REF]] for record in records]
+    statement = tables.statements.c
     rows = {
         row.id: row
-        for row in job.session.execute(select(tables.statements).where(Statement.id.in_(ids)))
+        for row in job.session.execute(select(tables.statements).where(statement.id.in_(ids)))
     }
+    subject = tables.statement_subjects.c
     about: dict[int, list[int]] = {}
     for statement_id, actor_id in job.session.execute(
-        select(models.StatementSubject.statement_id, models.StatementSubject.actor_id)
-        .where(models.StatementSubject.statement_id.in_(ids))
-        .order_by(models.StatementSubject.statement_id, models.StatementSubject.position)
+        select(subject.statement_id, subject.actor_id)
+        .where(subject.statement_id.in_(ids))
+        .order_by(subject.statement_id, subject.position)
     ):
         about.setdefault(statement_id, []).append(actor_id)
+    topic, topic_link = tables.topics.c, tables.statement_topics.c
     topics: dict[int, list[str]] = {}
     for statement_id, key in job.session.execute(
-        select(models.StatementTopic.statement_id, Topic.name_key)
-        .join(Topic, Topic.id == models.StatementTopic.topic_id)
-        .where(models.StatementTopic.statement_id.in_(ids))
-        .order_by(models.StatementTopic.statement_id, models.StatementTopic.position)
+        select(topic_link.statement_id, topic.name_key)
+        .join(tables.topics, topic.id == topic_link.topic_id)
+        .where(topic_link.statement_id.in_(ids))
+        .order_by(topic_link.statement_id, topic_link.position)
     ):
         topics.setdefault(statement_id, []).append(key)
+    source, source_link = tables.sources.c, tables.statement_sources.c
     sources: dict[int, list[list[str | None]]] = {}
     for statement_id, url, locator in job.session.execute(
-        select(models.StatementSource.statement_id, Source.url, models.StatementSource.locator)
-        .join(Source, Source.id == models.StatementSource.source_id)
-        .where(models.StatementSource.statement_id.in_(ids))
-        .order_by(models.StatementSource.statement_id, models.StatementSource.position)
+        select(source_link.statement_id, source.url, source_link.locator)
+        .join(tables.sources, source.id == source_link.source_id)
+        .where(source_link.statement_id.in_(ids))
+        .order_by(source_link.statement_id, source_link.position)
     ):
         sources.setdefault(statement_id, []).append([url, locator])
     gained = set(
         job.session.scalars(
-            select(Statement.merged_into_id).where(Statement.merged_into_id.in_(ids))
+            select(statement.merged_into_id).where(statement.merged_into_id.in_(ids))
         )
     )
     for record in records:
@@ -245,9 +252,10 @@ def count(job: Job) -> None:
             result.actors.created += 1
     result.sources.created = job.new_sources
     result.sources.unchanged = len(job.urls) - job.new_sources
+    topic = tables.topics.c
     for chunk in chunks(job.topics):
         for topic_id, key in job.session.execute(
-            select(Topic.id, Topic.name_key).where(Topic.name_key.in_(chunk))
+            select(topic.id, topic.name_key).where(topic.name_key.in_(chunk))
         ):
             job.topic_ids[key] = topic_id
     result.topics.unchanged = len(job.topic_ids)

@@ -12,8 +12,8 @@ from factdb.dates import PartialDate
 from factdb.errors import InvalidInput
 from factdb.interchange.format import ActorLine
 from factdb.interchange.load.state import IN_DATABASE, DbParent, Job, chunks
-from factdb.queries.resolve import is_id_ref
-from factdb.store.models import Actor, ActorAlias, Statement
+from factdb.queries.resolve import is_id_ref, live_ref
+from factdb.store.tables import actor_aliases, actors, statements
 
 
 def load_actors(job: Job) -> None:
@@ -21,23 +21,23 @@ def load_actors(job: Job) -> None:
     keys = set(job.names) | set(job.actors) | set(job.alias_owners)
     keys.discard("")
     for chunk in chunks(sorted(keys)):
-        for actor in job.session.scalars(select(Actor).where(Actor.name_key.in_(chunk))):
-            job.db_named[actor.name_key] = actor
+        for row in job.session.execute(select(actors).where(actors.c.name_key.in_(chunk))):
+            job.db_named[row.name_key] = job.db_actors[row.id] = row
         for alias_key, actor_id in job.session.execute(
-            select(ActorAlias.alias_key, ActorAlias.actor_id).where(ActorAlias.alias_key.in_(chunk))
+            select(actor_aliases.c.alias_key, actor_aliases.c.actor_id).where(
+                actor_aliases.c.alias_key.in_(chunk)
+            )
         ):
             job.db_aliases.setdefault(alias_key, set()).add(live_id(job, actor_id))
 
 
 def live_id(job: Job, actor_id: int) -> int:
-    seen: set[int] = set()
-    current = job.session.get(Actor, actor_id)
-    while current is not None and current.merged_into_id is not None:
-        if current.id in seen:
-            break
-        seen.add(current.id)
-        current = job.session.get(Actor, current.merged_into_id)
-    return actor_id if current is None else current.id
+    """The id of the actor ``actor_id`` was merged into (itself if not merged)."""
+    known = job.db_actors.get(actor_id)
+    if known is not None and known.merged_into_id is None:
+        return actor_id
+    found = live_ref(job.session, actor_id)
+    return actor_id if found is None else found.id
 
 
 def actor_for(job: Job, key: str) -> int | ActorLine | None:
@@ -46,8 +46,8 @@ def actor_for(job: Job, key: str) -> int | ActorLine | None:
         return job.resolved[key]
     found: int | ActorLine | None = None
     if is_id_ref(key):
-        actor = job.session.get(Actor, int(key[1:]))
-        found = None if actor is None else live_id(job, actor.id)
+        ref = live_ref(job.session, int(key[1:]))
+        found = None if ref is None else ref.id
     elif key in job.actors:
         existing = job.db_named.get(key)
         found = job.actors[key] if existing is None else live_id(job, existing.id)
@@ -74,14 +74,22 @@ def actor_for(job: Job, key: str) -> int | ActorLine | None:
 def label(job: Job, target: int | ActorLine) -> str:
     if isinstance(target, ActorLine):
         return f"{target.name} (line {target.line})"
-    actor = job.session.get(Actor, target)
-    return f"{actor.name if actor else '?'} (#{target})"
+    return f"{_name(job, target)} (#{target})"
+
+
+def _name(job: Job, actor_id: int) -> str:
+    """The name of the database's actor ``actor_id`` (``?`` if there is none)."""
+    known = job.db_actors.get(actor_id)
+    if known is not None:
+        return str(known.name)
+    name = job.session.scalar(select(actors.c.name).where(actors.c.id == actor_id))
+    return "?" if name is None else name
 
 
 def _suggest(job: Job, key: str) -> str:
     names: dict[str, str] = {actor.key: actor.name for actor in job.actors.values()}
     for actor_key, actor_name in job.session.execute(
-        select(Actor.name_key, Actor.name).where(Actor.merged_into_id.is_(None))
+        select(actors.c.name_key, actors.c.name).where(actors.c.merged_into_id.is_(None))
     ):
         names.setdefault(actor_key, actor_name)
     close = difflib.get_close_matches(key, list(names), n=3, cutoff=0.6)
@@ -117,20 +125,13 @@ def resolve_parents(job: Job) -> None:
     deleted: dict[str, int] = {}
     by_ref = [ref for ref in wanted if not is_id_ref(ref)]
     by_id = {int(ref[1:]): ref for ref in wanted if is_id_ref(ref)}
-    columns = (
-        Statement.id,
-        Statement.ref,
-        Statement.actor_id,
-        Statement.date,
-        Statement.date_precision,
-        Statement.deleted_at,
-        Statement.merged_into_id,
-    )
+    c = statements.c
+    columns = (c.id, c.ref, c.actor_id, c.date, c.date_precision, c.deleted_at, c.merged_into_id)
     rows: list[Any] = []
     for chunk in chunks(by_ref):
-        rows.extend(job.session.execute(select(*columns).where(Statement.ref.in_(chunk))))
+        rows.extend(job.session.execute(select(*columns).where(c.ref.in_(chunk))))
     for chunk in chunks(sorted(by_id)):
-        rows.extend(job.session.execute(select(*columns).where(Statement.id.in_(chunk))))
+        rows.extend(job.session.execute(select(*columns).where(c.id.in_(chunk))))
     # A merged statement's ref (or id) stands for the statement it was merged into.
     merged: dict[int, list[str]] = {}
     named: list[tuple[Any, list[str]]] = []
@@ -143,7 +144,7 @@ def resolve_parents(job: Job) -> None:
         else:
             named.append((row, keys))
     for chunk in chunks(sorted(merged)):
-        for row in job.session.execute(select(*columns).where(Statement.id.in_(chunk))):
+        for row in job.session.execute(select(*columns).where(c.id.in_(chunk))):
             named.append((row, merged[row.id]))
     for row, keys in named:
         for key in keys:
@@ -183,5 +184,4 @@ def node(job: Job, key: str) -> int | str:
 def node_name(job: Job, node: int | str) -> str:
     if isinstance(node, str):
         return job.actors[node].name
-    actor = job.session.get(Actor, node)
-    return actor.name if actor else "?"
+    return _name(job, node)

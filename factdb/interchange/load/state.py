@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import IO, Any
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from factdb.dates import PartialDate
 from factdb.errors import InvalidInput
 from factdb.interchange.format import ActorLine, cached_date
 from factdb.interchange.refindex import RefIndex
-from factdb.store.models import Actor
 
 MAX_PROBLEMS = 20  # listed in the error
 STOP_AFTER = 1000  # problems after which reading stops
@@ -86,8 +86,10 @@ class Job:
         self.alias_owners: dict[str, list[str]] = {}
         self.names: dict[str, tuple[int, str, str]] = {}  # key -> (line, field, as written)
         self.resolved: dict[str, int | ActorLine] = {}
-        # the database's actors the names could mean, by name key and by alias key
-        self.db_named: dict[str, Actor] = {}
+        # the database's actors the names could mean (rows of ``actors``), by name key and by
+        # id, and by alias key their live ids
+        self.db_named: dict[str, Row[Any]] = {}
+        self.db_actors: dict[int, Row[Any]] = {}
         self.db_aliases: dict[str, set[int]] = {}
         # sources: every URL mentioned, and the line declaring it (0 if only cited)
         self.urls: dict[str, int] = {}

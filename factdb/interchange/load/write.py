@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from array import array
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import IO, Any
 
 from factdb.dates import parse_date
@@ -35,13 +36,7 @@ from factdb.interchange.format import (
 from factdb.interchange.load import resolve
 from factdb.interchange.load.spool import read_spool, spool
 from factdb.interchange.load.state import CLAIM, IN_DATABASE, Job, period
-from factdb.record.audit import (
-    LINK_ROWS,
-    STATEMENT_WITH_LINKS,
-    current_user,
-    json_string,
-    json_text,
-)
+from factdb.record.audit import STATEMENT_LINK_TABLES, LinkedRowJson, current_user, json_string
 from factdb.store import tables
 
 BATCH = 1000
@@ -73,9 +68,21 @@ class _Writer:
         self.ids: array[int] = array("q")
         self.written = bytearray()
         self.author_ids: dict[str, int] = {}
-        self.date_values: dict[str | None, tuple[str | None, str | None]] = {None: (None, None)}
+        # each date as written: as stored (first day, precision) and as audit JSON
+        self.date_values: dict[str | None, tuple[str | None, str | None, str, str]] = {
+            None: (None, None, "null", "null")
+        }
         self.audit_head = (self.stamp, current_user(), "insert", "statements")
         self.audit_stamp = json_string(self.now.isoformat())
+        self.statement_json = LinkedRowJson(
+            "statements",
+            STATEMENT_LINK_TABLES,
+            {
+                "created_at": self.audit_stamp,
+                "updated_at": self.audit_stamp,
+                "merged_into_id": "null",
+            },
+        )
 
     def write(self) -> None:
         self.job.tick(self.job.line_count - len(self.job.refs))
@@ -272,26 +279,36 @@ class _Writer:
         else:
             parent_id = self.ids[parent]
         date = self.date_values.get(record[S_DATE]) or self._date_value(record[S_DATE])
-        stamp = self.stamp
-        row = (
-            statement_id,
-            record[S_KIND],
-            self.author_ids.get(record[S_BY]) or self._author_id(record[S_BY]),
-            parent_id,
-            record[S_TEXT],
-            record[S_QUOTE],
-            record[S_LANG],
-            date[0],
-            date[1],
+        author = self.author_ids.get(record[S_BY]) or self._author_id(record[S_BY])
+        kind, text, quote, lang = record[S_KIND], record[S_TEXT], record[S_QUOTE], record[S_LANG]
+        verdict, rating, note, ref = (
             record[S_VERDICT],
             record[S_RATING],
             record[S_NOTE],
             record[S_REF],
-            stamp if record[S_DELETED] else None,
-            stamp,
-            stamp,
         )
-        batch.statements.append(row)
+        stamp = self.stamp
+        deleted = record[S_DELETED]
+        batch.statements.append(
+            (
+                statement_id,
+                kind,
+                author,
+                parent_id,
+                text,
+                quote,
+                lang,
+                date[0],
+                date[1],
+                verdict,
+                rating,
+                note,
+                ref,
+                stamp if deleted else None,
+                stamp,
+                stamp,
+            )
+        )
         subjects = [
             (statement_id, self.author_ids.get(name) or self._author_id(name), position)
             for position, name in enumerate(record[S_ABOUT])
@@ -309,7 +326,31 @@ class _Writer:
         batch.subjects += subjects
         batch.topics += topics
         batch.sources += sources
-        after = _statement_json(row, self.audit_stamp, sources, subjects, topics)
+        quoted = json_string  # conditionals written out: this runs once per statement
+        after = self.statement_json(
+            (
+                statement_id,
+                quoted(kind),
+                author,
+                "null" if parent_id is None else parent_id,
+                "null" if text is None else quoted(text),
+                "null" if quote is None else quoted(quote),
+                "null" if lang is None else quoted(lang),
+                date[2],
+                date[3],
+                "null" if verdict is None else quoted(verdict),
+                "null" if rating is None else quoted(rating),
+                "null" if note is None else quoted(note),
+                "null" if ref is None else quoted(ref),
+                self.audit_stamp if deleted else "null",
+                *chain.from_iterable(
+                    (a, b, c, "null" if d is None else quoted(d)) for a, b, c, d in sources
+                ),
+                *chain.from_iterable(subjects),
+                *chain.from_iterable(topics),
+            ),
+            (len(sources), len(subjects), len(topics)),
+        )
         batch.audits.append((*self.audit_head, statement_id, None, after))
 
     def _author_id(self, name: str) -> int:
@@ -317,10 +358,13 @@ class _Writer:
         actor_id = self.author_ids[name] = self._actor_id(name_key(name))
         return actor_id
 
-    def _date_value(self, text: str) -> tuple[str | None, str | None]:
-        """A statement's date as stored (its first day) and its precision, remembered."""
+    def _date_value(self, text: str) -> tuple[str | None, str | None, str, str]:
+        """A statement's date as stored (its first day) and its precision, and both as audit
+        JSON, remembered."""
         when = cached_date(text)
-        value = self.date_values[text] = (when.start.isoformat(), when.precision)
+        start = when.start.isoformat()
+        value = (start, when.precision, json_string(start), json_string(when.precision))
+        self.date_values[text] = value
         return value
 
     def _flush(self, batch: _Batch) -> None:
@@ -362,44 +406,3 @@ _LINK_SUBJECT_COLUMNS = _columns("statement_subjects")
 _LINK_TOPIC_COLUMNS = _columns("statement_topics")
 _LINK_SOURCE_COLUMNS = _columns("statement_sources")
 _AUDIT_COLUMNS = _columns("audit_log", "id")
-_SOURCE_LINKS = LINK_ROWS["statement_sources"]
-_SUBJECT_LINKS = LINK_ROWS["statement_subjects"]
-_TOPIC_LINKS = LINK_ROWS["statement_topics"]
-
-
-def _statement_json(
-    row: tuple[Any, ...],
-    stamp: str,
-    sources: list[tuple[Any, ...]],
-    subjects: list[tuple[Any, ...]],
-    topics: list[tuple[Any, ...]],
-) -> str:
-    """The ``after`` of a new statement's audit row (``STATEMENT_WITH_LINKS``); ``row`` in
-    ``_STATEMENT_COLUMNS`` order, ``stamp`` its creation time as a JSON string."""
-    (statement_id, kind, actor_id, parent_id, text, quote, lang, date, precision) = row[:9]
-    verdict, rating, note, ref, deleted = row[9:14]
-    quoted = json_string  # conditionals written out: this runs once per statement
-    return STATEMENT_WITH_LINKS(
-        (
-            statement_id,
-            quoted(kind),
-            actor_id,
-            "null" if parent_id is None else parent_id,
-            "null" if text is None else quoted(text),
-            "null" if quote is None else quoted(quote),
-            "null" if lang is None else quoted(lang),
-            "null" if date is None else quoted(date),
-            "null" if precision is None else quoted(precision),
-            "null" if verdict is None else quoted(verdict),
-            "null" if rating is None else quoted(rating),
-            "null" if note is None else quoted(note),
-            "null" if ref is None else quoted(ref),
-            "null" if deleted is None else stamp,
-            stamp,
-            stamp,
-            "null",  # merged_into_id
-            _SOURCE_LINKS.list([(a, b, c, json_text(d)) for a, b, c, d in sources]),
-            _SUBJECT_LINKS.list(subjects),
-            _TOPIC_LINKS.list(topics),
-        )
-    )
