@@ -32,7 +32,6 @@ from factdb.interchange.format import (
     parse_statement,
     unique_object,
 )
-from factdb.interchange.load.spool import spool
 from factdb.interchange.load.state import CLAIM, PENDING, Job, period
 
 PROGRESS_EVERY = 1000
@@ -166,7 +165,7 @@ def _source(job: Job, source: SourceLine) -> None:
         raise InvalidInput(f"url: the source {source.url} is already on line {declared}")
     job.urls[source.url] = source.line
     job.source_records += 1
-    spool(
+    job.spool.add(
         (
             "o",
             (
@@ -180,8 +179,7 @@ def _source(job: Job, source: SourceLine) -> None:
                 sorted(source.given),
             ),
             0,
-        ),
-        job.spool,
+        )
     )
 
 
@@ -225,7 +223,7 @@ def _statement(job: Job, statement: tuple[Any, ...]) -> None:
     for url, _locator in statement[S_SOURCES]:
         if url not in urls:
             urls[url] = 0
-    spool(("s", statement, index), job.spool)
+    job.spool.add(("s", statement, index))
 
 
 def _days(job: Job, date: str | None) -> tuple[int, int]:
