@@ -73,7 +73,7 @@ def read(job: Job, lines: Iterable[str] | Iterable[bytes]) -> None:
         if not stripped:
             continue
         try:
-            record = _DECODER.decode(stripped)
+            record = _decode(stripped)
         except DuplicateKey as exc:
             job.problem(number, f"{exc.args[0]}: the key appears twice in the record")
             continue
@@ -95,6 +95,13 @@ def read(job: Job, lines: Iterable[str] | Iterable[bytes]) -> None:
     job.result.lines = number
     if number == 0:
         job.problem(1, 'the file is empty; its first line must be {"factdb": 1}')
+
+
+def _decode(text: str) -> Any:
+    """``_DECODER.decode(text)`` for a stripped line, without its search for whitespace
+    around the value; through ``decode`` for the error when more follows the value."""
+    value, end = _DECODER.raw_decode(text)
+    return value if end == len(text) else _DECODER.decode(text)
 
 
 def _header(job: Job, stripped: str, number: int) -> bool:
