@@ -15,6 +15,11 @@ The generated file has 1,000 actors, a third of the statements claims and the re
   and triggers), one transaction, no validation, no audit rows; the full-text index filled
   and the statements' indexes built once the rows are in, as a bulk load into a fresh
   database would do it.
+- rows alone: factdb's own finished rows (read back from its imported database, audit rows
+  included) written by plain ``sqlite3`` as the floor writes its rows, into a copy of the same
+  fresh database; timed inside that process around the writing only. What is left between this
+  and factdb's import is factdb's own work (parsing, checks, building rows); what is between
+  the floor and this is the data factdb keeps that the floor does not (the audit rows).
 - peer: ``sqlite-utils insert db statements flat.jsonl --nl`` of the statements flattened
   (one row each, lists joined), into an empty file without indexes; then, as its own step,
   the same followed by the statements' indexes (``create-index``) and full-text index
@@ -333,6 +338,55 @@ def floor_load(path: Path, db: Path) -> None:
     con.close()
 
 
+def rows_alone(source: Path, db: Path) -> None:
+    """Write every row of ``source`` (an imported factdb database) into ``db`` (a copy of the
+    fresh database) as ``floor_load`` writes: deferred statement and audit indexes, the
+    full-text index in one statement, one transaction. Prints the wall and CPU seconds of
+    the writing alone (reading the rows back is left out)."""
+    from factdb.store.tables import metadata
+
+    rows: dict[str, list[tuple[object, ...]]] = {}
+    with sqlite3.connect(source) as origin:
+        for table in metadata.sorted_tables:
+            query = f'SELECT * FROM "{table.name}"'  # noqa: S608 - factdb's table names
+            rows[table.name] = origin.execute(query).fetchall()
+    started, usage = time.perf_counter(), os.times()
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("PRAGMA foreign_keys = ON")
+    con.execute("PRAGMA journal_mode = WAL")
+    con.execute("PRAGMA synchronous = NORMAL")
+    con.execute("BEGIN IMMEDIATE")
+    con.execute("PRAGMA cache_size = -16384")
+    deferred = con.execute(
+        "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL "
+        "AND tbl_name IN ('statements', 'audit_log') "
+        "AND (type = 'index' OR name = 'statements_fts_insert')"
+    ).fetchall()
+    for name, sql in deferred:
+        kind = "TRIGGER" if sql.startswith("CREATE TRIGGER") else "INDEX"
+        con.execute(f'DROP {kind} "{name}"')
+    for name, table_rows in rows.items():
+        if not table_rows:
+            continue
+        marks = ", ".join("?" * len(table_rows[0]))
+        for start in range(0, len(table_rows), 1000):
+            con.executemany(
+                f'INSERT INTO "{name}" VALUES ({marks})',  # noqa: S608 - factdb's table names
+                table_rows[start : start + 1000],
+            )
+    con.execute(
+        "INSERT INTO statements_fts(rowid, text, quote, note) "
+        "SELECT id, text, quote, note FROM statements"
+    )
+    for _name, sql in deferred:
+        con.execute(sql)
+    con.execute("COMMIT")
+    con.close()
+    ended = os.times()
+    cpu = ended.user + ended.system - usage.user - usage.system
+    print(f"{time.perf_counter() - started} {cpu}")
+
+
 # ----------------------------------------------------------------------------- running
 
 
@@ -425,9 +479,13 @@ def main() -> None:
     parser.add_argument("--no-peer", action="store_true", help="Skip the floor and sqlite-utils.")
     parser.add_argument("--keep", action="store_true", help="Keep the work folder.")
     parser.add_argument("--floor-load", nargs=2, metavar=("FILE", "DB"), help=argparse.SUPPRESS)
+    parser.add_argument("--rows-alone", nargs=2, metavar=("SOURCE", "DB"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor_load:
         floor_load(Path(args.floor_load[0]), Path(args.floor_load[1]))
+        return
+    if args.rows_alone:
+        rows_alone(Path(args.rows_alone[0]), Path(args.rows_alone[1]))
         return
 
     work = Path(tempfile.mkdtemp(prefix="factdb-bench-"))
@@ -462,6 +520,16 @@ def main() -> None:
                 [sys.executable, __file__, "--floor-load", str(data), str(floor_db)]
             )
             report.step("floor (plain sqlite3)", f_wall, f_cpu, f_rss)
+            rows_db = work / "rows.sqlite3"
+            shutil.copyfile(template, rows_db)
+            measured = subprocess.run(
+                [sys.executable, __file__, "--rows-alone", str(target), str(rows_db)],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.split()
+            r_wall, r_cpu = float(measured[0]), float(measured[1])
+            report.step("rows alone (plain sqlite3)", r_wall, r_cpu)
             peer_db = work / "peer.sqlite3"
             p_wall, p_cpu, p_rss = timed(
                 [str(BIN / "sqlite-utils"), "insert", str(peer_db), "statements", str(flat), "--nl"]
@@ -473,6 +541,8 @@ def main() -> None:
                 i_wall, i_cpu, i_rss = i_wall + wall, i_cpu + cpu, max(i_rss, rss)
             report.step("peer + indexes and FTS", i_wall, i_cpu, i_rss)
             report.ratio("import / floor", mine, (f_wall, f_cpu), 1.5)
+            report.ratio("rows alone / floor", (r_wall, r_cpu), (f_wall, f_cpu), None)
+            report.ratio("import / rows alone", mine, (r_wall, r_cpu), None)
             report.ratio("import / sqlite-utils insert", mine, (p_wall, p_cpu), None)
             report.ratio("import / peer + indexes, FTS", mine, (i_wall, i_cpu), 1.0)
 
