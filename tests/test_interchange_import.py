@@ -274,6 +274,11 @@ def test_left_out_keys_are_not_compared(database: Database) -> None:
             id="bad-json",
         ),
         pytest.param(
+            [HEADER, '{"type": "actor", "name": "A", "kind": "state"}  {}'],
+            ["line 2: not valid JSON: Extra data (column 50)"],
+            id="more-after-the-object",
+        ),
+        pytest.param(
             [HEADER, "[1, 2]"], ["line 2: a record must be a JSON object, not a list"], id="list"
         ),
         pytest.param(

@@ -11,12 +11,12 @@ URL, and one batch of rows; never the whole file.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Iterable
 
 from sqlalchemy.orm import Session
 
 from factdb.interchange.load import checks, plan, read, resolve, write
+from factdb.interchange.load.spool import Spool
 from factdb.interchange.load.state import MAX_PROBLEMS, Counts, ImportResult, Job, Progress
 
 __all__ = ["MAX_PROBLEMS", "Counts", "ImportResult", "Progress", "import_jsonl"]
@@ -40,7 +40,7 @@ def import_jsonl(
     # Begin the transaction (on SQLite: take the write lock) before reading anything, so a
     # lock that cannot be had fails before the stream is consumed.
     session.connection()
-    with tempfile.TemporaryFile("w+b") as spool:
+    with Spool() as spool:
         job = Job(session, spool, progress)
         read.read(job, lines)
         if not job.stopped:

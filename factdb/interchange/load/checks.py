@@ -14,7 +14,6 @@ from factdb.dates import format_date, period_end
 from factdb.errors import InvalidInput
 from factdb.interchange.format import S_ABOUT, S_LINE, ActorLine, name_key
 from factdb.interchange.load import resolve
-from factdb.interchange.load.spool import read_spool
 from factdb.interchange.load.state import IN_DATABASE, Job, chunks
 from factdb.record.answer_dates import import_summary
 from factdb.store import tables
@@ -281,7 +280,7 @@ def check_subjects(job: Job) -> None:
             break
     if not named_twice:
         return
-    for tag, record, _index in read_spool(job.spool):
+    for tag, record, _index in job.spool.records():
         if tag != "s" or len(record[S_ABOUT]) < 2:
             continue
         nodes: dict[int | str, str] = {}

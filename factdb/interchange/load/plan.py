@@ -14,7 +14,6 @@ from factdb.dates import format_date
 from factdb.interchange import format as fmt
 from factdb.interchange.format import STATEMENT_KEYS, name_key
 from factdb.interchange.load import resolve
-from factdb.interchange.load.spool import read_spool
 from factdb.interchange.load.state import IN_DATABASE, LOOKUP_CHUNK, Job, chunks
 from factdb.store import tables
 
@@ -76,7 +75,7 @@ def compare_spooled(job: Job) -> None:
     if not job.existing and not (job.existing_sources and job.source_records):
         return
     statements: list[tuple[Any, ...]] = []
-    for tag, record, _index in read_spool(job.spool):
+    for tag, record, _index in job.spool.records():
         if tag == "o":
             if record[1] in job.existing_sources:
                 _compare_source(job, record)
@@ -87,7 +86,6 @@ def compare_spooled(job: Job) -> None:
                 statements = []
     if statements:
         _compare_statements(job, statements)
-    job.spool.seek(0, 2)
 
 
 def _find_sources(job: Job) -> None:

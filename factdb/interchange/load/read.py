@@ -32,7 +32,6 @@ from factdb.interchange.format import (
     parse_statement,
     unique_object,
 )
-from factdb.interchange.load.spool import spool
 from factdb.interchange.load.state import CLAIM, PENDING, Job, period
 
 PROGRESS_EVERY = 1000
@@ -74,7 +73,7 @@ def read(job: Job, lines: Iterable[str] | Iterable[bytes]) -> None:
         if not stripped:
             continue
         try:
-            record = _DECODER.decode(stripped)
+            record = _decode(stripped)
         except DuplicateKey as exc:
             job.problem(number, f"{exc.args[0]}: the key appears twice in the record")
             continue
@@ -96,6 +95,13 @@ def read(job: Job, lines: Iterable[str] | Iterable[bytes]) -> None:
     job.result.lines = number
     if number == 0:
         job.problem(1, 'the file is empty; its first line must be {"factdb": 1}')
+
+
+def _decode(text: str) -> Any:
+    """``_DECODER.decode(text)`` for a stripped line, without its search for whitespace
+    around the value; through ``decode`` for the error when more follows the value."""
+    value, end = _DECODER.raw_decode(text)
+    return value if end == len(text) else _DECODER.decode(text)
 
 
 def _header(job: Job, stripped: str, number: int) -> bool:
@@ -166,7 +172,7 @@ def _source(job: Job, source: SourceLine) -> None:
         raise InvalidInput(f"url: the source {source.url} is already on line {declared}")
     job.urls[source.url] = source.line
     job.source_records += 1
-    spool(
+    job.spool.add(
         (
             "o",
             (
@@ -180,8 +186,7 @@ def _source(job: Job, source: SourceLine) -> None:
                 sorted(source.given),
             ),
             0,
-        ),
-        job.spool,
+        )
     )
 
 
@@ -225,7 +230,7 @@ def _statement(job: Job, statement: tuple[Any, ...]) -> None:
     for url, _locator in statement[S_SOURCES]:
         if url not in urls:
             urls[url] = 0
-    spool(("s", statement, index), job.spool)
+    job.spool.add(("s", statement, index))
 
 
 def _days(job: Job, date: str | None) -> tuple[int, int]:

@@ -9,7 +9,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from factdb.dates import PartialDate
 from factdb.errors import InvalidInput
 from factdb.interchange.format import ActorLine, cached_date
+from factdb.interchange.load.spool import Spool
 from factdb.interchange.refindex import RefIndex
 
 MAX_PROBLEMS = 20  # listed in the error
@@ -73,7 +74,7 @@ class DbParent:
 class Job:
     """One import: the state every stage reads and adds to."""
 
-    def __init__(self, session: Session, spool: IO[bytes], progress: Progress | None) -> None:
+    def __init__(self, session: Session, spool: Spool, progress: Progress | None) -> None:
         self.session = session
         self.spool = spool
         self.progress = progress

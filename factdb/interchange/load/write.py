@@ -6,11 +6,10 @@ answer, which wait for another round."""
 
 from __future__ import annotations
 
-import tempfile
 from array import array
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import IO, Any
+from typing import Any
 
 from factdb.dates import parse_date
 from factdb.interchange.bulk import BulkWriter, storage_time
@@ -34,7 +33,7 @@ from factdb.interchange.format import (
     name_key,
 )
 from factdb.interchange.load import resolve
-from factdb.interchange.load.spool import read_spool, spool
+from factdb.interchange.load.spool import Spool
 from factdb.interchange.load.state import CLAIM, IN_DATABASE, Job, period
 from factdb.record.audit import STATEMENT_LINK_TABLES, LinkedRowJson, current_user, json_string
 from factdb.store import tables
@@ -179,7 +178,7 @@ class _Writer:
         ids = iter(self.bulk.ids("sources").take(self.job.new_sources))
         rows: list[tuple[Any, ...]] = []
         if self.job.source_records:
-            for tag, record, _index in read_spool(self.job.spool):
+            for tag, record, _index in self.job.spool.records():
                 if tag != "o" or record[1] in self.job.existing_sources:
                     continue
                 _line, url, outlet, title, published, retrieved, archive, _given = record
@@ -234,7 +233,7 @@ class _Writer:
         self.job.refs.clear()  # no longer needed; frees memory before the write
         source = self.job.spool
         while True:
-            deferred = tempfile.TemporaryFile("w+b")  # noqa: SIM115 - closed below
+            deferred = Spool()
             postponed = self._write_round(source, deferred)
             if source is not self.job.spool:
                 source.close()
@@ -243,19 +242,19 @@ class _Writer:
                 break
             source = deferred
 
-    def _write_round(self, source: IO[bytes], deferred: IO[bytes]) -> int:
+    def _write_round(self, source: Spool, deferred: Spool) -> int:
         """Write every statement whose parent is written; spool the others for another
         round (only responses that come before the statement they answer)."""
         batch = _Batch()
         postponed = 0
         unreported = 0
         written, parents = self.written, self.parents
-        for tag, record, index in read_spool(source):
+        for tag, record, index in source.records():
             if tag != "s" or written[index]:
                 continue
             parent = parents[index]
             if parent >= 0 and not written[parent]:
-                spool((tag, record, index), deferred)
+                deferred.add((tag, record, index))
                 postponed += 1
                 continue
             self._add_statement(batch, index, record)
