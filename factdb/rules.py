@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from factdb.dates import PartialDate
 from factdb.errors import InvalidInput
+from factdb.vocabulary import ACTOR_KINDS
 
 # ----------------------------------------------------------------------------- validators
 
@@ -54,6 +55,15 @@ def check_wikidata(qid: str | None, field: str) -> str | None:
     value = qid.strip().upper()
     if not _WIKIDATA.match(value):
         raise InvalidInput.at(field, f"{qid!r} is not a Wikidata item id (like Q843)")
+    return value
+
+
+def check_kind(kind: str, field: str = "kind") -> str:
+    """An actor kind, lower-cased."""
+    value = kind.strip().lower()
+    if value not in ACTOR_KINDS:
+        kinds = ", ".join(ACTOR_KINDS)
+        raise InvalidInput.at(field, f"{kind!r} is not an actor kind; use one of {kinds}")
     return value
 
 

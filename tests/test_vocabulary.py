@@ -24,7 +24,6 @@ from factdb.interchange.format import parse_actor, parse_statement
 from factdb.interchange.plover import PLOVER_MAPPING
 from factdb.queries.claim_list import check_status
 from factdb.queries.positions import POSITIONS
-from factdb.record.actors import check_kind
 from factdb.reports.labels import (
     KIND_COLOURS,
     KIND_LABELS,
@@ -33,6 +32,7 @@ from factdb.reports.labels import (
     STANCE_COLOURS,
 )
 from factdb.reports.model import RESPONSE_GROUPS, SUMMARY_KINDS
+from factdb.rules import check_kind
 from factdb.store import tables
 from factdb.vocabulary import (
     ACTOR_KINDS,

@@ -36,7 +36,7 @@ from factdb.interchange.claimreview_match import (
 from factdb.interchange.claimreview_read import read_reviews
 from factdb.interchange.format import FORMAT_VERSION, HEADER_KEY, name_key
 from factdb.interchange.jsonl import MAX_PROBLEMS, ImportResult, Progress, import_jsonl
-from factdb.record.actors import check_kind
+from factdb.rules import check_kind
 from factdb.store.models import Actor, ActorAlias
 
 REF_PREFIX = "cr-"

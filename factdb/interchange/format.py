@@ -13,9 +13,9 @@ from typing import Any
 
 from factdb.dates import PartialDate, parse_date
 from factdb.errors import InvalidInput
-from factdb.record.actors import check_kind
 from factdb.rules import (
     check_country,
+    check_kind,
     check_lang,
     check_period,
     check_retrieved,

@@ -28,23 +28,8 @@ from factdb.store.models import (
     StatementSubject,
 )
 from factdb.text import clean_text, name_key, required_text
-from factdb.vocabulary import ACTOR_KINDS
 
 EDITABLE = ("name", "kind", "country", "wikidata", "description")
-
-
-# ----------------------------------------------------------------------------- validation
-
-
-def check_kind(kind: str, field: str = "kind") -> str:
-    value = kind.strip().lower()
-    if value not in ACTOR_KINDS:
-        raise InvalidInput.at(field, f"{kind!r} is not an actor kind; use one of {_kinds()}")
-    return value
-
-
-def _kinds() -> str:
-    return ", ".join(ACTOR_KINDS)
 
 
 def _label(actor: Actor) -> str:
@@ -224,7 +209,7 @@ def add_actor(
 ) -> Actor:
     """Create an actor, with its aliases and (optionally) one affiliation."""
     cleaned = required_text(name, "NAME")
-    actor_kind = check_kind(kind)
+    actor_kind = rules.check_kind(kind)
     code = rules.check_country(country, "country")
     qid = rules.check_wikidata(wikidata, "wikidata")
     about = clean_text(description, "description")
@@ -283,7 +268,7 @@ def list_actors(
     """Actor records by name; merged duplicates only when asked for."""
     query = select(Actor).options(*actor_loader_options()).order_by(Actor.name_key, Actor.id)
     if kind is not None:
-        query = query.where(Actor.kind == check_kind(kind))
+        query = query.where(Actor.kind == rules.check_kind(kind))
     if not include_merged:
         query = query.where(Actor.merged_into_id.is_(None))
     return [actor_record(actor) for actor in session.scalars(query).all()]
@@ -343,7 +328,7 @@ def edit_actor(session: Session, actor: str, /, **changes: str | None) -> Actor:
                 target.aliases.remove(alias)
         target.name, target.name_key = new_name, key
     if "kind" in given:
-        target.kind = check_kind(given["kind"] or "")
+        target.kind = rules.check_kind(given["kind"] or "")
     if "country" in given:
         target.country = rules.check_country(given["country"], "country")
     if "wikidata" in given:
