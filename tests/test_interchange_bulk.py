@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from conftest import table_rows
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from factdb.errors import Conflict, InvalidInput
@@ -243,6 +243,45 @@ def test_search_index_and_schema_come_out_as_they_went_in(
     later = database.run(lambda s: add_claim(s, "Unique wording", by="Armenia").id, write=True)
     assert found(database, "unique wording") == [later]
     check_search_index(database)
+
+
+def index_statements(database: Database, lines: list[str]) -> list[str]:
+    """The index statements (DROP INDEX, CREATE INDEX) an import of ``lines`` sends."""
+    sent: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "INDEX" in statement.split("(")[0]:
+            sent.append(" ".join(statement.replace('"', "").replace("public.", "").split()[:3]))
+
+    event.listen(database.engine, "before_cursor_execute", record)
+    try:
+        load(database, lines)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", record)
+    return sent
+
+
+@pytest.mark.parametrize("existing", [0, 400], ids=["empty", "larger"])
+def test_a_large_load_builds_the_link_indexes_once_the_links_are_in(
+    database: Database, existing: int
+) -> None:
+    """The secondary indexes of the statements' link tables, like the statements' own, are
+    dropped while a load that at least doubles the statements writes, and built again
+    after; into a larger database they are kept."""
+    if existing:
+        load(database, [HEADER, *ACTORS, *statements(existing, start=1000)])
+    sent = index_statements(database, [HEADER, *ACTORS, *statements(60)])
+    links = [
+        "ix_statement_sources_source_id",
+        "ix_statement_subjects_actor_id",
+        "ix_statement_topics_topic_id",
+    ]
+    if existing:
+        assert not [statement for statement in sent if "statement_" in statement]
+    else:
+        for name in links:
+            assert f"DROP INDEX {name}" in sent
+            assert sent.index(f"DROP INDEX {name}") < sent.index(f"CREATE INDEX {name}")
 
 
 def test_the_page_cache_setting_is_restored(sqlite_database: Database) -> None:

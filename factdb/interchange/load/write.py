@@ -7,6 +7,7 @@ answer, which wait for another round."""
 from __future__ import annotations
 
 from array import array
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import Any
@@ -93,11 +94,11 @@ class _Writer:
             self._write_sources()
             for table in ("topics", "actors", "actor_aliases", "affiliations", "sources"):
                 self.bulk.audit(table, self.now)
-            with (
-                self.bulk.deferred_search_index(),
-                self.bulk.deferred_indexes("statements", new),
-                self.bulk.deferred_foreign_keys(_STATEMENT_TABLES, new),
-            ):
+            with ExitStack() as deferred:
+                deferred.enter_context(self.bulk.deferred_search_index())
+                for table in _STATEMENT_TABLES:  # about one link per statement and table
+                    deferred.enter_context(self.bulk.deferred_indexes(table, new))
+                deferred.enter_context(self.bulk.deferred_foreign_keys(_STATEMENT_TABLES, new))
                 self._write_statements()
         self.job.session.expire_all()
 
