@@ -46,6 +46,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from factdb.vocabulary import VERDICTS
@@ -194,20 +196,12 @@ def floor_load(path: Path, db: Path) -> None:
     full-text index filled in one statement after the rows (not by its per-row trigger),
     the statements' secondary indexes built once the rows are in, a 16 MiB page cache; all
     in the one transaction, the trigger and indexes put back as they were."""
+    with bulk_load(db, ("statements",)) as con:
+        _floor_rows(con, path)
+
+
+def _floor_rows(con: sqlite3.Connection, path: Path) -> None:
     now = "2026-01-01 00:00:00.000000"
-    con = sqlite3.connect(db, isolation_level=None)
-    con.execute("PRAGMA foreign_keys = ON")
-    con.execute("PRAGMA journal_mode = WAL")
-    con.execute("PRAGMA synchronous = NORMAL")
-    con.execute("BEGIN IMMEDIATE")
-    con.execute("PRAGMA cache_size = -16384")
-    deferred = con.execute(
-        "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND tbl_name = 'statements' "
-        "AND (type = 'index' OR name = 'statements_fts_insert')"
-    ).fetchall()
-    for name, sql in deferred:
-        kind = "TRIGGER" if sql.startswith("CREATE TRIGGER") else "INDEX"
-        con.execute(f'DROP {kind} "{name}"')
     actors: dict[str, int] = {}
     topics: dict[str, int] = {}
     sources: dict[str, int] = {}
@@ -328,6 +322,30 @@ def floor_load(path: Path, db: Path) -> None:
             if len(batch["statements"]) >= 1000:
                 flush()
     flush()
+
+
+@contextmanager
+def bulk_load(db: Path, tables: tuple[str, ...]) -> Iterator[sqlite3.Connection]:
+    """A plain sqlite3 connection to ``db`` in one transaction with a 16 MiB page cache, the
+    secondary indexes of ``tables`` and the full-text index's per-row trigger dropped; once
+    the rows are in, the full-text index filled in one statement, the indexes and trigger
+    put back as they were, and the transaction committed."""
+    con = sqlite3.connect(db, isolation_level=None)
+    con.execute("PRAGMA foreign_keys = ON")
+    con.execute("PRAGMA journal_mode = WAL")
+    con.execute("PRAGMA synchronous = NORMAL")
+    con.execute("BEGIN IMMEDIATE")
+    con.execute("PRAGMA cache_size = -16384")
+    marks = ", ".join("?" * len(tables))
+    deferred = con.execute(
+        "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL "  # noqa: S608 - marks only
+        f"AND tbl_name IN ({marks}) AND (type = 'index' OR name = 'statements_fts_insert')",
+        tables,
+    ).fetchall()
+    for name, sql in deferred:
+        kind = "TRIGGER" if sql.startswith("CREATE TRIGGER") else "INDEX"
+        con.execute(f'DROP {kind} "{name}"')
+    yield con
     con.execute(
         "INSERT INTO statements_fts(rowid, text, quote, note) "
         "SELECT id, text, quote, note FROM statements"
@@ -338,10 +356,20 @@ def floor_load(path: Path, db: Path) -> None:
     con.close()
 
 
+# The tables whose secondary indexes factdb's import builds after a large load.
+FACTDB_DEFERRED = (
+    "statements",
+    "statement_subjects",
+    "statement_topics",
+    "statement_sources",
+    "audit_log",
+)
+
+
 def rows_alone(source: Path, db: Path) -> None:
     """Write every row of ``source`` (an imported factdb database) into ``db`` (a copy of the
-    fresh database) as ``floor_load`` writes: deferred statement and audit indexes, the
-    full-text index in one statement, one transaction. Prints the wall and CPU seconds of
+    fresh database) by ``bulk_load``, deferring the indexes factdb's import defers on a
+    large load. Prints the wall and CPU seconds of
     the writing alone (reading the rows back is left out)."""
     from factdb.store.tables import metadata
 
@@ -351,37 +379,16 @@ def rows_alone(source: Path, db: Path) -> None:
             query = f'SELECT * FROM "{table.name}"'  # noqa: S608 - factdb's table names
             rows[table.name] = origin.execute(query).fetchall()
     started, usage = time.perf_counter(), os.times()
-    con = sqlite3.connect(db, isolation_level=None)
-    con.execute("PRAGMA foreign_keys = ON")
-    con.execute("PRAGMA journal_mode = WAL")
-    con.execute("PRAGMA synchronous = NORMAL")
-    con.execute("BEGIN IMMEDIATE")
-    con.execute("PRAGMA cache_size = -16384")
-    deferred = con.execute(
-        "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL "
-        "AND tbl_name IN ('statements', 'audit_log') "
-        "AND (type = 'index' OR name = 'statements_fts_insert')"
-    ).fetchall()
-    for name, sql in deferred:
-        kind = "TRIGGER" if sql.startswith("CREATE TRIGGER") else "INDEX"
-        con.execute(f'DROP {kind} "{name}"')
-    for name, table_rows in rows.items():
-        if not table_rows:
-            continue
-        marks = ", ".join("?" * len(table_rows[0]))
-        for start in range(0, len(table_rows), 1000):
-            con.executemany(
-                f'INSERT INTO "{name}" VALUES ({marks})',  # noqa: S608 - factdb's table names
-                table_rows[start : start + 1000],
-            )
-    con.execute(
-        "INSERT INTO statements_fts(rowid, text, quote, note) "
-        "SELECT id, text, quote, note FROM statements"
-    )
-    for _name, sql in deferred:
-        con.execute(sql)
-    con.execute("COMMIT")
-    con.close()
+    with bulk_load(db, FACTDB_DEFERRED) as con:
+        for name, table_rows in rows.items():
+            if not table_rows:
+                continue
+            marks = ", ".join("?" * len(table_rows[0]))
+            for start in range(0, len(table_rows), 1000):
+                con.executemany(
+                    f'INSERT INTO "{name}" VALUES ({marks})',  # noqa: S608 - factdb's tables
+                    table_rows[start : start + 1000],
+                )
     ended = os.times()
     cpu = ended.user + ended.system - usage.user - usage.system
     print(f"{time.perf_counter() - started} {cpu}")
