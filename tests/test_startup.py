@@ -15,7 +15,8 @@ from factdb.interchange import import_jsonl
 from factdb.store.db import Database
 from factdb.store.engine import dispose_engines
 
-PROBE = """
+# Runs factdb with the arguments given as JSON; ``code`` is its exit code.
+RUN = """
 import gc, json, sys
 import factdb.cli
 sys.argv = ["factdb", *json.loads(sys.argv[1])]
@@ -23,21 +24,22 @@ try:
     factdb.cli.main()
 except SystemExit as exit:
     code = exit.code
+"""
+
+PROBE = (
+    RUN
+    + """
 sys.stderr.write("\\n" + json.dumps({
     "code": code, "orm": "factdb.store.models" in sys.modules, "frozen": gc.get_freeze_count() > 0
 }))
 """
+)
 
 # What an import leaves behind: whether the export side was imported, and which ORM classes
-# had their mappers configured (the ORM module itself is imported by the format's checks).
-IMPORT_PROBE = """
-import json, sys
-import factdb.cli
-sys.argv = ["factdb", *json.loads(sys.argv[1])]
-try:
-    factdb.cli.main()
-except SystemExit as exit:
-    code = exit.code
+# had their mappers configured (the ORM module itself is imported, by the audit module).
+IMPORT_PROBE = (
+    RUN
+    + """
 models = sys.modules.get("factdb.store.models")
 mappers = models.Base.registry.mappers if models else []
 sys.stderr.write("\\n" + json.dumps({
@@ -46,6 +48,7 @@ sys.stderr.write("\\n" + json.dumps({
     "configured": sorted(mapper.class_.__name__ for mapper in mappers if mapper.configured),
 }))
 """
+)
 
 READ_ONLY = [
     ["who-denied", "--by", "Pakistan", "--format", "json"],
