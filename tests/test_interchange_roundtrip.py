@@ -249,11 +249,14 @@ def many_statements(count: int) -> str:
 
 
 def test_a_large_import_exports_the_same_bytes_on_both_databases(
-    both: tuple[Database, Database],
+    both: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """2,500 statements (three batches): PostgreSQL's COPY path, with its batches sent by a
-    thread of their own and its indexes and keys built after the load, and SQLite's path give
-    the same export, which imports back to itself."""
+    """2,500 statements (three batches of a thousand on both): PostgreSQL's COPY path, with
+    its batches sent by a thread of their own and its indexes and keys built after the load,
+    and SQLite's path give the same export, which imports back to itself."""
+    from factdb.interchange.load import write
+
+    monkeypatch.setattr(write, "COPY_BATCH", write.BATCH)
     sqlite, postgres = both
     data = many_statements(2500)
     load(sqlite, data)
