@@ -313,9 +313,10 @@ class Interrupted(Exception):
 def fail_after(monkeypatch: pytest.MonkeyPatch, count: int) -> None:
     """Make the import fail while it writes, after ``count`` statements (in batches of a
     thousand on both databases: the first batch is in the database by then)."""
+    from factdb.interchange import bulk
     from factdb.interchange.load import write
 
-    monkeypatch.setattr(write, "COPY_BATCH", write.BATCH)
+    monkeypatch.setattr(bulk, "COPY_BATCH", bulk.BATCH)
     written = 0
     add = write._Writer._add_statement
 

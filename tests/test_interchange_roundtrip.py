@@ -254,9 +254,9 @@ def test_a_large_import_exports_the_same_bytes_on_both_databases(
     """2,500 statements (three batches of a thousand on both): PostgreSQL's COPY path, with
     its batches sent by a thread of their own and its indexes and keys built after the load,
     and SQLite's path give the same export, which imports back to itself."""
-    from factdb.interchange.load import write
+    from factdb.interchange import bulk
 
-    monkeypatch.setattr(write, "COPY_BATCH", write.BATCH)
+    monkeypatch.setattr(bulk, "COPY_BATCH", bulk.BATCH)
     sqlite, postgres = both
     data = many_statements(2500)
     load(sqlite, data)

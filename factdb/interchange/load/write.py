@@ -39,13 +39,6 @@ from factdb.interchange.load.state import CLAIM, IN_DATABASE, Job, period
 from factdb.record.audit import STATEMENT_LINK_TABLES, LinkedRowJson, current_user, json_string
 from factdb.store import tables
 
-BATCH = 1000
-# PostgreSQL: rows per COPY. Each COPY waits twice for the server (its start and its end),
-# and after each wait the COPY thread must win the interpreter lock back from this thread,
-# which is building rows: about 5 ms each time. Ten times fewer COPYs took the statements'
-# round of 100,000 statements from 2.7-3.4 s to 2.1-2.4 s, for 23 MiB more memory.
-COPY_BATCH = 10_000
-
 # What the statements' round writes: the statements and their links.
 _STATEMENT_TABLES = ("statements", "statement_subjects", "statement_topics", "statement_sources")
 
@@ -67,7 +60,6 @@ class _Writer:
         self.now = tables.utcnow()
         self.stamp = storage_time(self.now)
         self.bulk = BulkWriter(job.session)
-        self.batch = COPY_BATCH if self.bulk.postgres else BATCH
         # from ``write_sources`` on: each URL's source id
         self.source_ids: dict[str, int] = {}
         # from ``write_statements`` on: each statement's id, and whether it is written
@@ -218,8 +210,8 @@ class _Writer:
     def _insert_batch(
         self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
     ) -> list[tuple[Any, ...]]:
-        """Insert ``rows`` once there are ``self.batch`` of them; the list to go on with."""
-        if len(rows) < self.batch:
+        """Insert ``rows`` once there are ``self.bulk.batch`` of them; the list to go on with."""
+        if len(rows) < self.bulk.batch:
             return rows
         self.bulk.insert(table, columns, rows)
         return []
@@ -267,7 +259,7 @@ class _Writer:
             self._add_statement(batch, index, record)
             written[index] = 1
             unreported += 1
-            if len(batch.statements) >= self.batch:
+            if len(batch.statements) >= self.bulk.batch:
                 self._flush(batch)
                 self.job.tick(unreported)
                 unreported = 0
